@@ -1,0 +1,16 @@
+import type { ConnectionInputs } from './inputs.js'
+import { PlatformClient } from './platform/client.js'
+import { createDispatcher } from './platform/http.js'
+import { USER_AGENT } from './version.js'
+
+export function createClient(inputs: ConnectionInputs, log: (line: string) => void): PlatformClient {
+  return new PlatformClient({
+    apiUrl: inputs.apiUrl,
+    authToken: inputs.credential.authToken,
+    userAgent: USER_AGENT,
+    timeoutMs: inputs.timeoutMs,
+    maxAttempts: inputs.maxAttempts,
+    dispatcher: createDispatcher(inputs.timeoutMs),
+    log
+  })
+}

@@ -1,0 +1,137 @@
+import { isValidName } from './platform/names.js'
+import { parseCredential, type Credential } from './platform/token.js'
+
+export const OPERATIONS = ['create', 'list', 'get', 'rm'] as const
+export type Operation = (typeof OPERATIONS)[number]
+
+export const DEFAULT_API_URL = 'https://api.apolo.us/api/v1'
+
+/** How to reach the platform: what both the main and the post step need. */
+export interface ConnectionInputs {
+  credential: Credential
+  apiUrl: string
+  timeoutMs: number
+  maxAttempts: number
+}
+
+export interface Inputs extends ConnectionInputs {
+  operation: Operation
+  /** For create: the name asked for (empty: generate one). For get and rm: the id or name. */
+  name: string
+  cluster: string
+  project: string
+  org: string
+  cleanup: boolean
+}
+
+/** Reads one input by its action.yml name; returns '' when unset. */
+export type InputReader = (name: string) => string
+
+/** A bad input: the message names the input and what it allows. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    detail: string
+  ) {
+    super(`Input "${input}" ${detail}`)
+    this.name = 'InputError'
+  }
+}
+
+/**
+ * Reads and checks every input, before any request. `onSecret` sees each form of the
+ * credential first, so it can be masked before anything could print it.
+ */
+export function readInputs(read: InputReader, onSecret: (secret: string) => void): Inputs {
+  const operation = readChoice(read, 'operation', OPERATIONS, 'create')
+  const connection = readConnection(read, onSecret)
+  const name = read('name').trim()
+  if (operation === 'get' || operation === 'rm') {
+    if (!name) throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
+  }
+  if (name && !isValidName(name)) {
+    throw new InputError(
+      'name',
+      `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`
+    )
+  }
+  return {
+    ...connection,
+    operation,
+    name,
+    cluster: read('cluster').trim(),
+    project: read('project').trim(),
+    org: read('org').trim(),
+    cleanup: readBoolean(read, 'cleanup', true)
+  }
+}
+
+export function readConnection(read: InputReader, onSecret: (secret: string) => void): ConnectionInputs {
+  const raw = read('token').trim()
+  if (!raw) throw new InputError('token', 'is required: a platform auth token (JWT) or full token')
+  onSecret(raw)
+  let credential: Credential
+  try {
+    credential = parseCredential(raw)
+  } catch (error) {
+    throw new InputError('token', (error as Error).message)
+  }
+  onSecret(credential.authToken)
+  return {
+    credential,
+    apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || DEFAULT_API_URL),
+    timeoutMs: readInteger(read, 'timeout-seconds', 30, 1, 600) * 1000,
+    maxAttempts: readInteger(read, 'max-attempts', 5, 1, 10)
+  }
+}
+
+function readApiUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError('api-url', `must be an absolute URL such as ${DEFAULT_API_URL}; got "${value}"`)
+  }
+  if (url.username || url.password) throw new InputError('api-url', 'must not carry a user name or password')
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(
+      'api-url',
+      `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`
+    )
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('api-url', `must be an https URL; got "${url.protocol}"`)
+  }
+  if (url.search || url.hash) throw new InputError('api-url', 'must not have a query or fragment')
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function readChoice<T extends string>(read: InputReader, name: string, allowed: readonly T[], fallback: T): T {
+  const value = read(name).trim()
+  if (!value) return fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`)
+  }
+  return value as T
+}
+
+export function readBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+  const value = read(name).trim()
+  if (!value) return fallback
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw new InputError(name, `must be "true" or "false"; got "${value}"`)
+}
+
+function readInteger(read: InputReader, name: string, fallback: number, min: number, max: number): number {
+  const value = read(name).trim()
+  if (!value) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`)
+  }
+  return Number(value)
+}

@@ -1,0 +1,72 @@
+import { STATUS_CODES } from 'node:http'
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+
+/** The one place that touches undici: a request in, a small response interface out. */
+export interface HttpResponse {
+  status: number
+  statusText: string
+  header(name: string): string | undefined
+  text(): Promise<string>
+  /** The body line by line, as it arrives. */
+  lines(): AsyncGenerator<string>
+  discard(): Promise<void>
+}
+
+export interface HttpRequest {
+  url: string
+  method: 'GET' | 'POST' | 'DELETE'
+  headers: Record<string, string>
+  body?: string
+  /** The whole attempt's limit, headers and body. */
+  timeoutMs: number
+}
+
+/**
+ * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
+ * forms), as self-hosted runners behind proxies need.
+ */
+export function createDispatcher(timeoutMs: number): Dispatcher {
+  return new EnvHttpProxyAgent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs
+  })
+}
+
+export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
+  const signal = AbortSignal.timeout(req.timeoutMs)
+  const response = await request(req.url, {
+    dispatcher,
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    signal
+  })
+  const { body, headers, statusCode } = response
+  const header = (name: string): string | undefined => {
+    const value = headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+  return {
+    status: statusCode,
+    statusText: STATUS_CODES[statusCode] ?? '',
+    header,
+    text: () => body.text(),
+    discard: () => body.dump(),
+    async *lines() {
+      body.setEncoding('utf8')
+      let pending = ''
+      for await (const chunk of body as AsyncIterable<string>) {
+        pending += chunk
+        let start = 0
+        let newline: number
+        while ((newline = pending.indexOf('\n', start)) >= 0) {
+          yield pending.slice(start, newline)
+          start = newline + 1
+        }
+        pending = pending.slice(start)
+      }
+      if (pending) yield pending
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
+export const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/
+
+export function isValidName(name: string): boolean {
+  return NAME_PATTERN.test(name)
+}
+
+/** What a run is, for naming the accounts it makes. */
+export interface RunIdentity {
+  repository: string
+  runId: number | string
+  runAttempt: number | string
+  job: string
+}
+
+/** Every generated name starts with this, so `prune` can find what runs left behind. */
+export const GENERATED_NAME_PREFIX = 'gha-'
+
+/**
+ * A name that traces the account to the run that made it:
+ * `gha-<repo>-<run id>-<attempt>-<job>-<random>`, fitted to the name grammar.
+ */
+export function generatedName(run: RunIdentity, randomSuffix: string): string {
+  const repo = run.repository.split('/').pop() ?? ''
+  const parts = [
+    label(repo, 30),
+    label(String(run.runId), 20),
+    label(String(run.runAttempt), 5),
+    label(run.job, 30),
+    label(randomSuffix, 12)
+  ].filter(Boolean)
+  return GENERATED_NAME_PREFIX + parts.join('-')
+}
+
+/** The prefix that every generated name of this repository starts with. */
+export function generatedNamePrefix(repository: string): string {
+  const repo = label(repository.split('/').pop() ?? '', 30)
+  return repo ? `${GENERATED_NAME_PREFIX}${repo}-` : GENERATED_NAME_PREFIX
+}
+
+function label(value: string, maxLength: number): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '')
+}

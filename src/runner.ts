@@ -1,0 +1,34 @@
+/**
+ * The runner's side: the one module that talks to @actions/core and @actions/github.
+ * Everything else gets plain values and functions.
+ */
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import type { RunIdentity } from './platform/names.js'
+
+export const readInput = (name: string): string => core.getInput(name)
+export const mask = (secret: string): void => {
+  if (secret) core.setSecret(secret)
+}
+export const { setOutput, saveState, getState, info, warning, debug, setFailed } = core
+
+/** The run that is making accounts, for default names. */
+export function runIdentity(): RunIdentity {
+  return {
+    repository: repositoryName(),
+    runId: context.runId || 0,
+    runAttempt: context.runAttempt || 1,
+    job: context.job ?? ''
+  }
+}
+
+/** Saved by main for post. Never a secret. */
+export const STATE = { accountId: 'account-id', cleanup: 'cleanup' } as const
+
+function repositoryName(): string {
+  try {
+    return `${context.repo.owner}/${context.repo.repo}`
+  } catch {
+    return 'local' // outside a workflow run
+  }
+}
