@@ -1,0 +1,89 @@
+import { describe, expect, test } from '@jest/globals'
+import { DEFAULT_API_URL, InputError, readInputs } from '../src/inputs.js'
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
+const fullToken = (fields: Record<string, string>) =>
+  Buffer.from(JSON.stringify({ token: JWT, ...fields })).toString('base64')
+
+function read(inputs: Record<string, string>) {
+  const masked: string[] = []
+  const parse = () => readInputs(name => inputs[name] ?? '', secret => masked.push(secret))
+  return { parse, masked }
+}
+
+function errorOf(inputs: Record<string, string>): InputError {
+  try {
+    read(inputs).parse()
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readInputs', () => {
+  test('defaults: create, the public API URL, cleanup on, 30 s, 5 attempts', () => {
+    const { parse, masked } = read({ token: JWT })
+    const inputs = parse()
+    expect(inputs.operation).toBe('create')
+    expect(inputs.apiUrl).toBe(DEFAULT_API_URL)
+    expect(inputs.cleanup).toBe(true)
+    expect(inputs.timeoutMs).toBe(30_000)
+    expect(inputs.maxAttempts).toBe(5)
+    expect(inputs.credential.authToken).toBe(JWT)
+    expect(masked).toEqual([JWT, JWT])
+  })
+
+  test('a full token gives its JWT as the bearer, its URL and its context, and both forms are masked', () => {
+    const token = fullToken({ url: 'https://api.dev.apolo.us/api/v1/', cluster: 'c1', project_name: 'p1', org_name: 'o1' })
+    const { parse, masked } = read({ token })
+    const inputs = parse()
+    expect(inputs.credential.authToken).toBe(JWT)
+    expect(inputs.apiUrl).toBe('https://api.dev.apolo.us/api/v1')
+    expect(inputs.credential.context).toEqual({ url: 'https://api.dev.apolo.us/api/v1/', cluster: 'c1', project: 'p1', org: 'o1' })
+    expect(masked).toEqual([token, JWT])
+  })
+
+  test('api-url wins over the full token URL and loses its trailing slash', () => {
+    const token = fullToken({ url: 'https://a.example/api/v1' })
+    expect(read({ token, 'api-url': 'https://b.example/api/v1///' }).parse().apiUrl).toBe('https://b.example/api/v1')
+  })
+
+  test.each([
+    [{ token: JWT, operation: 'delete' }, 'operation', 'must be one of create, list, get, rm'],
+    [{ token: '' }, 'token', 'is required'],
+    [{ token: 'not-a-token' }, 'token', 'neither an auth token'],
+    [{ token: JWT, operation: 'get' }, 'name', 'is required for operation "get"'],
+    [{ token: JWT, operation: 'rm' }, 'name', 'is required for operation "rm"'],
+    [{ token: JWT, name: 'Bad_Name' }, 'name', 'must be lowercase letters'],
+    [{ token: JWT, cleanup: 'yes' }, 'cleanup', 'must be "true" or "false"'],
+    [{ token: JWT, 'timeout-seconds': '0' }, 'timeout-seconds', 'whole number from 1 to 600'],
+    [{ token: JWT, 'max-attempts': '2.5' }, 'max-attempts', 'whole number from 1 to 10'],
+    [{ token: JWT, 'api-url': 'api.apolo.us' }, 'api-url', 'must be an absolute URL'],
+    [{ token: JWT, 'api-url': 'http://api.apolo.us/api/v1' }, 'api-url', 'plain http is allowed only for a loopback host'],
+    [{ token: JWT, 'api-url': 'ftp://api.apolo.us/' }, 'api-url', 'must be an https URL'],
+    [{ token: JWT, 'api-url': 'https://u:p@api.apolo.us/' }, 'api-url', 'must not carry a user name']
+  ])('%j fails on input %s', (inputs, input, message) => {
+    const error = errorOf(inputs)
+    expect(error.input).toBe(input)
+    expect(error.message).toContain(`Input "${input}"`)
+    expect(error.message).toContain(message)
+  })
+
+  test('an unusable token is not repeated in the error', () => {
+    const error = errorOf({ token: 'secret-looking-value' })
+    expect(error.message).not.toContain('secret-looking-value')
+  })
+
+  test('http is fine for loopback', () => {
+    for (const url of ['http://127.0.0.1:8080/api/v1', 'http://localhost/api/v1', 'http://[::1]:1/api/v1']) {
+      expect(read({ token: JWT, 'api-url': url }).parse().apiUrl).toBe(url)
+    }
+  })
+
+  test('the token is masked before any other input is checked', () => {
+    const { parse, masked } = read({ token: JWT, cleanup: 'maybe' })
+    expect(parse).toThrow(InputError)
+    expect(masked).toContain(JWT)
+  })
+})

@@ -1,0 +1,84 @@
+import { describe, expect, test } from '@jest/globals'
+import { parseRetryAfter } from '../src/platform/client.js'
+import { redactTokens, serverMessage } from '../src/platform/errors.js'
+import { generatedName, generatedNamePrefix, isValidName } from '../src/platform/names.js'
+import { decodeFullToken, parseCredential } from '../src/platform/token.js'
+import { parseCreatedAt } from '../src/operations/create.js'
+
+describe('names', () => {
+  test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'service-account-3f1c'])('accepts %s', name => {
+    expect(isValidName(name)).toBe(true)
+  })
+  test.each(['test_name', 'test/name', 'test..name', 'test-.name', 'test.-name', '-test', 'test-', '.test', 'test.', 'Test', ''])(
+    'rejects %j',
+    name => expect(isValidName(name)).toBe(false)
+  )
+
+  test('a generated name traces the run, fits the grammar and starts with the repository prefix', () => {
+    const name = generatedName({ repository: 'Octo-Org/My_Repo', runId: 123456, runAttempt: 2, job: 'Build & Test' }, 'a1b2c3')
+    expect(name).toBe('gha-my-repo-123456-2-build-test-a1b2c3')
+    expect(isValidName(name)).toBe(true)
+    expect(name.startsWith(generatedNamePrefix('Octo-Org/My_Repo'))).toBe(true)
+  })
+
+  test('odd run values still give a valid name', () => {
+    const name = generatedName({ repository: '__', runId: '', runAttempt: '', job: '--' }, 'ff00ff')
+    expect(name).toBe('gha-ff00ff')
+    expect(isValidName(name)).toBe(true)
+  })
+})
+
+describe('tokens', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1IjoiYSJ9.sig'
+  test('a JWT is its own bearer', () => {
+    expect(parseCredential(` ${jwt} `)).toEqual({ authToken: jwt, context: {} })
+  })
+  test('a full token decodes to its JWT and context', () => {
+    const full = Buffer.from(`{"token": "${jwt}", "cluster": "c", "url": "https://x/api/v1", "project_name": "p"}`).toString('base64')
+    expect(full.startsWith('eyJ0b2tlbi')).toBe(true)
+    expect(decodeFullToken(full)).toEqual({ authToken: jwt, context: { url: 'https://x/api/v1', cluster: 'c', project: 'p', org: undefined } })
+  })
+  test('base64 JSON without a token is not a full token', () => {
+    expect(decodeFullToken(Buffer.from('{"url": "x"}').toString('base64'))).toBeUndefined()
+    expect(() => parseCredential(Buffer.from('[1]').toString('base64'))).toThrow(/neither/)
+  })
+})
+
+describe('error bodies', () => {
+  test('the three shapes the platform sends', () => {
+    expect(serverMessage(`{"error": "{'name': ['Invalid service account name']}"}`, 'application/json')).toBe(
+      "{'name': ['Invalid service account name']}"
+    )
+    expect(serverMessage('{"code": "unique", "description": "Service Account with such name exists"}', 'application/json')).toBe(
+      'Service Account with such name exists'
+    )
+    expect(serverMessage('Service account x not found', 'text/plain; charset=utf-8')).toBe('Service account x not found')
+  })
+  test('HTML and multi-line bodies give no message', () => {
+    expect(serverMessage('<html><body>502 Bad Gateway</body></html>', 'text/html')).toBe('')
+    expect(serverMessage('line one\nline two', 'text/plain')).toBe('')
+  })
+  test('a token in a message is redacted and control characters cannot start a workflow command', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1IjoiYSJ9.c2lnbmF0dXJl'
+    expect(serverMessage(`{"error": "bad token ${jwt}\\n::set-output name=x::y"}`, 'application/json')).toBe(
+      'bad token *** ::set-output name=x::y'
+    )
+    expect(redactTokens('full eyJ0b2tlbiI6ICJhYmMifQ== end')).toBe('full *** end')
+  })
+})
+
+describe('times', () => {
+  test('Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-28T10:00:00Z')
+    expect(parseRetryAfter('3', now)).toBe(3000)
+    expect(parseRetryAfter('Sat, 28 Nov 2026 10:00:05 GMT', now)).toBe(5000)
+    expect(parseRetryAfter('Sat, 28 Nov 2026 09:00:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+  test('created_at with microseconds, with and without an offset', () => {
+    expect(parseCreatedAt('2026-08-21T10:20:30.123456+00:00')).toBe(Date.parse('2026-08-21T10:20:30.123Z'))
+    expect(parseCreatedAt('2026-08-21T10:20:30')).toBe(Date.parse('2026-08-21T10:20:30Z'))
+    expect(parseCreatedAt('2026-08-21T12:20:30+02:00')).toBe(Date.parse('2026-08-21T10:20:30Z'))
+  })
+})
