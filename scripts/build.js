@@ -1,4 +1,5 @@
-// Bundles each entry of action.yml with ncc into dist/<entry>/index.js.
+// Bundles each entry of action.yml with ncc into dist/<entry>/index.js. Types are
+// checked by `npm run typecheck`, so ncc only transpiles.
 import { execFileSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 
@@ -7,7 +8,7 @@ rmSync('dist', { recursive: true, force: true })
 for (const entry of ['main', 'post']) {
   execFileSync(
     process.execPath,
-    [ncc, 'build', `src/entry/${entry}.ts`, '-o', `dist/${entry}`, '--license', 'licenses.txt', '--quiet'],
+    [ncc, 'build', `src/entry/${entry}.ts`, '-o', `dist/${entry}`, '--license', 'licenses.txt', '--quiet', '--transpile-only'],
     { stdio: 'inherit' }
   )
 }

@@ -1,7 +1,10 @@
+import { parseDuration } from './operations/prune.js'
 import { isValidName } from './platform/names.js'
+import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
+import type { Permission } from './platform/types.js'
 
-export const OPERATIONS = ['create', 'list', 'get', 'rm'] as const
+export const OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 export const DEFAULT_API_URL = 'https://api.apolo.us/api/v1'
@@ -22,6 +25,14 @@ export interface Inputs extends ConnectionInputs {
   project: string
   org: string
   cleanup: boolean
+  /** create: grants for the new account's role. */
+  permissions: Permission[]
+  /** create: log later apolo/neuro CLI steps in as the new account. */
+  exportEnv: boolean
+  /** prune: only accounts whose name starts with this. */
+  namePrefix: string
+  olderThanMs: number
+  dryRun: boolean
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -62,8 +73,43 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
     cluster: read('cluster').trim(),
     project: read('project').trim(),
     org: read('org').trim(),
-    cleanup: readBoolean(read, 'cleanup', true)
+    cleanup: readBoolean(read, 'cleanup', true),
+    permissions: readPermissions(read),
+    exportEnv: readBoolean(read, 'export-env', false),
+    namePrefix: readNamePrefix(read, operation),
+    olderThanMs: readDuration(read, 'older-than', '24h'),
+    dryRun: readBoolean(read, 'dry-run', false)
   }
+}
+
+function readPermissions(read: InputReader): Permission[] {
+  try {
+    return parsePermissions(read('permissions'))
+  } catch (error) {
+    throw new InputError('permissions', (error as Error).message)
+  }
+}
+
+function readNamePrefix(read: InputReader, operation: Operation): string {
+  const prefix = read('name-prefix').trim()
+  if (operation === 'prune' && !prefix) {
+    throw new InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")')
+  }
+  if (prefix && !/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
+    throw new InputError('name-prefix', `must be the start of a valid name: lowercase letters, digits, "-" and "."; got "${prefix}"`)
+  }
+  return prefix
+}
+
+const MIN_AGE_MS = 60_000
+
+function readDuration(read: InputReader, name: string, fallback: string): number {
+  const value = read(name).trim() || fallback
+  const ms = parseDuration(value)
+  if (ms === undefined || ms < MIN_AGE_MS) {
+    throw new InputError(name, `must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`)
+  }
+  return ms
 }
 
 export function readConnection(read: InputReader, onSecret: (secret: string) => void): ConnectionInputs {

@@ -10,7 +10,16 @@ export const readInput = (name: string): string => core.getInput(name)
 export const mask = (secret: string): void => {
   if (secret) core.setSecret(secret)
 }
-export const { setOutput, saveState, getState, info, warning, debug, setFailed } = core
+export const { setOutput, saveState, getState, info, warning, debug, setFailed, exportVariable } = core
+
+/** Appends to the job summary; a failure to write it is a warning, never a failed step. */
+export async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
 
 /** The run that is making accounts, for default names. */
 export function runIdentity(): RunIdentity {
@@ -23,7 +32,15 @@ export function runIdentity(): RunIdentity {
 }
 
 /** Saved by main for post. Never a secret. */
-export const STATE = { accountId: 'account-id', cleanup: 'cleanup' } as const
+export const STATE = {
+  accountId: 'account-id',
+  cleanup: 'cleanup',
+  /** The name of a create in flight and when it was sent: lets post find an account whose id main never saw. */
+  pendingName: 'pending-name',
+  pendingSince: 'pending-since',
+  /** The CLI config folder made by export-env, for post to remove. */
+  configDir: 'config-dir'
+} as const
 
 function repositoryName(): string {
   try {

@@ -55,6 +55,16 @@ async function findByName(client: PlatformClient, name: string): Promise<Service
   }
 }
 
+/** The account of that name if it was made at or after `since` (allowing for clock skew). */
+export async function findCreatedSince(
+  client: PlatformClient,
+  name: string,
+  since: number
+): Promise<ServiceAccount | undefined> {
+  const account = await findByName(client, name)
+  return account && madeSince(account, since) ? account : undefined
+}
+
 function madeSince(account: ServiceAccount, since: number): boolean {
   return parseCreatedAt(account.created_at) >= since - CLOCK_SKEW_MS
 }

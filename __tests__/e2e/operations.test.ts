@@ -1,0 +1,231 @@
+// The built action, run as the runner runs it, against the emulator over real HTTP.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { startEmulator } from '../../emulator/server.js'
+import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+
+let emulator: Emulator
+let token: string
+const runs: StepResult[] = []
+const secrets: string[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice', 'bob'] })
+  token = emulator.issueToken('alice')
+  secrets.push(token)
+})
+afterEach(() => emulator.clearFaults())
+afterAll(async () => {
+  // No step of this file may have printed any secret it saw.
+  expect(findLeaks(runs, secrets)).toEqual([])
+  await emulator.close()
+})
+
+async function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>) {
+  const result = await runStep(kind, { inputs: { 'api-url': emulator.url, ...inputs }, state })
+  runs.push(result)
+  for (const value of Object.values(result.outputs)) if (value.startsWith('eyJ')) secrets.push(value)
+  return result
+}
+
+const aliceAccounts = () => emulator.accounts().filter(a => a.owner === 'alice')
+
+describe('create, then post', () => {
+  test('creates an account, masks and outputs its token, saves its id, and post removes it', async () => {
+    const main = await step('main', { token, name: 'ci-create', cluster: 'default', project: 'test-project', org: 'test-org' })
+    expect(main.code).toBe(0)
+    const { outputs } = main
+    const account = emulator.account(outputs.id)
+    expect(account).toMatchObject({ name: 'ci-create', owner: 'alice', default_cluster: 'default' })
+    expect(outputs).toMatchObject({
+      name: 'ci-create',
+      role: 'alice/service-accounts/ci-create',
+      owner: 'alice',
+      'default-cluster': 'default',
+      'default-project': 'test-project',
+      'default-org': 'test-org',
+      'created-at': account?.created_at,
+      'role-deleted': 'false'
+    })
+    expect(outputs.token.startsWith('eyJ0b2tlbi')).toBe(true)
+    const inner = JSON.parse(Buffer.from(outputs.token, 'base64').toString('utf8'))
+    expect(outputs['auth-token']).toBe(inner.token)
+    expect(inner.url).toBe(emulator.url)
+    // Masks: the input token first, then both forms of the new one, each before it is output.
+    expect(main.masks).toEqual(expect.arrayContaining([token, outputs.token, outputs['auth-token']]))
+    const maskAt = (secret: string) => main.stdout.indexOf(`::add-mask::${secret}`)
+    expect(maskAt(token)).toBeGreaterThanOrEqual(0)
+    expect(maskAt(outputs.token)).toBeGreaterThan(maskAt(token))
+    // State: the id and the cleanup choice, and nothing else.
+    expect(main.state).toEqual({ 'account-id': outputs.id, cleanup: 'true' })
+    // Only one request when every default is given.
+    expect(emulator.requests.filter(r => r.path.includes('/service_accounts')).length).toBeGreaterThan(0)
+
+    const post = await step('post', { token }, { 'account-id': outputs.id, cleanup: 'true' })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Removed service account ${outputs.id}`)
+    expect(emulator.account(outputs.id)).toBeUndefined()
+  })
+
+  test('with every default given, create is one request and post is one request', async () => {
+    emulator.resetLog()
+    const main = await step('main', { token, name: 'ci-one-request', cluster: 'default', project: 'test-project' })
+    expect(main.code).toBe(0)
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/service_accounts'])
+    emulator.resetLog()
+    await step('post', { token }, main.state)
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([`DELETE /api/v1/service_accounts/${main.outputs.id}`])
+  })
+
+  test('a versioned User-Agent and the bearer go with every request', async () => {
+    emulator.resetLog()
+    await step('main', { token, operation: 'list' })
+    const [request] = emulator.requests
+    expect(request.headers['user-agent']).toMatch(/^apolo-service-account-action\/\d+\.\d+\.\d+ /)
+    expect(request.headers.authorization).toBe(`Bearer ${token}`)
+  })
+
+  test('with no name, cluster or project: a run-traceable name and the defaults from GET /config', async () => {
+    emulator.resetLog()
+    const main = await step('main', { token })
+    expect(main.code).toBe(0)
+    expect(main.outputs.name).toMatch(/^gha-octo-repo-4242-1-build-[0-9a-f]{6}$/)
+    expect(main.outputs['default-cluster']).toBe('default')
+    expect(main.outputs['default-project']).toBe('test-project')
+    expect(main.outputs['default-org']).toBe('test-org')
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/config',
+      'POST /api/v1/service_accounts'
+    ])
+    await step('post', { token }, main.state)
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+  })
+
+  test('a full token as input: its URL, cluster and project are the defaults', async () => {
+    const fullToken = emulator.fullTokenFor('alice', { cluster: 'default', project: 'from-token', org: 'test-org' })
+    secrets.push(fullToken)
+    emulator.resetLog()
+    const main = await runStep('main', { inputs: { token: fullToken } })
+    runs.push(main)
+    secrets.push(main.outputs.token)
+    expect(main.code).toBe(0)
+    expect(main.masks).toEqual(expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token]))
+    expect(main.outputs['default-project']).toBe('from-token')
+    expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts'])
+    await runStep('post', { inputs: { token: fullToken }, state: main.state }).then(r => runs.push(r))
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+  })
+
+  test('cleanup: false keeps the account', async () => {
+    const main = await step('main', { token, name: 'ci-keep', cluster: 'default', project: 'test-project', cleanup: 'false' })
+    expect(main.state.cleanup).toBe('false')
+    const post = await step('post', { token }, main.state)
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain('cleanup is false')
+    expect(emulator.account(main.outputs.id)).toBeDefined()
+    await step('main', { token, operation: 'rm', name: 'ci-keep' })
+  })
+
+  test('post of an account that is already gone warns but succeeds', async () => {
+    const main = await step('main', { token, name: 'ci-gone', cluster: 'default', project: 'test-project' })
+    await step('main', { token, operation: 'rm', name: main.outputs.id })
+    const post = await step('post', { token }, main.state)
+    expect(post.code).toBe(0)
+    expect(post.warnings.join('\n')).toContain('already gone')
+  })
+
+  test('a taken name fails with the server message, and no state is saved', async () => {
+    const first = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
+    const second = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
+    expect(second.code).toBe(1)
+    expect(second.errors.join('\n')).toContain('HTTP 409: Service Account with such name exists')
+    expect(second.state).toEqual({})
+    await step('post', { token }, first.state)
+  })
+
+  test('no cluster anywhere: the error says which input to set', async () => {
+    const lonely = await startEmulator({ users: ['carol'], clusters: [] })
+    try {
+      const carol = lonely.issueToken('carol')
+      secrets.push(carol)
+      const main = await runStep('main', { inputs: { token: carol, 'api-url': lonely.url } })
+      runs.push(main)
+      expect(main.code).toBe(1)
+      expect(main.errors.join('\n')).toContain('Input "cluster" is needed')
+      expect(lonely.accounts()).toEqual([])
+    } finally {
+      await lonely.close()
+    }
+  })
+})
+
+describe('list, get, rm', () => {
+  test('list outputs the caller\'s accounts with the platform field names and no tokens', async () => {
+    const made = await step('main', { token, name: 'ci-listed', cluster: 'default', project: 'test-project' })
+    const bobToken = emulator.issueToken('bob')
+    secrets.push(bobToken)
+    await step('main', { token: bobToken, name: 'bob-only', cluster: 'default', project: 'test-project', cleanup: 'false' })
+    const list = await step('main', { token, operation: 'list' })
+    expect(list.code).toBe(0)
+    const accounts = JSON.parse(list.outputs.accounts) as Record<string, unknown>[]
+    expect(accounts.map(a => a.name).sort()).toEqual(aliceAccounts().map(a => a.name).sort())
+    expect(accounts.find(a => a.name === 'ci-listed')).toMatchObject({ id: made.outputs.id, default_cluster: 'default', owner: 'alice' })
+    expect(accounts.some(a => 'token' in a)).toBe(false)
+    expect(accounts.some(a => a.name === 'bob-only')).toBe(false)
+    await step('post', { token }, made.state)
+  })
+
+  test('get by name and by id', async () => {
+    const made = await step('main', { token, name: 'ci-get', cluster: 'default', project: 'test-project' })
+    for (const key of ['ci-get', made.outputs.id]) {
+      const got = await step('main', { token, operation: 'get', name: key })
+      expect(got.code).toBe(0)
+      expect(got.outputs.id).toBe(made.outputs.id)
+      expect(got.outputs.role).toBe('alice/service-accounts/ci-get')
+      expect(got.outputs.token).toBeUndefined()
+    }
+    await step('post', { token }, made.state)
+  })
+
+  test('rm removes and outputs the id; rm of a missing account fails with the server message', async () => {
+    const made = await step('main', { token, name: 'ci-rm', cluster: 'default', project: 'test-project', cleanup: 'false' })
+    const rm = await step('main', { token, operation: 'rm', name: 'ci-rm' })
+    expect(rm.code).toBe(0)
+    expect(rm.outputs.id).toBe(made.outputs.id)
+    expect(emulator.account(made.outputs.id)).toBeUndefined()
+    const again = await step('main', { token, operation: 'rm', name: 'ci-rm' })
+    expect(again.code).toBe(1)
+    expect(again.errors.join('\n')).toContain('HTTP 404: Service account ci-rm not found')
+  })
+
+  test('a revoked token: 401 with the server message', async () => {
+    const revoked = emulator.issueToken('alice')
+    secrets.push(revoked)
+    emulator.revoke(revoked)
+    const list = await step('main', { token: revoked, operation: 'list' })
+    expect(list.code).toBe(1)
+    expect(list.errors.join('\n')).toContain('list service accounts failed: HTTP 401: 401: Unauthorized')
+  })
+})
+
+describe('bad input sends nothing', () => {
+  test.each([
+    [{ operation: 'destroy' }, 'Input "operation" must be one of create, list, get, rm'],
+    [{ operation: 'get' }, 'Input "name" is required for operation "get"'],
+    [{ name: 'Not_Valid' }, 'Input "name" must be lowercase letters'],
+    [{ cleanup: 'yes' }, 'Input "cleanup" must be "true" or "false"']
+  ])('%j', async (inputs, message) => {
+    emulator.resetLog()
+    const result = await step('main', { token, ...inputs })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain(message)
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('a missing token', async () => {
+    const result = await step('main', { operation: 'list' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain('Input "token" is required')
+  })
+})

@@ -1,0 +1,164 @@
+// Runs the built action's steps the way the GitHub runner does: inputs as INPUT_* variables,
+// the GITHUB_* command files, and the state main saved as STATE_* variables for post.
+// Plain JavaScript on Node built-ins, so the demo runs on a fresh clone without installing.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * @typedef {object} StepResult
+ * @property {'main' | 'post'} step
+ * @property {number | null} code
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Record<string, string>} outputs
+ * @property {Record<string, string>} state
+ * @property {Record<string, string>} env
+ * @property {string} summary
+ * @property {string[]} masks the values of every `::add-mask::` line, in order
+ * @property {string[]} errors
+ * @property {string[]} warnings
+ * @property {{state: string, env: string, summary: string, path: string}} files the raw files
+ * @property {string} runnerTemp
+ */
+
+/**
+ * @typedef {object} StepOptions
+ * @property {Record<string, string>} [inputs]
+ * @property {Record<string, string>} [state] for post: the state main saved
+ * @property {Record<string, string>} [env]
+ * @property {string} [node] the node binary; default: the one running this
+ * @property {number} [timeoutMs]
+ * @property {string} [runnerTemp] shared by the steps of one job
+ * @property {(pid: number) => void} [onSpawn]
+ */
+
+/**
+ * Runs dist/<step>/index.js and collects everything it wrote.
+ * @param {'main' | 'post'} step
+ * @param {StepOptions} [options]
+ * @returns {Promise<StepResult>}
+ */
+export async function runStep(step, options = {}) {
+  const work = mkdtempSync(join(tmpdir(), `action-${step}-`))
+  const runnerTemp = options.runnerTemp ?? mkdtempSync(join(tmpdir(), 'runner-temp-'))
+  const files = {
+    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STATE: join(work, 'state'),
+    GITHUB_ENV: join(work, 'env'),
+    GITHUB_PATH: join(work, 'path'),
+    GITHUB_STEP_SUMMARY: join(work, 'summary')
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...files,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'build',
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
+  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', step, 'index.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  options.onSpawn?.(child.pid ?? 0)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stderr += chunk))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  /** @type {number | null} */
+  const code = await new Promise(done => child.on('close', done))
+  clearTimeout(timer)
+  /** @param {string} file */
+  const read = file => readFileSync(file, 'utf8')
+  const output = read(files.GITHUB_OUTPUT)
+  const raw = {
+    state: read(files.GITHUB_STATE),
+    env: read(files.GITHUB_ENV),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    path: read(files.GITHUB_PATH)
+  }
+  rmSync(work, { recursive: true, force: true })
+  return {
+    step,
+    code,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(output),
+    state: parseFileCommands(raw.state),
+    env: parseFileCommands(raw.env),
+    summary: raw.summary,
+    masks: commandValues(stdout, 'add-mask'),
+    errors: commandValues(stdout, 'error'),
+    warnings: commandValues(stdout, 'warning'),
+    files: raw,
+    runnerTemp
+  }
+}
+
+/**
+ * Parses the runner's file commands: `name<<delimiter`, the value's lines, `delimiter`.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
+  const values = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1)
+      values[heredoc[1]] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      values[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return values
+}
+
+/**
+ * The values of one workflow command (`::name::value` or `::name props::value`) in stdout.
+ * @param {string} stdout
+ * @param {string} command
+ */
+export function commandValues(stdout, command) {
+  const prefix = new RegExp(`^::${command}(?: [^:]*)?::`)
+  return stdout
+    .split(/\r?\n/)
+    .filter(line => prefix.test(line))
+    .map(line => line.replace(prefix, ''))
+}
+
+/**
+ * The log as the runner shows it: masked values replaced by ***, workflow commands hidden
+ * but annotations, which it shows as `Error:` and `Warning:`.
+ * @param {string} stdout
+ * @param {string[]} masks
+ */
+export function asWorkflowLog(stdout, masks) {
+  const secrets = [...masks].filter(Boolean).sort((a, b) => b.length - a.length)
+  return stdout
+    .split(/\r?\n/)
+    .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+    .map(line => line.replace(/^::error(?: [^:]*)?::/, 'Error: ').replace(/^::warning(?: [^:]*)?::/, 'Warning: '))
+    .map(line => secrets.reduce((text, secret) => text.split(secret).join('***'), line))
+    .join('\n')
+}
