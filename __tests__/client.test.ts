@@ -1,0 +1,227 @@
+// The platform client alone, over real HTTP on loopback against the emulator.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { Agent } from 'undici'
+import { startEmulator } from '../emulator/server.js'
+import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
+import { PlatformError } from '../src/platform/errors.js'
+import { decodeFullToken } from '../src/platform/token.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+let emulator: Emulator
+let dispatcher: Agent
+const sleeps: number[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice', 'bob'] })
+  dispatcher = new Agent()
+})
+afterEach(() => {
+  emulator.clearFaults()
+  sleeps.length = 0
+})
+afterAll(async () => {
+  await dispatcher.close()
+  await emulator.close()
+})
+
+function client(user = 'alice', options: Partial<PlatformClientOptions> = {}): PlatformClient {
+  return new PlatformClient({
+    apiUrl: `${emulator.url}/`,
+    authToken: emulator.issueToken(user),
+    userAgent: 'client-test/1.0',
+    dispatcher,
+    timeoutMs: 2_000,
+    sleep: async ms => {
+      sleeps.push(ms)
+    },
+    ...options
+  })
+}
+
+async function failure(promise: Promise<unknown>): Promise<PlatformError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlatformError)
+    return error as PlatformError
+  }
+  throw new Error('expected a PlatformError')
+}
+
+const target = { default_cluster: 'default', default_project: 'test-project' }
+
+describe('operations', () => {
+  test('create returns the account and a full token whose JWT works as a bearer', async () => {
+    const alice = client()
+    const created = await alice.create({ name: 'client-create', ...target, default_org: 'test-org' })
+    expect(created).toMatchObject({ name: 'client-create', owner: 'alice', role: 'alice/service-accounts/client-create', default_org: 'test-org', role_deleted: false })
+    expect(created.id).toMatch(/^service-account-[0-9a-f-]{36}$/)
+    const inner = decodeFullToken(created.token)
+    expect(inner?.context).toEqual({ url: emulator.url, cluster: 'default', project: 'test-project', org: 'test-org' })
+    const asAccount = new PlatformClient({ apiUrl: emulator.url, authToken: inner!.authToken, userAgent: 'x', dispatcher })
+    expect((await asAccount.config()).authorized).toBe(true)
+    await alice.rm(created.id)
+    expect((await asAccount.config()).authorized).toBe(false)
+  })
+
+  test('create sends only the fields it has: no org, no empty strings', async () => {
+    emulator.resetLog()
+    const created = await client().create({ name: 'client-no-org', ...target })
+    expect(created.default_org ?? null).toBeNull()
+    await client().rm(created.id)
+  })
+
+  test('list, get by id and by name, rm', async () => {
+    const alice = client()
+    const a = await alice.create({ name: 'client-a', ...target })
+    const b = await alice.create({ name: 'client-b', ...target })
+    await client('bob').create({ name: 'client-a', ...target })
+    const listed = await alice.list()
+    expect(listed.map(x => x.id).sort()).toEqual(expect.arrayContaining([a.id, b.id].sort()))
+    expect(listed.every(x => x.owner === 'alice' && !('token' in x))).toBe(true)
+    expect((await alice.get(a.id)).name).toBe('client-a')
+    expect((await alice.get('client-b')).id).toBe(b.id)
+    await alice.rm('client-a')
+    await alice.rm(b.id)
+    expect((await failure(alice.get('client-a'))).status).toBe(404)
+  })
+
+  test('grant gives the role permissions', async () => {
+    const alice = client()
+    const created = await alice.create({ name: 'client-grant', ...target })
+    const granted = await alice.grant(created.role, [{ uri: 'storage://default/test-org/test-project/data', action: 'read' }])
+    expect(granted).toEqual([{ uri: 'storage://default/test-org/test-project/data', action: 'read' }])
+    expect(emulator.grants(created.role)).toEqual(granted)
+    await alice.rm(created.id)
+  })
+})
+
+describe('errors carry the status and the server message', () => {
+  test('400 invalid name', async () => {
+    const error = await failure(client().create({ name: 'Bad_Name', ...target }))
+    expect(error.status).toBe(400)
+    expect(error.message).toBe("create service account failed: HTTP 400: {'name': ['Invalid service account name']}")
+  })
+
+  test('409 taken name, never retried', async () => {
+    const alice = client()
+    const created = await alice.create({ name: 'client-taken', ...target })
+    emulator.resetLog()
+    const error = await failure(alice.create({ name: 'client-taken', ...target }))
+    expect(error.status).toBe(409)
+    expect(error.serverMessage).toBe('Service Account with such name exists')
+    expect(error.ambiguous).toBe(false)
+    expect(emulator.requests).toHaveLength(1)
+    await alice.rm(created.id)
+  })
+
+  test('401 bad token', async () => {
+    const error = await failure(new PlatformClient({ apiUrl: emulator.url, authToken: 'a.b.c', userAgent: 'x', dispatcher }).list())
+    expect(error.status).toBe(401)
+    expect(error.message).toBe('list service accounts failed: HTTP 401: 401: Unauthorized')
+  })
+
+  test('404 on get and rm', async () => {
+    expect((await failure(client().get('nobody'))).message).toBe(
+      'get service account nobody failed: HTTP 404: Service account nobody not found'
+    )
+    expect((await failure(client().rm('nobody'))).status).toBe(404)
+  })
+
+  test('500 with the server error text, not retried', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, body: '{"error": "Unexpected exception: auth down"}', headers: { 'content-type': 'application/json' } })
+    emulator.resetLog()
+    const error = await failure(client().list())
+    expect(error.message).toBe('list service accounts failed: HTTP 500: Unexpected exception: auth down')
+    expect(emulator.requests).toHaveLength(1)
+  })
+})
+
+describe('retries', () => {
+  test('503 then success: retried with backoff, full jitter under the ceiling', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 503, times: 2 })
+    const alice = client('alice', { random: () => 0.5, baseDelayMs: 100 })
+    await alice.list()
+    expect(sleeps).toEqual([50, 100])
+  })
+
+  test('429 honours Retry-After in seconds, capped', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, headers: { 'retry-after': '3' } })
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, headers: { 'retry-after': '3600' } })
+    await client('alice', { maxDelayMs: 10_000 }).list()
+    expect(sleeps).toEqual([3000, 10_000])
+  })
+
+  test('gives up after max attempts with the last status', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502, times: Infinity, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } })
+    emulator.resetLog()
+    const error = await failure(client('alice', { maxAttempts: 3 }).list())
+    expect(error.message).toBe('list service accounts failed: HTTP 502: Bad Gateway')
+    expect(emulator.requests).toHaveLength(3)
+  })
+
+  test('max-attempts 1 turns retries off', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 503, times: Infinity })
+    emulator.resetLog()
+    await failure(client('alice', { maxAttempts: 1 }).list())
+    expect(emulator.requests).toHaveLength(1)
+  })
+
+  test('a reset is retried for GET; a POST reset after acting is reported as ambiguous, not retried', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'reset-before' })
+    await client().list()
+    expect(sleeps).toHaveLength(1)
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-after' })
+    emulator.resetLog()
+    const error = await failure(client().create({ name: 'client-reset', ...target }))
+    expect(error.ambiguous).toBe(true)
+    expect(emulator.requests.filter(r => r.method === 'POST')).toHaveLength(1)
+    await client().rm('client-reset')
+  })
+
+  test('a POST answered 503 did not act and is retried', async () => {
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 503 })
+    const created = await client().create({ name: 'client-503', ...target })
+    expect(sleeps).toHaveLength(1)
+    await client().rm(created.id)
+  })
+
+  test('a hanging server times out with an error that says where', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'hang', times: Infinity })
+    const started = Date.now()
+    const error = await failure(client('alice', { timeoutMs: 300, maxAttempts: 2 }).list())
+    expect(error.message).toBe(`list service accounts failed: timed out after 0.3 s waiting for GET ${emulator.url}/service_accounts (TIMEOUT)`)
+    expect(Date.now() - started).toBeLessThan(2_000)
+  })
+
+  test('a slow body is cut at the attempt limit', async () => {
+    emulator.addFault({ method: 'GET', path: '/config', kind: 'slow-body', ms: 200, times: Infinity })
+    const error = await failure(client('alice', { timeoutMs: 500, maxAttempts: 1 }).config())
+    expect(error.message).toContain('timed out after 0.5 s')
+  })
+})
+
+describe('redirects are never followed', () => {
+  test('a 307 to another origin is an error naming it, and the sink never sees the credential', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'redirect' })
+    const error = await failure(client().list())
+    expect(error.status).toBe(307)
+    expect(error.message).toContain(`redirected to ${emulator.sink.origin}`)
+    expect(emulator.sink.requests).toEqual([])
+  })
+})
+
+describe('scale', () => {
+  test('10,000 accounts stream as NDJSON', async () => {
+    const big = await startEmulator({ users: ['dora'], logRequests: false })
+    try {
+      big.seedAccounts('dora', 10_000, { namePrefix: 'bulk-' })
+      const dora = new PlatformClient({ apiUrl: big.url, authToken: big.issueToken('dora'), userAgent: 'x', dispatcher })
+      const accounts = await dora.list()
+      expect(accounts).toHaveLength(10_000)
+      expect(new Set(accounts.map(a => a.name)).size).toBe(10_000)
+    } finally {
+      await big.close()
+    }
+  })
+})

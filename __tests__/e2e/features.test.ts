@@ -1,0 +1,183 @@
+// Permissions, CLI login, the job summary and prune, through the built action.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { startEmulator } from '../../emulator/server.js'
+import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+
+let emulator: Emulator
+let token: string
+const runs: StepResult[] = []
+const secrets: string[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  token = emulator.issueToken('alice')
+  secrets.push(token)
+})
+afterEach(() => emulator.clearFaults())
+afterAll(async () => {
+  expect(findLeaks(runs, secrets)).toEqual([])
+  await emulator.close()
+})
+
+async function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, runnerTemp?: string) {
+  const result = await runStep(kind, { inputs: { 'api-url': emulator.url, token, ...inputs }, state, runnerTemp })
+  runs.push(result)
+  if (result.outputs.token) secrets.push(result.outputs.token)
+  return result
+}
+
+const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
+
+describe('permissions', () => {
+  test('granted to the new role in the same step and reported', async () => {
+    const permissions = [
+      'storage://default/test-org/test-project/data read',
+      '# comments and blank lines are fine',
+      '',
+      'image://default/test-org/test-project/trainer write'
+    ].join('\n')
+    const main = await step('main', { ...defaults, name: 'perm-ok', permissions })
+    expect(main.code).toBe(0)
+    const expected = [
+      { uri: 'storage://default/test-org/test-project/data', action: 'read' },
+      { uri: 'image://default/test-org/test-project/trainer', action: 'write' }
+    ]
+    expect(JSON.parse(main.outputs.permissions)).toEqual(expected)
+    expect(emulator.grants('alice/service-accounts/perm-ok')).toEqual(expected)
+    expect(main.summary).toContain('`storage://default/test-org/test-project/data` read')
+    await step('post', {}, main.state)
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+  })
+
+  test('a failing grant removes the account just made and fails the step', async () => {
+    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'status', status: 400, body: '{"error": "Invalid URI"}', headers: { 'content-type': 'application/json' } })
+    const before = emulator.accounts().length
+    const main = await step('main', { ...defaults, name: 'perm-fail', permissions: 'storage://default/x read' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toMatch(/grant permissions to alice\/service-accounts\/perm-fail failed: HTTP 400: Invalid URI; service account service-account-\S+ was removed again/)
+    expect(emulator.accounts().length).toBe(before)
+    expect(main.state['account-id']).toBe('')
+    const post = await step('post', {}, main.state)
+    expect(post.code).toBe(0)
+  })
+
+  test('a bad line fails before any request', async () => {
+    emulator.resetLog()
+    const main = await step('main', { ...defaults, permissions: 'storage://x read\nstorage://y own' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('Input "permissions" line 2 ("storage://y own") has action "own"; allowed: read, write, manage')
+    expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('export-env', () => {
+  test('exports the full token for both CLIs, masked, with fresh config folders that post removes', async () => {
+    const main = await step('main', { ...defaults, 'export-env': 'true' })
+    expect(main.code).toBe(0)
+    expect(main.env.APOLO_PASSED_CONFIG).toBe(main.outputs.token)
+    expect(main.env.NEURO_PASSED_CONFIG).toBe(main.outputs.token)
+    expect(main.masks).toContain(main.outputs.token)
+    const dir = main.state['config-dir']
+    expect(dir.startsWith(main.runnerTemp)).toBe(true)
+    expect(main.env.APOLO_CONFIG).toBe(`${dir}/apolo`)
+    expect(main.env.NEUROMATION_CONFIG).toBe(`${dir}/neuro`)
+    expect(existsSync(dir)).toBe(true)
+    await step('post', {}, main.state, main.runnerTemp)
+    expect(existsSync(dir)).toBe(false)
+  })
+
+  test('off by default: nothing exported', async () => {
+    const main = await step('main', defaults)
+    expect(main.env).toEqual({})
+    expect(main.state['config-dir']).toBeUndefined()
+    await step('post', {}, main.state)
+  })
+})
+
+describe('job summary', () => {
+  test('create and post: the account and whether it was removed, never a token', async () => {
+    const main = await step('main', { ...defaults, name: 'summary-demo' })
+    for (const text of ['Apolo service account created', main.outputs.id, '`summary-demo`', 'alice/service-accounts/summary-demo', 'test-project', main.outputs['created-at']]) {
+      expect(main.summary).toContain(text)
+    }
+    const post = await step('post', {}, main.state)
+    expect(post.summary).toContain(`\`${main.outputs.id}\`: **removed**`)
+  })
+
+  test('list: a table row per account', async () => {
+    const made = await step('main', { ...defaults, name: 'summary-listed' })
+    const list = await step('main', { operation: 'list' })
+    expect(list.summary).toMatch(/\| `summary-listed` \| `service-account-[^`]+` \| default \| test-project \| test-org \|/)
+    await step('post', {}, made.state)
+  })
+
+  test('a summary that cannot be written is a warning, not a failure', async () => {
+    const result = await runStep('main', {
+      inputs: { 'api-url': emulator.url, token, operation: 'list' },
+      env: { GITHUB_STEP_SUMMARY: '/nonexistent/dir/summary' }
+    })
+    runs.push(result)
+    expect(result.code).toBe(0)
+    expect(result.warnings.join('\n')).toContain('Could not write the job summary')
+  })
+})
+
+describe('prune', () => {
+  const hour = 3600
+  beforeAll(() => {
+    emulator.seedAccounts('alice', 3, { namePrefix: 'gha-octo-repo-old-', ageSeconds: 48 * hour })
+    emulator.seedAccounts('alice', 2, { namePrefix: 'gha-octo-repo-new-', ageSeconds: 60 })
+    emulator.seedAccounts('alice', 2, { namePrefix: 'other-old-', ageSeconds: 48 * hour })
+    emulator.seedAccounts('bob', 2, { namePrefix: 'gha-octo-repo-bobs-', ageSeconds: 48 * hour })
+  })
+  const names = (owner: string) => emulator.accounts().filter(a => a.owner === owner).map(a => a.name)
+
+  test('dry-run reports what would go and removes nothing', async () => {
+    const before = emulator.accounts().length
+    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'dry-run': 'true' })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name).sort()).toEqual([
+      'gha-octo-repo-old-0',
+      'gha-octo-repo-old-1',
+      'gha-octo-repo-old-2'
+    ])
+    expect(emulator.accounts().length).toBe(before)
+    expect(result.summary).toContain('Would remove stale Apolo service accounts (3)')
+  })
+
+  test('removes only the old ones under the prefix, never younger ones, others\' or outside the prefix', async () => {
+    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'older-than': '1d' })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.outputs.removed)).toHaveLength(3)
+    const left = names('alice')
+    expect(left.filter(n => n?.startsWith('gha-octo-repo-old-'))).toEqual([])
+    expect(left).toEqual(expect.arrayContaining(['gha-octo-repo-new-0', 'gha-octo-repo-new-1', 'other-old-0', 'other-old-1']))
+    expect(names('bob')).toHaveLength(2)
+  })
+
+  test('the default names of create are found by the repository prefix', async () => {
+    const made = await step('main', { ...defaults, cleanup: 'false' })
+    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'older-than': '1m', 'dry-run': 'true' })
+    expect(result.code).toBe(0)
+    expect(made.outputs.name.startsWith('gha-octo-repo-')).toBe(true)
+    // Just made, so younger than a minute: not stale yet.
+    expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name)).not.toContain(made.outputs.name)
+    await step('main', { operation: 'rm', name: made.outputs.id })
+  })
+
+  test.each([
+    [{}, 'Input "name-prefix" is required for operation "prune"'],
+    [{ 'name-prefix': 'x', 'older-than': '10' }, 'Input "older-than" must be a duration'],
+    [{ 'name-prefix': 'x', 'older-than': '30s' }, 'at least 1m'],
+    [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be "true" or "false"']
+  ])('bad input %j', async (inputs, message) => {
+    emulator.resetLog()
+    const result = await step('main', { operation: 'prune', ...inputs })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain(message)
+    expect(emulator.requests).toEqual([])
+  })
+})
