@@ -31,7 +31,7 @@ try {
   heading('A later step uses the new credential')
   const inner = JSON.parse(Buffer.from(main.outputs.token, 'base64').toString('utf8'))
   const config = await fetch(`${inner.url}/config`, { headers: { authorization: `Bearer ${inner.token}` } })
-  const authorized = (await config.json()).authorized === true
+  const authorized = /** @type {{authorized?: boolean}} */ (await config.json()).authorized === true
   check(authorized, `GET ${inner.url}/config as ${main.outputs.role}: authorized`)
 
   heading('Post Run apolo-service-account-action (post)')
@@ -44,7 +44,7 @@ try {
   check(post.code === 0, 'the post step succeeded')
   check(emulator.account(main.outputs.id) === undefined, `service account ${main.outputs.id} is gone`)
   const after = await fetch(`${inner.url}/config`, { headers: { authorization: `Bearer ${inner.token}` } })
-  check((await after.json()).authorized === false, 'its token no longer works')
+  check(/** @type {{authorized?: boolean}} */ (await after.json()).authorized === false, 'its token no longer works')
   const printed = [main.stdout, main.stderr, post.stdout, post.stderr]
     .join('\n')
     .split('\n')

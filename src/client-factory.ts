@@ -3,14 +3,14 @@ import { PlatformClient } from './platform/client.js'
 import { createDispatcher } from './platform/http.js'
 import { USER_AGENT } from './version.js'
 
-export function createClient(inputs: ConnectionInputs, log: (line: string) => void): PlatformClient {
+export async function createClient(inputs: ConnectionInputs, log: (line: string) => void): Promise<PlatformClient> {
   return new PlatformClient({
     apiUrl: inputs.apiUrl,
     authToken: inputs.credential.authToken,
     userAgent: USER_AGENT,
     timeoutMs: inputs.timeoutMs,
     maxAttempts: inputs.maxAttempts,
-    dispatcher: createDispatcher(inputs.timeoutMs),
+    dispatcher: await createDispatcher(inputs.timeoutMs),
     log
   })
 }

@@ -19,7 +19,7 @@ import { accountsSummary, createdSummary } from './summary.js'
 export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
-    const client = createClient(inputs, runner.debug)
+    const client = await createClient(inputs, runner.debug)
     switch (inputs.operation) {
       case 'create':
         return await create(client, inputs)

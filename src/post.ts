@@ -24,7 +24,7 @@ export async function runPost(): Promise<void> {
   }
   let target = accountId || pendingName
   try {
-    const client = createClient(readConnection(runner.readInput, runner.mask), runner.debug)
+    const client = await createClient(readConnection(runner.readInput, runner.mask), runner.debug)
     if (!accountId) {
       const found = await lookUpPending(client, pendingName)
       if (!found) return

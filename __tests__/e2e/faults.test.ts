@@ -59,7 +59,7 @@ describe('create survives what can be retried', () => {
     ['a reset on GET /config', [{ method: 'GET', path: '/config', kind: 'reset-before' }]],
     ['a slow answer within the limit', [{ ...POST, kind: 'delay', ms: 300 }]]
   ])('%s', async (_, faults) => {
-    const inputs = _.includes('/config') ? { cluster: '', project: '' } : {}
+    const inputs: Record<string, string> = _.includes('/config') ? { cluster: '', project: '' } : {}
     const { main, post } = await job(faults, inputs)
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)

@@ -57,10 +57,13 @@ describe('create, then post', () => {
     const maskAt = (secret: string) => main.stdout.indexOf(`::add-mask::${secret}`)
     expect(maskAt(token)).toBeGreaterThanOrEqual(0)
     expect(maskAt(outputs.token)).toBeGreaterThan(maskAt(token))
-    // State: the id and the cleanup choice, and nothing else.
-    expect(main.state).toEqual({ 'account-id': outputs.id, cleanup: 'true' })
-    // Only one request when every default is given.
-    expect(emulator.requests.filter(r => r.path.includes('/service_accounts')).length).toBeGreaterThan(0)
+    // State: the id, the cleanup choice, and the create no longer pending; never a token.
+    expect(main.state).toEqual({
+      'account-id': outputs.id,
+      cleanup: 'true',
+      'pending-name': '',
+      'pending-since': expect.stringMatching(/^\d{13}$/)
+    })
 
     const post = await step('post', { token }, { 'account-id': outputs.id, cleanup: 'true' })
     expect(post.code).toBe(0)
@@ -135,12 +138,13 @@ describe('create, then post', () => {
     expect(post.warnings.join('\n')).toContain('already gone')
   })
 
-  test('a taken name fails with the server message, and no state is saved', async () => {
+  test('a taken name fails with the server message, and leaves post nothing to remove', async () => {
     const first = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
     const second = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
     expect(second.code).toBe(1)
     expect(second.errors.join('\n')).toContain('HTTP 409: Service Account with such name exists')
-    expect(second.state).toEqual({})
+    expect(second.state['account-id']).toBeUndefined()
+    expect(second.state['pending-name']).toBe('')
     await step('post', { token }, first.state)
   })
 

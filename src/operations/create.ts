@@ -15,8 +15,9 @@ const CLOCK_SKEW_MS = 120_000
 
 /**
  * Creates an account. The token comes back only from this call, so when its answer is lost
- * (reset, timeout, a 502 from a proxy) the account may exist with a token nobody holds:
- * look the name up, remove what this run made, and create again.
+ * (reset, timeout, a 502 from a proxy, a 500) the account may exist with a token nobody
+ * holds: look the name up, remove what this run made, and create again if the failure is
+ * one worth retrying.
  */
 export async function createAccount(
   client: PlatformClient,
@@ -28,7 +29,7 @@ export async function createAccount(
     try {
       return await client.create(request)
     } catch (error) {
-      if (!(error instanceof PlatformError) || !error.ambiguous || attempt >= options.maxCreates) throw error
+      if (!(error instanceof PlatformError) || !error.ambiguous) throw error
       options.warn(`${error.message}; checking whether service account "${request.name}" was made anyway`)
       const existing = await findByName(client, request.name)
       if (existing) {
@@ -42,6 +43,8 @@ export async function createAccount(
         options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
         await client.rm(existing.id)
       }
+      // A 500 is not worth repeating, but what it may have made is gone now.
+      if (!error.retryable || attempt >= options.maxCreates) throw error
     }
   }
 }

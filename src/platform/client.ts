@@ -78,6 +78,7 @@ export class PlatformClient {
       },
       [200],
       async response => {
+        accounts.length = 0 // a retry reads the list again from the start
         for await (const account of parseAccounts(response)) accounts.push(account)
       }
     )
@@ -207,31 +208,35 @@ export class PlatformClient {
       log?.(`${call.method} ${url} (attempt ${attempt} of ${maxAttempts})`)
       let failure: PlatformError
       let retryAfter: string | undefined
+      let response: HttpResponse | undefined
       try {
-        const response = await sendRequest(this.options.dispatcher, {
+        response = await sendRequest(this.options.dispatcher, {
           url,
           method: call.method,
           headers: this.headers(call),
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           timeoutMs
         })
+      } catch (error) {
+        failure = networkFailure(call, error, timeoutMs, url)
+        log?.(`${call.method} ${url}: ${failure.serverMessage} after ${Date.now() - started} ms`)
+      }
+      if (response) {
         log?.(`${call.method} ${url}: HTTP ${response.status} in ${Date.now() - started} ms`)
         if (expected.includes(response.status)) {
           try {
             await read(response)
+            return
           } catch (error) {
-            throw bodyFailure(call, response.status, error, timeoutMs, url)
+            failure = bodyFailure(call, response.status, error, timeoutMs, url)
+            log?.(`${call.method} ${url}: ${failure.serverMessage}`)
           }
-          return
+        } else {
+          failure = await statusFailure(call, response)
+          retryAfter = response.header('retry-after')
         }
-        failure = await statusFailure(call, response)
-        retryAfter = response.header('retry-after')
-      } catch (error) {
-        if (error instanceof PlatformError) throw error
-        failure = networkFailure(call, error, timeoutMs, url)
-        log?.(`${call.method} ${url}: ${failure.serverMessage} after ${Date.now() - started} ms`)
       }
-      if (attempt >= maxAttempts || !this.mayRetry(call, failure)) throw failure
+      if (attempt >= maxAttempts || !this.mayRetry(call, failure!)) throw failure!
       const delay = this.backoff(attempt, retryAfter)
       log?.(`${call.operation}: retrying in ${delay} ms`)
       await (this.options.sleep ?? defaultSleep)(delay)

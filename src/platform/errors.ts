@@ -16,9 +16,9 @@ export class PlatformError extends Error {
     this.name = 'PlatformError'
   }
 
-  /** True when a retry might succeed. */
+  /** True when a retry might succeed: no answer, throttling or gateway trouble, or an unreadable success. */
   get retryable(): boolean {
-    return this.status === 0 || RETRYABLE_STATUSES.has(this.status)
+    return this.status === 0 || RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300)
   }
 }
 

@@ -3,7 +3,6 @@ import type { Dispatcher } from 'undici'
 // undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
 // costs more start-up time than the whole rest of the action; these are the parts used.
 import Agent from 'undici/lib/dispatcher/agent.js'
-import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import apiRequest from 'undici/lib/api/api-request.js'
 
 /** The one place that touches undici: a request in, a small response interface out. */
@@ -28,12 +27,16 @@ export interface HttpRequest {
 
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
- * forms), as self-hosted runners behind proxies need.
+ * forms), as self-hosted runners behind proxies need. The proxy agent needs undici whole,
+ * so only runs behind a proxy load it.
  */
-export function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+export async function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
   const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])
-  return proxied ? new EnvHttpProxyAgent(options) : new Agent(options)
+  if (['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])) {
+    const { EnvHttpProxyAgent } = await import('undici')
+    return new EnvHttpProxyAgent(options)
+  }
+  return new Agent(options)
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
