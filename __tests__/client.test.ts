@@ -225,3 +225,14 @@ describe('scale', () => {
     }
   })
 })
+
+describe('removal tries harder', () => {
+  test('a 500 on DELETE is retried, since giving up leaves a live credential', async () => {
+    const alice = client()
+    const created = await alice.create({ name: 'client-rm-500', ...target })
+    emulator.addFault({ method: 'DELETE', path: /^\/service_accounts\//, kind: 'status', status: 500 })
+    await alice.rm(created.id)
+    expect(sleeps).toHaveLength(1)
+    expect(emulator.account(created.id)).toBeUndefined()
+  })
+})

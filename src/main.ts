@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from './client-factory.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { createAccount } from './operations/create.js'
+import { createAccount, UnresolvedCreateError } from './operations/create.js'
 import { prune } from './operations/prune.js'
 import { resolveTarget } from './operations/target.js'
 import { accountOutputs } from './outputs.js'
@@ -54,8 +54,9 @@ async function create(client: PlatformClient, inputs: Inputs): Promise<void> {
       )
     )
   } catch (error) {
-    // A clear failure made nothing (an ambiguous one was resolved inside), so post has nothing to find.
-    runner.saveState(runner.STATE.pendingName, '')
+    // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
+    // the pending name for post to find.
+    if (!(error instanceof UnresolvedCreateError)) runner.saveState(runner.STATE.pendingName, '')
     throw error
   }
   // Mask both forms of the new credential before anything else touches them.

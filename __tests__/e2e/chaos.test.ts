@@ -1,5 +1,5 @@
 // A randomized, seeded run of create + post cycles through the built action under random
-// faults. Bounded: CHAOS_CYCLES cycles (default 200) over 4 workers, each with its own
+// faults. Bounded: CHAOS_CYCLES cycles (default 200) over 8 workers, each with its own
 // emulator. It reports orphans (accounts left with no failed post step to say so) and leaks
 // (secrets in anything printed): both must be zero.
 import { afterAll, expect, test } from '@jest/globals'
@@ -11,7 +11,7 @@ type Fault = Parameters<Emulator['addFault']>[0]
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261128)
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 200)
-const WORKERS = 4
+const WORKERS = 8
 
 /** mulberry32: small, seedable, good enough to pick faults. */
 function random(seed: number): () => number {
@@ -97,7 +97,10 @@ async function worker(index: number, cycles: number): Promise<void> {
       if (left.length) {
         const reported = post.code !== 0 && left.every(a => post.errors.join('\n').includes(`apolo service-account rm ${a.id}`))
         if (reported) tally.reportedLeftovers += left.length
-        else tally.orphans.push(...left.map(a => `seed ${SEED + index} cycle ${cycle}: ${a.id} (main ${main.code}, post ${post.code})`))
+        else {
+          const why = [...main.errors, ...post.errors, ...post.warnings].join(' / ')
+          tally.orphans.push(...left.map(a => `seed ${SEED + index} cycle ${cycle}: ${a.id} (main ${main.code}, post ${post.code}: ${why})`))
+        }
         for (const account of left) await runStep('main', { inputs: { ...inputs, operation: 'rm', name: account.id } })
       }
     }

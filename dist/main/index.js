@@ -14772,8 +14772,10 @@ async function create(client, inputs) {
         account = await untilSettled((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: !inputs.name, maxCreates: inputs.maxAttempts, warn: runner.warning }));
     }
     catch (error) {
-        // A clear failure made nothing (an ambiguous one was resolved inside), so post has nothing to find.
-        runner.saveState(runner.STATE.pendingName, '');
+        // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
+        // the pending name for post to find.
+        if (!(error instanceof create_js_1.UnresolvedCreateError))
+            runner.saveState(runner.STATE.pendingName, '');
         throw error;
     }
     // Mask both forms of the new credential before anything else touches them.
@@ -14900,10 +14902,19 @@ async function untilSettled(work) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.UnresolvedCreateError = void 0;
 exports.createAccount = createAccount;
 exports.findCreatedSince = findCreatedSince;
 exports.parseCreatedAt = parseCreatedAt;
 const errors_js_1 = __nccwpck_require__(6316);
+/** A create whose outcome is unknown: an account may exist that only a look-up by name can find. */
+class UnresolvedCreateError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnresolvedCreateError';
+    }
+}
+exports.UnresolvedCreateError = UnresolvedCreateError;
 // How far the platform's clock may be behind ours when telling whether we made an account.
 const CLOCK_SKEW_MS = 120_000;
 /**
@@ -14922,19 +14933,30 @@ async function createAccount(client, request, options) {
             if (!(error instanceof errors_js_1.PlatformError) || !error.ambiguous)
                 throw error;
             options.warn(`${error.message}; checking whether service account "${request.name}" was made anyway`);
-            const existing = await findByName(client, request.name);
-            if (existing) {
-                if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
-                    throw new errors_js_1.PlatformError('create service account', 409, `the name "${request.name}" belongs to an account made before this run (${existing.id}); choose another name`);
-                }
-                options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`);
-                await client.rm(existing.id);
+            try {
+                await removeIfMadeBy(client, request.name, sentAt, options);
+            }
+            catch (lookup) {
+                const reason = lookup instanceof Error ? lookup.message : String(lookup);
+                if (lookup instanceof errors_js_1.PlatformError && lookup.status === 409)
+                    throw lookup;
+                throw new UnresolvedCreateError(`${error.message}; and whether it made an account is unknown: ${reason}`);
             }
             // A 500 is not worth repeating, but what it may have made is gone now.
             if (!error.retryable || attempt >= options.maxCreates)
                 throw error;
         }
     }
+}
+async function removeIfMadeBy(client, name, sentAt, options) {
+    const existing = await findByName(client, name);
+    if (!existing)
+        return;
+    if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
+        throw new errors_js_1.PlatformError('create service account', 409, `the name "${name}" belongs to an account made before this run (${existing.id}); choose another name`);
+    }
+    options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`);
+    await client.rm(existing.id);
 }
 async function findByName(client, name) {
     try {
@@ -15152,7 +15174,8 @@ class PlatformClient {
             operation: `remove service account ${idOrName}`,
             method: 'DELETE',
             path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-            idempotent: true
+            idempotent: true,
+            retryServerError: true
         }, [204, 200], async () => undefined);
     }
     /** The discovery document: clusters and projects the caller can use. */
@@ -15249,7 +15272,7 @@ class PlatformClient {
         }
     }
     mayRetry(call, failure) {
-        if (!failure.retryable)
+        if (!failure.retryable && !(call.retryServerError && failure.status === 500))
             return false;
         return call.idempotent || !failure.ambiguous;
     }

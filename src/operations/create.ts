@@ -10,6 +10,14 @@ export interface CreateOptions {
   warn: (message: string) => void
 }
 
+/** A create whose outcome is unknown: an account may exist that only a look-up by name can find. */
+export class UnresolvedCreateError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnresolvedCreateError'
+  }
+}
+
 // How far the platform's clock may be behind ours when telling whether we made an account.
 const CLOCK_SKEW_MS = 120_000
 
@@ -31,22 +39,36 @@ export async function createAccount(
     } catch (error) {
       if (!(error instanceof PlatformError) || !error.ambiguous) throw error
       options.warn(`${error.message}; checking whether service account "${request.name}" was made anyway`)
-      const existing = await findByName(client, request.name)
-      if (existing) {
-        if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
-          throw new PlatformError(
-            'create service account',
-            409,
-            `the name "${request.name}" belongs to an account made before this run (${existing.id}); choose another name`
-          )
-        }
-        options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
-        await client.rm(existing.id)
+      try {
+        await removeIfMadeBy(client, request.name, sentAt, options)
+      } catch (lookup) {
+        const reason = lookup instanceof Error ? lookup.message : String(lookup)
+        if (lookup instanceof PlatformError && lookup.status === 409) throw lookup
+        throw new UnresolvedCreateError(`${error.message}; and whether it made an account is unknown: ${reason}`)
       }
       // A 500 is not worth repeating, but what it may have made is gone now.
       if (!error.retryable || attempt >= options.maxCreates) throw error
     }
   }
+}
+
+async function removeIfMadeBy(
+  client: PlatformClient,
+  name: string,
+  sentAt: number,
+  options: CreateOptions
+): Promise<void> {
+  const existing = await findByName(client, name)
+  if (!existing) return
+  if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
+    throw new PlatformError(
+      'create service account',
+      409,
+      `the name "${name}" belongs to an account made before this run (${existing.id}); choose another name`
+    )
+  }
+  options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
+  await client.rm(existing.id)
 }
 
 async function findByName(client: PlatformClient, name: string): Promise<ServiceAccount | undefined> {

@@ -38,6 +38,8 @@ interface Call {
   accept?: string
   /** Whether repeating the request is harmless if the first one took effect. */
   idempotent: boolean
+  /** Retry a 500 too: for removal, where giving up leaves a live credential behind. */
+  retryServerError?: boolean
 }
 
 const JSON_TYPE = 'application/json'
@@ -127,7 +129,8 @@ export class PlatformClient {
         operation: `remove service account ${idOrName}`,
         method: 'DELETE',
         path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-        idempotent: true
+        idempotent: true,
+        retryServerError: true
       },
       [204, 200],
       async () => undefined
@@ -244,7 +247,7 @@ export class PlatformClient {
   }
 
   private mayRetry(call: Call, failure: PlatformError): boolean {
-    if (!failure.retryable) return false
+    if (!failure.retryable && !(call.retryServerError && failure.status === 500)) return false
     return call.idempotent || !failure.ambiguous
   }
 
