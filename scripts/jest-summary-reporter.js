@@ -3,6 +3,6 @@ export default class SummaryReporter {
   /** @param {unknown} _contexts @param {{numPassedTests: number, numFailedTests: number, numPendingTests: number}} results */
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests ? `, ${results.numPendingTests} skipped` : ''
-    process.stdout.write(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped}\n`)
+    process.stderr.write(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped}\n`)
   }
 }
