@@ -3,6 +3,8 @@ export default class SummaryReporter {
   /** @param {unknown} _contexts @param {{numPassedTests: number, numFailedTests: number, numPendingTests: number}} results */
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests ? `, ${results.numPendingTests} skipped` : ''
-    process.stderr.write(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped}\n`)
+    const line = `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped}\n`
+    // At exit, so that it follows jest's own summary.
+    process.once('exit', () => process.stderr.write(line))
   }
 }
