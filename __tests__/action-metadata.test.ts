@@ -23,7 +23,7 @@ const code = source('src')
 
 describe('action.yml', () => {
   test('runs the committed bundles on node24, post always', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' })
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main.js', post: 'dist/post.js', 'post-if': 'always()' })
     expect(existsSync(join(ROOT, action.runs.main))).toBe(true)
     expect(existsSync(join(ROOT, action.runs.post))).toBe(true)
     expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })

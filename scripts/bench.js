@@ -47,10 +47,10 @@ async function coldStart() {
       "bare node -e ''": () => timed(bin, ['-e', '']),
       'one GET, node:http (floor)': () => timed(bin, ['-e', floorGet, listUrl]),
       'one GET, global fetch': () => timed(bin, ['-e', fetchGet, listUrl]),
-      'main: list (1 request)': () => timed(bin, [join(ROOT, 'dist/main/index.js')], mainEnv({ operation: 'list' })),
+      'main: list (1 request)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'list' })),
       'main: create (1 request)': () =>
-        timed(bin, [join(ROOT, 'dist/main/index.js')], mainEnv({ cluster: 'default', project: 'p', cleanup: 'false' })),
-      'main: bad input (0 requests)': () => timed(bin, [join(ROOT, 'dist/main/index.js')], mainEnv({ operation: 'nope' }))
+        timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ cluster: 'default', project: 'p', cleanup: 'false' })),
+      'main: bad input (0 requests)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'nope' }))
     }
     /** @type {Record<string, number[]>} */
     const samples = Object.fromEntries(Object.keys(cases).map(name => [name, []]))
@@ -72,19 +72,17 @@ function bundle() {
   console.log('| file | bytes |')
   console.log('|---|---:|')
   let total = 0
-  for (const dir of readdirSync(join(ROOT, 'dist'))) {
-    for (const file of readdirSync(join(ROOT, 'dist', dir))) {
-      const size = statSync(join(ROOT, 'dist', dir, file)).size
-      total += size
-      console.log(`| dist/${dir}/${file} | ${size.toLocaleString('en')} |`)
-    }
+  for (const file of readdirSync(join(ROOT, 'dist')).sort()) {
+    const size = statSync(join(ROOT, 'dist', file)).size
+    total += size
+    console.log(`| dist/${file} | ${size.toLocaleString('en')} |`)
   }
   console.log(`| **all of dist/** | **${total.toLocaleString('en')}** |\n`)
-  // What each package adds to main, from webpack's module sizes (before minification).
+  // What each package adds to the bundle, from webpack's module sizes.
   const stats = join(work, 'stats.json')
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(ROOT, 'src/entry/main.ts'), '-o', join(work, 'out'), '--transpile-only', '--quiet', '--stats-out', stats],
+    [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(ROOT, 'src/index.ts'), '-o', join(work, 'out'), '--transpile-only', '--quiet', '--stats-out', stats],
     { cwd: ROOT, stdio: 'ignore' }
   )
   /** @type {{modules?: {name: string, size: number}[]}} */
@@ -96,7 +94,7 @@ function bundle() {
     const key = match ? match[1] : module.name.startsWith('./src') ? 'this action (src/)' : 'other'
     byPackage.set(key, (byPackage.get(key) ?? 0) + module.size)
   }
-  console.log('main bundle by package (module source bytes):\n')
+  console.log('dist/index.js and its proxy-only chunks by package (module source bytes):\n')
   console.log('| package | bytes |')
   console.log('|---|---:|')
   for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) {
@@ -195,7 +193,7 @@ function measured(bin, env) {
   const report = `process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS + '\\n'))`
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(bin, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'dist/main/index.js')], {
+    const child = spawn(bin, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'dist/main.js')], {
       env,
       stdio: ['ignore', 'ignore', 'pipe']
     })

@@ -38,7 +38,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  */
 
 /**
- * Runs dist/<step>/index.js and collects everything it wrote.
+ * Runs dist/<step>.js and collects everything it wrote.
  * @param {'main' | 'post'} step
  * @param {StepOptions} [options]
  * @returns {Promise<StepResult>}
@@ -71,7 +71,7 @@ export async function runStep(step, options = {}) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
-  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', step, 'index.js')], {
+  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', `${step}.js`)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -24,14 +24,18 @@ export function createdSummary(account: ServiceAccount, permissions: Permission[
   ].join('\n')
 }
 
+/** Rows shown at most: a step's summary is capped at 1 MiB, and a long table helps nobody. */
+export const SUMMARY_ROWS = 100
+
 export function accountsSummary(title: string, accounts: ServiceAccount[]): string {
   if (!accounts.length) return `### ${title}\n\nNone.\n`
+  const more = accounts.length - SUMMARY_ROWS
   return [
     `### ${title} (${accounts.length})`,
     '',
     table(
       ['Name', 'ID', 'Cluster', 'Project', 'Org', 'Created at'],
-      accounts.map(a => [
+      accounts.slice(0, SUMMARY_ROWS).map(a => [
         code(a.name ?? '(none)'),
         code(a.id),
         escape(a.default_cluster),
@@ -39,7 +43,8 @@ export function accountsSummary(title: string, accounts: ServiceAccount[]): stri
         escape(a.default_org ?? ''),
         escape(a.created_at)
       ])
-    )
+    ),
+    more > 0 ? `… and ${more} more (the step's output has them all).\n` : ''
   ].join('\n')
 }
 

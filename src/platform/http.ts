@@ -27,13 +27,20 @@ export interface HttpRequest {
 
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
- * forms), as self-hosted runners behind proxies need. The proxy agent needs undici whole,
- * so only runs behind a proxy load it.
+ * forms), as self-hosted runners behind proxies need. Only runs behind a proxy load the
+ * proxy agent.
  */
 export async function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
   const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
   if (['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])) {
-    const { EnvHttpProxyAgent } = await import('undici')
+    const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
+      import('undici/lib/dispatcher/env-http-proxy-agent.js'),
+      import('undici/lib/dispatcher/dispatcher.js'),
+      import('undici/lib/api/api-connect.js')
+    ])
+    // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's
+    // entry point adds to every dispatcher; add just that one.
+    Dispatcher.prototype.connect ??= apiConnect
     return new EnvHttpProxyAgent(options)
   }
   return new Agent(options)

@@ -1,4 +1,0 @@
-import { runMain } from '../main.js'
-
-// runMain reports every failure itself.
-void runMain()

@@ -1,4 +1,0 @@
-import { runPost } from '../post.js'
-
-// runPost reports every failure itself.
-void runPost()
