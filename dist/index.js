@@ -15136,8 +15136,7 @@ class PlatformClient {
             idempotent: true
         }, [200], async (response) => {
             accounts.length = 0; // a retry reads the list again from the start
-            for await (const account of parseAccounts(response))
-                accounts.push(account);
+            await parseAccounts(response, accounts);
         });
         return accounts;
     }
@@ -15396,10 +15395,17 @@ function withoutToken(account) {
     const { token: _token, ...rest } = account;
     return rest;
 }
-/** Accounts from an NDJSON stream, or from a JSON array when the server ignores `Accept`. */
-async function* parseAccounts(response) {
-    const operation = 'list service accounts';
-    const bad = () => new errors_js_1.PlatformError(operation, response.status, 'the answer is not a list of accounts');
+/**
+ * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
+ * not the body; or from a JSON array when the server ignores `Accept`.
+ */
+async function parseAccounts(response, accounts) {
+    const bad = () => new errors_js_1.PlatformError('list service accounts', response.status, 'the answer is not a list of accounts');
+    const add = (item) => {
+        if (!isAccount(item))
+            throw bad();
+        accounts.push(withoutToken(item));
+    };
     if (!response.header('content-type')?.includes('ndjson')) {
         let value;
         try {
@@ -15410,26 +15416,22 @@ async function* parseAccounts(response) {
         }
         if (!Array.isArray(value))
             throw bad();
-        for (const item of value) {
-            if (!isAccount(item))
-                throw bad();
-            yield withoutToken(item);
-        }
+        value.forEach(add);
         return;
     }
-    for await (const line of response.lines()) {
-        if (!line.trim())
-            continue;
-        let item;
-        try {
-            item = JSON.parse(line);
+    for await (const lines of response.lineBatches()) {
+        for (const line of lines) {
+            if (!line.trim())
+                continue;
+            let item;
+            try {
+                item = JSON.parse(line);
+            }
+            catch {
+                throw bad();
+            }
+            add(item);
         }
-        catch {
-            throw bad();
-        }
-        if (!isAccount(item))
-            throw bad();
-        yield withoutToken(item);
     }
 }
 
@@ -15579,21 +15581,17 @@ async function sendRequest(dispatcher, req) {
         header,
         text: () => body.text(),
         discard: () => body.dump(),
-        async *lines() {
+        async *lineBatches() {
             body.setEncoding('utf8');
             let pending = '';
             for await (const chunk of body) {
-                pending += chunk;
-                let start = 0;
-                let newline;
-                while ((newline = pending.indexOf('\n', start)) >= 0) {
-                    yield pending.slice(start, newline);
-                    start = newline + 1;
-                }
-                pending = pending.slice(start);
+                const lines = (pending + chunk).split('\n');
+                pending = lines.pop() ?? '';
+                if (lines.length)
+                    yield lines;
             }
             if (pending)
-                yield pending;
+                yield [pending];
         }
     };
 }

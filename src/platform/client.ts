@@ -81,7 +81,7 @@ export class PlatformClient {
       [200],
       async response => {
         accounts.length = 0 // a retry reads the list again from the start
-        for await (const account of parseAccounts(response)) accounts.push(account)
+        await parseAccounts(response, accounts)
       }
     )
     return accounts
@@ -387,10 +387,16 @@ function withoutToken(account: ServiceAccount & { token?: unknown }): ServiceAcc
   return rest
 }
 
-/** Accounts from an NDJSON stream, or from a JSON array when the server ignores `Accept`. */
-async function* parseAccounts(response: HttpResponse): AsyncGenerator<ServiceAccount> {
-  const operation = 'list service accounts'
-  const bad = () => new PlatformError(operation, response.status, 'the answer is not a list of accounts')
+/**
+ * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
+ * not the body; or from a JSON array when the server ignores `Accept`.
+ */
+async function parseAccounts(response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
+  const bad = () => new PlatformError('list service accounts', response.status, 'the answer is not a list of accounts')
+  const add = (item: unknown) => {
+    if (!isAccount(item)) throw bad()
+    accounts.push(withoutToken(item))
+  }
   if (!response.header('content-type')?.includes('ndjson')) {
     let value: unknown
     try {
@@ -399,21 +405,19 @@ async function* parseAccounts(response: HttpResponse): AsyncGenerator<ServiceAcc
       throw bad()
     }
     if (!Array.isArray(value)) throw bad()
-    for (const item of value) {
-      if (!isAccount(item)) throw bad()
-      yield withoutToken(item)
-    }
+    value.forEach(add)
     return
   }
-  for await (const line of response.lines()) {
-    if (!line.trim()) continue
-    let item: unknown
-    try {
-      item = JSON.parse(line)
-    } catch {
-      throw bad()
+  for await (const lines of response.lineBatches()) {
+    for (const line of lines) {
+      if (!line.trim()) continue
+      let item: unknown
+      try {
+        item = JSON.parse(line)
+      } catch {
+        throw bad()
+      }
+      add(item)
     }
-    if (!isAccount(item)) throw bad()
-    yield withoutToken(item)
   }
 }

@@ -11,8 +11,8 @@ export interface HttpResponse {
   statusText: string
   header(name: string): string | undefined
   text(): Promise<string>
-  /** The body line by line, as it arrives. */
-  lines(): AsyncGenerator<string>
+  /** The body's complete lines, a batch for each chunk as it arrives. */
+  lineBatches(): AsyncGenerator<string[]>
   discard(): Promise<void>
 }
 
@@ -68,20 +68,15 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
     header,
     text: () => body.text(),
     discard: () => body.dump(),
-    async *lines() {
+    async *lineBatches() {
       body.setEncoding('utf8')
       let pending = ''
       for await (const chunk of body as AsyncIterable<string>) {
-        pending += chunk
-        let start = 0
-        let newline: number
-        while ((newline = pending.indexOf('\n', start)) >= 0) {
-          yield pending.slice(start, newline)
-          start = newline + 1
-        }
-        pending = pending.slice(start)
+        const lines = (pending + chunk).split('\n')
+        pending = lines.pop() ?? ''
+        if (lines.length) yield lines
       }
-      if (pending) yield pending
+      if (pending) yield [pending]
     }
   }
 }
