@@ -3,39 +3,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { startEmulator } from '../../emulator/server.js'
-import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-type Fault = Parameters<Emulator['addFault']>[0]
+import { runStep, type StepResult } from '../helpers/action.js'
+import { useEmulator, type Emulator, type Fault } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string
-const runs: StepResult[] = []
-const secrets: string[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  secrets.push(token)
+const suite = useEmulator((started, userToken) => {
+  emulator = started
+  token = userToken
 })
 afterEach(() => {
-  emulator.clearFaults()
   // Every case cleans up after itself: an account left here is an orphan.
   expect(emulator.accounts().filter(a => a.owner === 'alice')).toEqual([])
-})
-afterAll(async () => {
-  expect(findLeaks(runs, secrets)).toEqual([])
-  await emulator.close()
 })
 
 const base = { cluster: 'default', project: 'test-project', 'timeout-seconds': '1' }
 
-async function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, env?: Record<string, string>) {
-  const result = await runStep(kind, { inputs: { 'api-url': emulator.url, token, ...inputs }, state, env })
-  runs.push(result)
-  if (result.outputs.token) secrets.push(result.outputs.token)
-  return result
+function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, env?: Record<string, string>) {
+  return suite.step(kind, inputs, { state, env })
 }
 
 /** Main with the faults, then post, as one job. */
@@ -179,11 +164,12 @@ describe('cleanup that happens', () => {
 
   test('main cancelled with SIGINT while create is in flight: it keeps the id and post removes it', async () => {
     emulator.addFault({ ...POST, kind: 'delay', ms: 1500 })
-    const main = await runStep('main', {
-      inputs: { 'api-url': emulator.url, token, ...base, 'timeout-seconds': '5' },
-      onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGINT'), 700)
-    })
-    runs.push(main)
+    const main = suite.record(
+      await runStep('main', {
+        inputs: { 'api-url': emulator.url, token, ...base, 'timeout-seconds': '5' },
+        onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGINT'), 700)
+      })
+    )
     expect(main.code).toBe(1)
     expect(main.state['account-id']).toMatch(/^service-account-/)
     const post = await step('post', {}, main.state)
@@ -193,11 +179,12 @@ describe('cleanup that happens', () => {
 
   test('main killed outright while create is in flight: post finds the account by its pending name', async () => {
     emulator.addFault({ ...POST, kind: 'hang-after' })
-    const main = await runStep('main', {
-      inputs: { 'api-url': emulator.url, token, ...base, 'timeout-seconds': '30' },
-      onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
-    })
-    runs.push(main)
+    const main = suite.record(
+      await runStep('main', {
+        inputs: { 'api-url': emulator.url, token, ...base, 'timeout-seconds': '30' },
+        onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
+      })
+    )
     expect(main.state['account-id']).toBeUndefined()
     expect(main.state['pending-name']).toMatch(/^gha-/)
     const post = await step('post', {}, main.state)

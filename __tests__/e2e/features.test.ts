@@ -1,32 +1,18 @@
 // Permissions, CLI login, the job summary and prune, through the built action.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { startEmulator } from '../../emulator/server.js'
-import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
+import { runStep } from '../helpers/action.js'
+import { useEmulator, type Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string
-const runs: StepResult[] = []
-const secrets: string[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  secrets.push(token)
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  expect(findLeaks(runs, secrets)).toEqual([])
-  await emulator.close()
+const suite = useEmulator((started, userToken) => {
+  emulator = started
+  token = userToken
 })
 
-async function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, runnerTemp?: string) {
-  const result = await runStep(kind, { inputs: { 'api-url': emulator.url, token, ...inputs }, state, runnerTemp })
-  runs.push(result)
-  if (result.outputs.token) secrets.push(result.outputs.token)
-  return result
+function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, runnerTemp?: string) {
+  return suite.step(kind, inputs, { state, runnerTemp })
 }
 
 const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
@@ -115,11 +101,12 @@ describe('job summary', () => {
   })
 
   test('a summary that cannot be written is a warning, not a failure', async () => {
-    const result = await runStep('main', {
-      inputs: { 'api-url': emulator.url, token, operation: 'list' },
-      env: { GITHUB_STEP_SUMMARY: '/nonexistent/dir/summary' }
-    })
-    runs.push(result)
+    const result = suite.record(
+      await runStep('main', {
+        inputs: { 'api-url': emulator.url, token, operation: 'list' },
+        env: { GITHUB_STEP_SUMMARY: '/nonexistent/dir/summary' }
+      })
+    )
     expect(result.code).toBe(0)
     expect(result.warnings.join('\n')).toContain('Could not write the job summary')
   })

@@ -1,32 +1,21 @@
 // The built action, run as the runner runs it, against the emulator over real HTTP.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { startEmulator } from '../../emulator/server.js'
-import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
+import { runStep } from '../helpers/action.js'
+import { useEmulator, type Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string
-const runs: StepResult[] = []
-const secrets: string[] = []
+const suite = useEmulator(
+  (started, userToken) => {
+    emulator = started
+    token = userToken
+  },
+  ['alice', 'bob']
+)
 
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice', 'bob'] })
-  token = emulator.issueToken('alice')
-  secrets.push(token)
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  // No step of this file may have printed any secret it saw.
-  expect(findLeaks(runs, secrets)).toEqual([])
-  await emulator.close()
-})
-
-async function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>) {
-  const result = await runStep(kind, { inputs: { 'api-url': emulator.url, ...inputs }, state })
-  runs.push(result)
-  for (const value of Object.values(result.outputs)) if (value.startsWith('eyJ')) secrets.push(value)
-  return result
+function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>) {
+  return suite.step(kind, inputs, { state })
 }
 
 const aliceAccounts = () => emulator.accounts().filter(a => a.owner === 'alice')
@@ -107,16 +96,16 @@ describe('create, then post', () => {
 
   test('a full token as input: its URL, cluster and project are the defaults', async () => {
     const fullToken = emulator.fullTokenFor('alice', { cluster: 'default', project: 'from-token', org: 'test-org' })
-    secrets.push(fullToken)
+    suite.secret(fullToken)
     emulator.resetLog()
     const main = await runStep('main', { inputs: { token: fullToken } })
-    runs.push(main)
-    secrets.push(main.outputs.token)
+    suite.record(main)
+    suite.secret(main.outputs.token)
     expect(main.code).toBe(0)
     expect(main.masks).toEqual(expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token]))
     expect(main.outputs['default-project']).toBe('from-token')
     expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts'])
-    await runStep('post', { inputs: { token: fullToken }, state: main.state }).then(r => runs.push(r))
+    await runStep('post', { inputs: { token: fullToken }, state: main.state }).then(r => suite.record(r))
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
 
@@ -152,9 +141,9 @@ describe('create, then post', () => {
     const lonely = await startEmulator({ users: ['carol'], clusters: [] })
     try {
       const carol = lonely.issueToken('carol')
-      secrets.push(carol)
+      suite.secret(carol)
       const main = await runStep('main', { inputs: { token: carol, 'api-url': lonely.url } })
-      runs.push(main)
+      suite.record(main)
       expect(main.code).toBe(1)
       expect(main.errors.join('\n')).toContain('Input "cluster" is needed')
       expect(lonely.accounts()).toEqual([])
@@ -168,7 +157,7 @@ describe('list, get, rm', () => {
   test('list outputs the caller\'s accounts with the platform field names and no tokens', async () => {
     const made = await step('main', { token, name: 'ci-listed', cluster: 'default', project: 'test-project' })
     const bobToken = emulator.issueToken('bob')
-    secrets.push(bobToken)
+    suite.secret(bobToken)
     await step('main', { token: bobToken, name: 'bob-only', cluster: 'default', project: 'test-project', cleanup: 'false' })
     const list = await step('main', { token, operation: 'list' })
     expect(list.code).toBe(0)
@@ -205,7 +194,7 @@ describe('list, get, rm', () => {
 
   test('a revoked token: 401 with the server message', async () => {
     const revoked = emulator.issueToken('alice')
-    secrets.push(revoked)
+    suite.secret(revoked)
     emulator.revoke(revoked)
     const list = await step('main', { token: revoked, operation: 'list' })
     expect(list.code).toBe(1)
@@ -228,7 +217,7 @@ describe('bad input sends nothing', () => {
   })
 
   test('a missing token', async () => {
-    const result = await step('main', { operation: 'list' })
+    const result = await step('main', { operation: 'list', token: '' })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain('Input "token" is required')
   })

@@ -2,7 +2,7 @@
 import type { StepResult } from '../../scripts/local-runner.js'
 
 export { ROOT, runStep, parseFileCommands } from '../../scripts/local-runner.js'
-export type { StepResult } from '../../scripts/local-runner.js'
+export type { StepResult, StepOptions } from '../../scripts/local-runner.js'
 
 /**
  * Every place a secret must never appear: what the step printed (but the mask commands
