@@ -14743,23 +14743,19 @@ async function runMain() {
     try {
         const inputs = (0, inputs_js_1.readInputs)(runner.readInput, runner.mask);
         const client = await (0, client_factory_js_1.createClient)(inputs, runner.debug);
-        switch (inputs.operation) {
-            case 'create':
-                return await create(client, inputs);
-            case 'list':
-                return await list(client);
-            case 'get':
-                return await get(client, inputs.name);
-            case 'rm':
-                return await rm(client, inputs.name);
-            case 'prune':
-                return await pruneStale(client, inputs);
-        }
+        await operations[inputs.operation](client, inputs);
     }
     catch (error) {
         runner.setFailed(error instanceof Error ? error.message : String(error));
     }
 }
+const operations = {
+    create,
+    list: client => list(client),
+    get: (client, inputs) => get(client, inputs.name),
+    rm: (client, inputs) => rm(client, inputs.name),
+    prune: pruneStale
+};
 async function create(client, inputs) {
     const target = await (0, target_js_1.resolveTarget)(client, inputs, inputs.credential.context);
     const name = inputs.name || (0, names_js_1.generatedName)(runner.runIdentity(), (0, node_crypto_1.randomBytes)(3).toString('hex'));

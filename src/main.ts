@@ -20,21 +20,18 @@ export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
     const client = await createClient(inputs, runner.debug)
-    switch (inputs.operation) {
-      case 'create':
-        return await create(client, inputs)
-      case 'list':
-        return await list(client)
-      case 'get':
-        return await get(client, inputs.name)
-      case 'rm':
-        return await rm(client, inputs.name)
-      case 'prune':
-        return await pruneStale(client, inputs)
-    }
+    await operations[inputs.operation](client, inputs)
   } catch (error) {
     runner.setFailed(error instanceof Error ? error.message : String(error))
   }
+}
+
+const operations: Record<Inputs['operation'], (client: PlatformClient, inputs: Inputs) => Promise<void>> = {
+  create,
+  list: client => list(client),
+  get: (client, inputs) => get(client, inputs.name),
+  rm: (client, inputs) => rm(client, inputs.name),
+  prune: pruneStale
 }
 
 async function create(client: PlatformClient, inputs: Inputs): Promise<void> {
