@@ -236,3 +236,13 @@ describe('removal tries harder', () => {
     expect(emulator.account(created.id)).toBeUndefined()
   })
 })
+
+describe('failures that no retry mends', () => {
+  test('a TLS handshake with a plain-HTTP server fails at once, naming the cause', async () => {
+    const error = await failure(client('alice', { apiUrl: emulator.url.replace('http:', 'https:') }).list())
+    expect(error.status).toBe(0)
+    expect(error.retryable).toBe(false)
+    expect(sleeps).toEqual([])
+    expect(error.message).toMatch(/^list service accounts failed: .+\(GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/service_accounts\) \(\w+\)$/)
+  })
+})

@@ -15307,26 +15307,6 @@ function defaultSleep(ms) {
 }
 // Statuses where the server surely did not act on a POST: throttled, or not available.
 const NOT_ACTED_STATUSES = new Set([429, 503]);
-// Failures before any byte of the request left this machine.
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-const RETRYABLE_CODES = new Set([
-    ...NOT_SENT_CODES,
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_ABORTED',
-    'TIMEOUT'
-]);
 async function statusFailure(call, response) {
     const status = response.status;
     if (status >= 300 && status < 400) {
@@ -15344,9 +15324,9 @@ function networkFailure(call, error, timeoutMs, url) {
     const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true;
     const message = timedOut
         ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
-        : `${(0, errors_js_1.redactTokens)(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`;
-    const ambiguous = !call.idempotent && !(code !== undefined && NOT_SENT_CODES.has(code));
-    return new errors_js_1.PlatformError(call.operation, 0, message, code !== undefined && RETRYABLE_CODES.has(code) ? code : code ?? 'ERROR', ambiguous);
+        : `${(0, errors_js_1.cleanMessage)(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`;
+    const ambiguous = !call.idempotent && !(code !== undefined && errors_js_1.NOT_SENT_CODES.has(code));
+    return new errors_js_1.PlatformError(call.operation, 0, message, code ?? 'ERROR', ambiguous);
 }
 /** A failure while reading an expected answer: a cut or stalled body, or one that does not parse. */
 function bodyFailure(call, status, error, timeoutMs, url) {
@@ -15371,7 +15351,7 @@ function safeLocation(location) {
         return `${url.origin}${url.pathname}`;
     }
     catch {
-        return (0, errors_js_1.redactTokens)(location).slice(0, 200);
+        return (0, errors_js_1.cleanMessage)(location);
     }
 }
 function isAccount(value) {
@@ -15439,9 +15419,10 @@ async function parseAccounts(response, accounts) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RETRYABLE_STATUSES = exports.PlatformError = void 0;
+exports.NOT_SENT_CODES = exports.RETRYABLE_STATUSES = exports.PlatformError = void 0;
 exports.redactTokens = redactTokens;
 exports.serverMessage = serverMessage;
+exports.cleanMessage = cleanMessage;
 /** A failed call to the platform, carrying only what is safe to print. */
 class PlatformError extends Error {
     operation;
@@ -15468,14 +15449,40 @@ class PlatformError extends Error {
         this.ambiguous = ambiguous;
         this.name = 'PlatformError';
     }
-    /** True when a retry might succeed: no answer, throttling or gateway trouble, or an unreadable success. */
+    /**
+     * True when a retry might succeed: a network failure that can pass (not, say, a bad
+     * certificate), throttling or gateway trouble, or a success whose answer was unreadable.
+     */
     get retryable() {
-        return this.status === 0 || exports.RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300);
+        if (this.status === 0)
+            return RETRYABLE_CODES.has(this.code ?? '');
+        return exports.RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300);
     }
 }
 exports.PlatformError = PlatformError;
 /** Throttling and gateway trouble; never 4xx answers about the request itself. */
 exports.RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/** Failures before any byte of the request left this machine. */
+exports.NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+/** Network failures that can pass: refused, reset, timed out, cut short. */
+const RETRYABLE_CODES = new Set([
+    ...exports.NOT_SENT_CODES,
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_ABORTED',
+    'TIMEOUT'
+]);
 function describe(operation, status, message, code) {
     if (status === 0)
         return `${operation} failed: ${message}${code ? ` (${code})` : ''}`;
@@ -15501,17 +15508,18 @@ function serverMessage(body, contentType) {
         try {
             const parsed = JSON.parse(text);
             const message = parsed.error ?? parsed.description ?? parsed.message;
-            return typeof message === 'string' ? clean(message) : '';
+            return typeof message === 'string' ? cleanMessage(message) : '';
         }
         catch {
             return '';
         }
     }
     if (contentType?.startsWith('text/plain') && !text.includes('\n'))
-        return clean(text);
+        return cleanMessage(text);
     return '';
 }
-function clean(message) {
+/** One short line, with nothing token-like and nothing that could start a workflow command. */
+function cleanMessage(message) {
     // Drop control characters so a message cannot inject workflow commands.
     const oneLine = redactTokens(message).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
     return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { PlatformError, redactTokens, serverMessage } from './errors.js'
+import { cleanMessage, NOT_SENT_CODES, PlatformError, serverMessage } from './errors.js'
 import type {
   CreateRequest,
   CreatedServiceAccount,
@@ -286,26 +286,6 @@ function defaultSleep(ms: number): Promise<void> {
 
 // Statuses where the server surely did not act on a POST: throttled, or not available.
 const NOT_ACTED_STATUSES: ReadonlySet<number> = new Set([429, 503])
-// Failures before any byte of the request left this machine.
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  ...NOT_SENT_CODES,
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_ABORTED',
-  'TIMEOUT'
-])
 
 async function statusFailure(call: Call, response: HttpResponse): Promise<PlatformError> {
   const status = response.status
@@ -329,15 +309,9 @@ function networkFailure(call: Call, error: unknown, timeoutMs: number, url: stri
   const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true
   const message = timedOut
     ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
-    : `${redactTokens(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`
+    : `${cleanMessage(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`
   const ambiguous = !call.idempotent && !(code !== undefined && NOT_SENT_CODES.has(code))
-  return new PlatformError(
-    call.operation,
-    0,
-    message,
-    code !== undefined && RETRYABLE_CODES.has(code) ? code : code ?? 'ERROR',
-    ambiguous
-  )
+  return new PlatformError(call.operation, 0, message, code ?? 'ERROR', ambiguous)
 }
 
 /** A failure while reading an expected answer: a cut or stalled body, or one that does not parse. */
@@ -366,7 +340,7 @@ function safeLocation(location: string): string {
     const url = new URL(location)
     return `${url.origin}${url.pathname}`
   } catch {
-    return redactTokens(location).slice(0, 200)
+    return cleanMessage(location)
   }
 }
 

@@ -16,14 +16,41 @@ export class PlatformError extends Error {
     this.name = 'PlatformError'
   }
 
-  /** True when a retry might succeed: no answer, throttling or gateway trouble, or an unreadable success. */
+  /**
+   * True when a retry might succeed: a network failure that can pass (not, say, a bad
+   * certificate), throttling or gateway trouble, or a success whose answer was unreadable.
+   */
   get retryable(): boolean {
-    return this.status === 0 || RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300)
+    if (this.status === 0) return RETRYABLE_CODES.has(this.code ?? '')
+    return RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300)
   }
 }
 
 /** Throttling and gateway trouble; never 4xx answers about the request itself. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
+
+/** Failures before any byte of the request left this machine. */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH'
+])
+
+/** Network failures that can pass: refused, reset, timed out, cut short. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  ...NOT_SENT_CODES,
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_ABORTED',
+  'TIMEOUT'
+])
 
 function describe(operation: string, status: number, message: string, code?: string): string {
   if (status === 0) return `${operation} failed: ${message}${code ? ` (${code})` : ''}`
@@ -51,16 +78,17 @@ export function serverMessage(body: string, contentType: string | undefined): st
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>
       const message = parsed.error ?? parsed.description ?? parsed.message
-      return typeof message === 'string' ? clean(message) : ''
+      return typeof message === 'string' ? cleanMessage(message) : ''
     } catch {
       return ''
     }
   }
-  if (contentType?.startsWith('text/plain') && !text.includes('\n')) return clean(text)
+  if (contentType?.startsWith('text/plain') && !text.includes('\n')) return cleanMessage(text)
   return ''
 }
 
-function clean(message: string): string {
+/** One short line, with nothing token-like and nothing that could start a workflow command. */
+export function cleanMessage(message: string): string {
   // Drop control characters so a message cannot inject workflow commands.
   const oneLine = redactTokens(message).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
   return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine
