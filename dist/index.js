@@ -14829,9 +14829,15 @@ function exportCliEnvironment(fullToken) {
     runner.exportVariable('NEUROMATION_CONFIG', (0, node_path_1.join)(dir, 'neuro'));
     runner.info(`Later apolo and neuro steps run as the new account (config in ${dir}).`);
 }
+// GitHub keeps at most 1 MB of one output.
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 async function list(client) {
     const accounts = await client.list();
-    runner.setOutput('accounts', JSON.stringify(accounts));
+    const json = JSON.stringify(accounts);
+    runner.setOutput('accounts', json);
+    if (Buffer.byteLength(json) > OUTPUT_LIMIT_BYTES) {
+        runner.warning(`The accounts output is ${(Buffer.byteLength(json) / OUTPUT_LIMIT_BYTES).toFixed(1)} MB, over the 1 MB GitHub keeps of one output: later steps may not see it whole`);
+    }
     runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service accounts', accounts));
 }

@@ -1,6 +1,7 @@
 // Permissions, CLI login, the job summary and prune, through the built action.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
+import { startEmulator } from '../../emulator/server.js'
 import { runStep } from '../helpers/action.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
 
@@ -166,5 +167,22 @@ describe('prune', () => {
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain(message)
     expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('large lists', () => {
+  test('an accounts output over the 1 MB GitHub keeps is written, with a warning', async () => {
+    const big = await startEmulator({ users: ['erin'], logRequests: false })
+    try {
+      big.seedAccounts('erin', 5_000, { namePrefix: 'bulk-' })
+      const erin = suite.secret(big.issueToken('erin'))
+      const result = suite.record(await runStep('main', { inputs: { token: erin, 'api-url': big.url, operation: 'list' } }))
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.outputs.accounts)).toHaveLength(5_000)
+      expect(result.warnings.join('\n')).toMatch(/The accounts output is \d+\.\d MB, over the 1 MB GitHub keeps/)
+      expect(result.summary).toContain('… and 4900 more')
+    } finally {
+      await big.close()
+    }
   })
 })
