@@ -15808,9 +15808,11 @@ async function runPost() {
         runner.info('No service account was created by this step: nothing to remove.');
         return;
     }
-    if (!cleanup) {
-        runner.info(`cleanup is false: service account ${accountId || pendingName} is kept.`);
-        await runner.writeSummary((0, summary_js_1.removedSummary)(accountId || pendingName, 'kept'));
+    // An account whose create main never saw the end of has a token nobody holds: it goes
+    // whatever cleanup says.
+    if (!cleanup && accountId) {
+        runner.info(`cleanup is false: service account ${accountId} is kept.`);
+        await runner.writeSummary((0, summary_js_1.removedSummary)(accountId, 'kept'));
         return;
     }
     let target = accountId || pendingName;

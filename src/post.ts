@@ -17,9 +17,11 @@ export async function runPost(): Promise<void> {
     runner.info('No service account was created by this step: nothing to remove.')
     return
   }
-  if (!cleanup) {
-    runner.info(`cleanup is false: service account ${accountId || pendingName} is kept.`)
-    await runner.writeSummary(removedSummary(accountId || pendingName, 'kept'))
+  // An account whose create main never saw the end of has a token nobody holds: it goes
+  // whatever cleanup says.
+  if (!cleanup && accountId) {
+    runner.info(`cleanup is false: service account ${accountId} is kept.`)
+    await runner.writeSummary(removedSummary(accountId, 'kept'))
     return
   }
   let target = accountId || pendingName

@@ -256,3 +256,19 @@ describe('proxies', () => {
     expect(proxied).toEqual([])
   })
 })
+
+describe('an account whose token nobody holds', () => {
+  test('is removed by post even with cleanup: false', async () => {
+    emulator.addFault({ ...POST, kind: 'hang-after' })
+    const main = suite.record(
+      await runStep('main', {
+        inputs: { 'api-url': emulator.url, token, ...base, cleanup: 'false', 'timeout-seconds': '30' },
+        onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
+      })
+    )
+    expect(main.state).toMatchObject({ cleanup: 'false', 'pending-name': expect.stringMatching(/^gha-/) })
+    const post = await step('post', {}, main.state)
+    expect(post.code).toBe(0)
+    expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
+  })
+})
