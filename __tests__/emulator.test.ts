@@ -1,4 +1,4 @@
-// The emulator must speak the platform's contract (/work/shared/api-contract.md, the server's
+// The emulator must speak the platform's contract (as read from the platform server's
 // api.py and schema.py), or every other test proves little. Raw HTTP on loopback, independent
 // of the action's client: fetch for most, node:http where fetch hides the wire.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
@@ -538,6 +538,7 @@ describe('the in-process API', () => {
     expect(listed[3]).toMatchObject({ created_at: '2020-01-01T00:00:00+00:00', default_cluster: 'default', default_project: 'test-project', default_org: null })
     expect(listed.every(a => a.created_at.match(CREATED_AT) && a.id.startsWith('service-account-'))).toBe(true)
     expect(() => emulator.seedAccounts(owner, 4, { namePrefix: 'old-' })).toThrow(/already has an account named old-0/)
+    expect(() => emulator.seedAccounts(owner, 1.5)).toThrow(/whole number/)
     expect(emulator.accounts().filter(a => a.owner === owner)).toHaveLength(5)
     // Seeded names collide with created ones like any other.
     expect((await create(token, { name: 'old-1' })).status).toBe(409)
@@ -656,7 +657,8 @@ describe('faults', () => {
     const pending = call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)
     await new Promise(done => setTimeout(done, 100))
     const started = Date.now()
-    await own.close()
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('close() did not finish')), 2000).unref())
+    await Promise.race([own.close(), timeout])
     await expect(pending).rejects.toThrow()
     expect(Date.now() - started).toBeLessThan(1000)
     await own.close()
@@ -689,11 +691,13 @@ describe('faults', () => {
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'truncated' })
     await expect(create(token, { name: 'cut' }).then(r => r.text)).rejects.toThrow()
     expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['cut'])
+    const whole = Buffer.byteLength((await call('GET', '/service_accounts', { token })).text)
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'truncated' })
     const reply = await raw('GET', '/api/v1/service_accounts', { authorization: `Bearer ${token}` })
     expect(reply.status).toBe(200)
     const received = Buffer.concat(reply.chunks).length
     expect(received).toBeGreaterThan(0)
+    expect(received).toBeLessThan(whole)
     expect(Number(reply.headers['content-length'])).toBeGreaterThan(received)
     expect(reply.error).toBeDefined()
   })
@@ -875,8 +879,15 @@ describe('scale', () => {
 })
 
 describe('the CLI', () => {
+  const children: ReturnType<typeof spawn>[] = []
+  // A failed assertion must not leave a server running (and jest waiting for it).
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+
   function start(args: string[]) {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    children.push(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))

@@ -654,6 +654,7 @@ export async function startEmulator(options = {}) {
      * @param {{namePrefix?: string, createdAt?: string, ageSeconds?: number, cluster?: string, project?: string, org?: string | null}} [fields]
      */
     seedAccounts(owner, count, fields = {}) {
+      if (!Number.isInteger(count) || count < 0) throw new Error(`count must be a whole number, not ${count}`)
       const prefix = fields.namePrefix ?? 'seeded-'
       const names = ownerIndex(owner).names
       for (let i = 0; i < count && names.size; i++) {
@@ -818,7 +819,7 @@ function sleep(ms) {
  * zero) and +00:00. Date has milliseconds only; the other three digits are made up.
  * @param {Date} date
  */
-export function pythonTime(date) {
+function pythonTime(date) {
   const micros = date.getUTCMilliseconds() * 1000 + Math.floor(Math.random() * 1000)
   const fraction = micros ? `.${String(micros).padStart(6, '0')}` : ''
   return `${date.toISOString().slice(0, 19)}${fraction}+00:00`
@@ -828,7 +829,7 @@ export function pythonTime(date) {
  * JSON as Python's json.dumps writes it: ", " and ": " separators, non-ASCII as \uXXXX.
  * @param {unknown} value @returns {string}
  */
-export function pyJson(value) {
+function pyJson(value) {
   return ascii(dumps(value))
 }
 
@@ -866,7 +867,7 @@ function ascii(json) {
  * Python's repr of strings, lists and dicts, for the 400 bodies the server builds with str().
  * @param {unknown} value @returns {string}
  */
-export function pyRepr(value) {
+function pyRepr(value) {
   if (typeof value === 'string') {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'"
     let out = ''
