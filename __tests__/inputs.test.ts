@@ -81,6 +81,22 @@ describe('readInputs', () => {
     }
   })
 
+  test('older-than: a whole number and a unit', () => {
+    const ms = (value: string) => read({ token: JWT, 'older-than': value }).parse().olderThanMs
+    expect(ms('90s')).toBe(90_000)
+    expect(ms('30m')).toBe(1_800_000)
+    expect(ms('6h')).toBe(21_600_000)
+    expect(ms('7d')).toBe(604_800_000)
+    expect(ms('2w')).toBe(1_209_600_000)
+    expect(read({ token: JWT }).parse().olderThanMs).toBe(86_400_000)
+  })
+
+  test('the token is masked even when the operation is bad', () => {
+    const { parse, masked } = read({ token: JWT, operation: 'nope' })
+    expect(parse).toThrow('Input "operation"')
+    expect(masked).toContain(JWT)
+  })
+
   test('the token is masked before any other input is checked', () => {
     const { parse, masked } = read({ token: JWT, cleanup: 'maybe' })
     expect(parse).toThrow(InputError)

@@ -14537,7 +14537,6 @@ exports.InputError = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
 exports.readInputs = readInputs;
 exports.readConnection = readConnection;
 exports.readBoolean = readBoolean;
-const prune_js_1 = __nccwpck_require__(1186);
 const names_js_1 = __nccwpck_require__(3735);
 const permissions_js_1 = __nccwpck_require__(2731);
 const token_js_1 = __nccwpck_require__(206);
@@ -14558,8 +14557,9 @@ exports.InputError = InputError;
  * credential first, so it can be masked before anything could print it.
  */
 function readInputs(read, onSecret) {
-    const operation = readChoice(read, 'operation', exports.OPERATIONS, 'create');
+    // The credential first, so that it is masked before any other input can fail.
     const connection = readConnection(read, onSecret);
+    const operation = readChoice(read, 'operation', exports.OPERATIONS, 'create');
     const name = read('name').trim();
     if (operation === 'get' || operation === 'rm') {
         if (!name)
@@ -14602,9 +14602,12 @@ function readNamePrefix(read, operation) {
     return prefix;
 }
 const MIN_AGE_MS = 60_000;
+const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 function readDuration(read, name, fallback) {
     const value = read(name).trim() || fallback;
-    const ms = (0, prune_js_1.parseDuration)(value);
+    // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
+    const match = /^(\d+)([smhdw])$/.exec(value);
+    const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined;
     if (ms === undefined || ms < MIN_AGE_MS) {
         throw new InputError(name, `must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
     }
@@ -14994,7 +14997,6 @@ function parseCreatedAt(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.staleAccounts = staleAccounts;
 exports.prune = prune;
-exports.parseDuration = parseDuration;
 const errors_js_1 = __nccwpck_require__(6316);
 const create_js_1 = __nccwpck_require__(3776);
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
@@ -15027,12 +15029,6 @@ async function prune(client, options) {
         }
     }
     return result;
-}
-const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-/** `30m`, `6h`, `7d`, `2w` as milliseconds; undefined when not of that form. */
-function parseDuration(value) {
-    const match = /^(\d+)([smhdw])$/.exec(value);
-    return match ? Number(match[1]) * UNITS[match[2]] : undefined;
 }
 
 
@@ -15617,7 +15613,6 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GENERATED_NAME_PREFIX = exports.NAME_PATTERN = void 0;
 exports.isValidName = isValidName;
 exports.generatedName = generatedName;
-exports.generatedNamePrefix = generatedNamePrefix;
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
 exports.NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 function isValidName(name) {
@@ -15639,11 +15634,6 @@ function generatedName(run, randomSuffix) {
         label(randomSuffix, 12)
     ].filter(Boolean);
     return exports.GENERATED_NAME_PREFIX + parts.join('-');
-}
-/** The prefix that every generated name of this repository starts with. */
-function generatedNamePrefix(repository) {
-    const repo = label(repository.split('/').pop() ?? '', 30);
-    return repo ? `${exports.GENERATED_NAME_PREFIX}${repo}-` : exports.GENERATED_NAME_PREFIX;
 }
 function label(value, maxLength) {
     return value

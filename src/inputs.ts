@@ -1,4 +1,3 @@
-import { parseDuration } from './operations/prune.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
@@ -54,8 +53,9 @@ export class InputError extends Error {
  * credential first, so it can be masked before anything could print it.
  */
 export function readInputs(read: InputReader, onSecret: (secret: string) => void): Inputs {
-  const operation = readChoice(read, 'operation', OPERATIONS, 'create')
+  // The credential first, so that it is masked before any other input can fail.
   const connection = readConnection(read, onSecret)
+  const operation = readChoice(read, 'operation', OPERATIONS, 'create')
   const name = read('name').trim()
   if (operation === 'get' || operation === 'rm') {
     if (!name) throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
@@ -102,10 +102,13 @@ function readNamePrefix(read: InputReader, operation: Operation): string {
 }
 
 const MIN_AGE_MS = 60_000
+const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
 function readDuration(read: InputReader, name: string, fallback: string): number {
   const value = read(name).trim() || fallback
-  const ms = parseDuration(value)
+  // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
+  const match = /^(\d+)([smhdw])$/.exec(value)
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined
   if (ms === undefined || ms < MIN_AGE_MS) {
     throw new InputError(name, `must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`)
   }

@@ -45,11 +45,3 @@ export async function prune(client: PlatformClient, options: PruneOptions): Prom
   }
   return result
 }
-
-const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
-
-/** `30m`, `6h`, `7d`, `2w` as milliseconds; undefined when not of that form. */
-export function parseDuration(value: string): number | undefined {
-  const match = /^(\d+)([smhdw])$/.exec(value)
-  return match ? Number(match[1]) * UNITS[match[2]] : undefined
-}

@@ -32,12 +32,6 @@ export function generatedName(run: RunIdentity, randomSuffix: string): string {
   return GENERATED_NAME_PREFIX + parts.join('-')
 }
 
-/** The prefix that every generated name of this repository starts with. */
-export function generatedNamePrefix(repository: string): string {
-  const repo = label(repository.split('/').pop() ?? '', 30)
-  return repo ? `${GENERATED_NAME_PREFIX}${repo}-` : GENERATED_NAME_PREFIX
-}
-
 function label(value: string, maxLength: number): string {
   return value
     .toLowerCase()
