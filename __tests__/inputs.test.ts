@@ -75,6 +75,14 @@ describe('readInputs', () => {
     expect(error.message).not.toContain('secret-looking-value')
   })
 
+  test('a token put into the wrong input is not repeated in the error', () => {
+    for (const input of ['name', 'api-url', 'cleanup']) {
+      const error = errorOf({ token: JWT, [input]: JWT })
+      expect(error.input).toBe(input)
+      expect(error.message).not.toContain(JWT)
+    }
+  })
+
   test('http is fine for loopback', () => {
     for (const url of ['http://127.0.0.1:8080/api/v1', 'http://localhost/api/v1', 'http://[::1]:1/api/v1']) {
       expect(read({ token: JWT, 'api-url': url }).parse().apiUrl).toBe(url)

@@ -14537,16 +14537,20 @@ exports.InputError = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
 exports.readInputs = readInputs;
 exports.readConnection = readConnection;
 exports.readBoolean = readBoolean;
+const errors_js_1 = __nccwpck_require__(6316);
 const names_js_1 = __nccwpck_require__(3735);
 const permissions_js_1 = __nccwpck_require__(2731);
 const token_js_1 = __nccwpck_require__(206);
 exports.OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'];
 exports.DEFAULT_API_URL = 'https://api.apolo.us/api/v1';
-/** A bad input: the message names the input and what it allows. */
+/**
+ * A bad input: the message names the input and what it allows. A value it repeats has
+ * anything token-like cut out, in case a secret went into the wrong input.
+ */
 class InputError extends Error {
     input;
     constructor(input, detail) {
-        super(`Input "${input}" ${detail}`);
+        super((0, errors_js_1.redactTokens)(`Input "${input}" ${detail}`));
         this.input = input;
         this.name = 'InputError';
     }

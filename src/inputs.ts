@@ -1,3 +1,4 @@
+import { redactTokens } from './platform/errors.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
@@ -37,13 +38,16 @@ export interface Inputs extends ConnectionInputs {
 /** Reads one input by its action.yml name; returns '' when unset. */
 export type InputReader = (name: string) => string
 
-/** A bad input: the message names the input and what it allows. */
+/**
+ * A bad input: the message names the input and what it allows. A value it repeats has
+ * anything token-like cut out, in case a secret went into the wrong input.
+ */
 export class InputError extends Error {
   constructor(
     readonly input: string,
     detail: string
   ) {
-    super(`Input "${input}" ${detail}`)
+    super(redactTokens(`Input "${input}" ${detail}`))
     this.name = 'InputError'
   }
 }
