@@ -1,9 +1,12 @@
 // The platform client alone, over real HTTP on loopback against the emulator.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
 import { PlatformError } from '../src/platform/errors.js'
+import { isTransient, mayHaveActed } from '../src/platform/retry.js'
 import { decodeFullToken } from '../src/platform/token.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
@@ -110,7 +113,7 @@ describe('errors carry the status and the server message', () => {
     const error = await failure(alice.create({ name: 'client-taken', ...target }))
     expect(error.status).toBe(409)
     expect(error.serverMessage).toBe('Service Account with such name exists')
-    expect(error.ambiguous).toBe(false)
+    expect(mayHaveActed(error)).toBe(false)
     expect(emulator.requests).toHaveLength(1)
     await alice.rm(created.id)
   })
@@ -167,23 +170,36 @@ describe('retries', () => {
     expect(emulator.requests).toHaveLength(1)
   })
 
-  test('a reset is retried for GET; a POST reset after acting is reported as ambiguous, not retried', async () => {
+  test('a reset is retried for GET; a POST reset after acting is reported as maybe acted, not retried', async () => {
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'reset-before' })
     await client().list()
     expect(sleeps).toHaveLength(1)
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-after' })
     emulator.resetLog()
     const error = await failure(client().create({ name: 'client-reset', ...target }))
-    expect(error.ambiguous).toBe(true)
+    expect(mayHaveActed(error)).toBe(true)
     expect(emulator.requests.filter(r => r.method === 'POST')).toHaveLength(1)
     await client().rm('client-reset')
   })
 
-  test('a POST answered 503 did not act and is retried', async () => {
+  test('a POST answered 503 is not repeated by the client: a gateway may answer so after the platform acted', async () => {
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 503 })
-    const created = await client().create({ name: 'client-503', ...target })
-    expect(sleeps).toHaveLength(1)
-    await client().rm(created.id)
+    emulator.resetLog()
+    const error = await failure(client().create({ name: 'client-503', ...target }))
+    expect([error.status, mayHaveActed(error), isTransient(error)]).toEqual([503, true, true])
+    expect(emulator.requests.filter(r => r.method === 'POST')).toHaveLength(1)
+  })
+
+  test('a POST refused before it was sent is repeated by the client', async () => {
+    const closed = await new Promise<number>(done => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => done(port))
+      })
+    })
+    const error = await failure(client('alice', { apiUrl: `http://127.0.0.1:${closed}/api/v1`, maxAttempts: 3 }).create({ name: 'x', ...target }))
+    expect(error.code).toBe('ECONNREFUSED')
+    expect(sleeps).toHaveLength(2)
   })
 
   test('a hanging server times out with an error that says where', async () => {
@@ -241,7 +257,7 @@ describe('failures that no retry mends', () => {
   test('a TLS handshake with a plain-HTTP server fails at once, naming the cause', async () => {
     const error = await failure(client('alice', { apiUrl: emulator.url.replace('http:', 'https:') }).list())
     expect(error.status).toBe(0)
-    expect(error.retryable).toBe(false)
+    expect(isTransient(error)).toBe(false)
     expect(sleeps).toEqual([])
     expect(error.message).toMatch(/^list service accounts failed: .+\(GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/service_accounts\) \(\w+\)$/)
   })

@@ -52,7 +52,7 @@ async function made(token: string, fields: Record<string, unknown> = {}): Promis
 const decode = (base64: string, kind: 'base64' | 'base64url' = 'base64url') => Buffer.from(base64, kind).toString('utf8')
 const jwtOf = (fullToken: string): string => JSON.parse(decode(fullToken, 'base64')).token
 const claimsOf = (jwt: string) => JSON.parse(decode(jwt.split('.')[1]))
-const validationError = (error: string) => `{"error": ${JSON.stringify(error)}}`
+const errorBody = (error: string) => `{"error": ${JSON.stringify(error)}}`
 
 /** A raw HTTP exchange, for what fetch does not show: chunks as they come, a short body. */
 function raw(method: string, path: string, headers: Record<string, string> = {}) {
@@ -221,7 +221,7 @@ describe('create', () => {
       const reply = await create(token, { name })
       expect(reply.status).toBe(400)
       expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      expect(reply.text).toBe(validationError("{'name': ['Invalid service account name']}"))
+      expect(reply.text).toBe(errorBody("{'name': ['Invalid service account name']}"))
       expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
     }
   )
@@ -242,7 +242,7 @@ describe('create', () => {
   ])('400 for %s, with marshmallow\'s message as a Python repr', async (_, body, error) => {
     const { name: owner, token } = user()
     const reply = await call('POST', '/service_accounts', { token, body })
-    expect(reply).toMatchObject({ status: 400, text: validationError(error) })
+    expect(reply).toMatchObject({ status: 400, text: errorBody(error) })
     expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
   })
 
@@ -253,7 +253,7 @@ describe('create', () => {
     ['empty', '', 'Expecting value: line 1 column 1 (char 0)']
   ])('400 for a body that is %s', async (_, body, error) => {
     const { token } = user()
-    expect(await call('POST', '/service_accounts', { token, raw: body })).toMatchObject({ status: 400, text: validationError(error) })
+    expect(await call('POST', '/service_accounts', { token, raw: body })).toMatchObject({ status: 400, text: errorBody(error) })
   })
 
   test('400 with a JSON error for a body that is not JSON', async () => {
@@ -391,10 +391,11 @@ describe('GET /config', () => {
       logout_url: expect.any(String),
       audience: expect.any(String),
       headless_callback_url: expect.any(String),
-      admin_url: expect.any(String),
       callback_urls: expect.arrayContaining([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)]),
       projects: [{ name: 'test-project', role: 'owner', cluster_name: 'default', org_name: 'test-org' }]
     })
+    // The SDK calls the admin API (quotas) only when /config names one; none is served here.
+    expect(config).not.toHaveProperty('admin_url')
     expect(config.clusters).toHaveLength(1)
     expect(config.clusters[0]).toMatchObject({ name: 'default', orgs: ['test-org'], resource_pool_types: expect.any(Array), resource_presets: expect.any(Array) })
     for (const key of ['registry_url', 'storage_url', 'users_url', 'monitoring_url', 'secrets_url', 'disks_url', 'buckets_url']) {
@@ -482,13 +483,15 @@ describe('permissions', () => {
     expect((await call('DELETE', path, { token })).status).toBe(400)
   })
 
-  test('404 text for a role that is not one of the caller\'s accounts\' roles; 401 without a token', async () => {
+  test('404 "user ... was not found" for a role that is not one of the caller\'s accounts\' roles; 401 without a token', async () => {
     const owner = user()
     const stranger = user()
     const account = await made(owner.token, { name: 'emu-theirs' })
     const name = account.role.replaceAll('/', ':')
     const body = [{ uri: 'storage://default/o/p', action: 'read' }]
-    expect(await call('POST', `/users/${name}/permissions`, { token: stranger.token, body })).toMatchObject({ status: 404, text: `User ${name} not found` })
+    const notFound = await call('POST', `/users/${name}/permissions`, { token: stranger.token, body })
+    expect(notFound).toMatchObject({ status: 404, text: errorBody(`user "${account.role}" was not found`) })
+    expect(notFound.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect((await call('GET', `/users/${name}/permissions`, { token: stranger.token })).status).toBe(404)
     expect((await call('POST', `/users/${owner.name}/permissions`, { token: owner.token, body })).status).toBe(404)
     expect((await call('POST', `/users/${owner.name}:service-accounts:nope/permissions`, { token: owner.token, body })).status).toBe(404)
@@ -507,6 +510,121 @@ describe('permissions', () => {
     // A new account with the same name starts with nothing.
     await made(token, { name: 'emu-perm-gone' })
     expect(JSON.parse((await call('GET', path, { token })).text)).toEqual([])
+  })
+
+  // How the SDK (apolo_sdk/_users.py) and the platform's e2e tests (test_e2e_share.py) see the
+  // auth server; see emulator/README.md for where each fact comes from.
+  describe('as the SDK and the platform\'s e2e tests see them', () => {
+    async function granted(token: string, name: string, permissions: { uri: string; action: string }[]) {
+      const account = await made(token, { name })
+      const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
+      expect((await call('POST', path, { token, body: permissions })).status).toBe(201)
+      return { account, path }
+    }
+    const acl = async (token: string, path: string, uri?: string) => {
+      const reply = await call('GET', uri === undefined ? path : `${path}?uri=${encodeURIComponent(uri)}`, { token })
+      expect(reply.status).toBe(200)
+      return JSON.parse(reply.text)
+    }
+
+    test('list ?uri= filters to that URI and the tree below it; "storage:" is every storage grant', async () => {
+      const { token } = user()
+      const grants = [
+        { uri: 'storage://default/o/p/data', action: 'read' },
+        { uri: 'storage://default/o/p/data/sub', action: 'write' },
+        { uri: 'storage://default/o/p/data2', action: 'manage' },
+        { uri: 'image://default/o/p/img', action: 'read' },
+        { uri: 'secret://default/o/p/key', action: 'read' }
+      ]
+      const { path } = await granted(token, 'emu-acl-filter', grants)
+      expect(await acl(token, path)).toEqual(grants)
+      expect(await acl(token, path, 'storage:')).toEqual(grants.slice(0, 3))
+      expect(await acl(token, path, 'storage://')).toEqual(grants.slice(0, 3))
+      // A path prefix is not enough: data2 is not below data.
+      expect(await acl(token, path, 'storage://default/o/p/data')).toEqual(grants.slice(0, 2))
+      expect(await acl(token, path, 'image:')).toEqual([grants[3]])
+      expect(await acl(token, path, 'job:')).toEqual([])
+      expect(await acl(token, path, 'storage://other')).toEqual([])
+    })
+
+    test('list ?uri= below a grant answers that URI with the strongest covering action', async () => {
+      const { token } = user()
+      const { path } = await granted(token, 'emu-acl-covered', [
+        { uri: 'storage://default/o', action: 'read' },
+        { uri: 'storage://default/o/p', action: 'manage' },
+        { uri: 'storage://default/o/p/x/deep', action: 'write' }
+      ])
+      // `apolo acl ls <uri>` under a project the caller manages shows `<uri> manage`.
+      expect(await acl(token, path, 'storage://default/o/p/x')).toEqual([
+        { uri: 'storage://default/o/p/x', action: 'manage' },
+        { uri: 'storage://default/o/p/x/deep', action: 'write' }
+      ])
+      expect(await acl(token, path, 'storage://default/o/q')).toEqual([{ uri: 'storage://default/o/q', action: 'read' }])
+    })
+
+    test('a service account reads its own role\'s grants with its own token (apolo acl ls), and nothing else', async () => {
+      const owner = user()
+      const { account, path } = await granted(owner.token, 'emu-acl-self', [{ uri: 'storage://default/o/p', action: 'read' }])
+      const own = jwtOf(account.token)
+      expect(await acl(own, path)).toEqual([{ uri: 'storage://default/o/p', action: 'read' }])
+      expect(await acl(own, path, 'image:')).toEqual([])
+      // Reading is all it may do with its role, and other roles stay hidden.
+      expect((await call('POST', path, { token: own, body: [{ uri: 'storage://default/o/p', action: 'manage' }] })).status).toBe(404)
+      expect((await call('DELETE', `${path}?uri=storage://default/o/p`, { token: own })).status).toBe(404)
+      const sibling = await made(owner.token, { name: 'emu-acl-sibling' })
+      const other = await call('GET', `/users/${sibling.role.replaceAll('/', ':')}/permissions`, { token: own })
+      expect(other).toMatchObject({ status: 404, text: errorBody(`user "${sibling.role}" was not found`) })
+      // A user reads their own role the same way.
+      expect(await acl(owner.token, `/users/${owner.name}/permissions`)).toEqual([])
+      expect(emulator.grants(account.role)).toEqual([{ uri: 'storage://default/o/p', action: 'read' }])
+    })
+
+    test('revoking what was never granted: 400 "Operation has no effect", nothing changes', async () => {
+      const { token } = user()
+      const grants = [
+        { uri: 'storage://default/o/p/a', action: 'read' },
+        { uri: 'storage://default/o/p/b', action: 'read' }
+      ]
+      const { account, path } = await granted(token, 'emu-revoke-none', grants)
+      const none = await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/never')}`, { token })
+      expect(none).toMatchObject({ status: 400, text: '{"error": "Operation has no effect"}' })
+      expect(none.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      // Below a grant is not the grant.
+      expect((await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a/sub')}`, { token })).status).toBe(400)
+      // Several uri parameters (neuro_auth_client sends them so): all granted, or nothing is revoked.
+      const some = `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}&uri=${encodeURIComponent('storage://default/o/p/never')}`
+      expect((await call('DELETE', some, { token })).status).toBe(400)
+      expect(emulator.grants(account.role)).toEqual(grants)
+      const both = `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}&uri=${encodeURIComponent('storage://default/o/p/b')}`
+      expect(await call('DELETE', both, { token })).toMatchObject({ status: 204, text: '' })
+      expect(emulator.grants(account.role)).toEqual([])
+      expect((await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}`, { token })).status).toBe(400)
+    })
+
+    test.each(['image://default/o/p/img:latest', 'image://default/o/p/img@sha256:0123abcd', 'IMAGE://default/o/p/img:1'])(
+      'granting the tagged image %s: 400 "tag is not allowed", nothing granted',
+      async uri => {
+        const { token } = user()
+        const account = await made(token, { name: 'emu-image-tag' })
+        const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
+        const body = [{ uri: 'storage://default/o/p', action: 'read' }, { uri, action: 'read' }]
+        const reply = await call('POST', path, { token, body })
+        expect(reply.status).toBe(400)
+        expect(JSON.parse(reply.text).error).toContain('tag is not allowed')
+        expect(emulator.grants(account.role)).toEqual([])
+      }
+    )
+
+    test('an image without a tag, and a ":" outside an image path, are granted', async () => {
+      const { token } = user()
+      const body = [
+        { uri: 'image://default/o/p/img', action: 'read' },
+        { uri: 'image://default/o/p/team/img', action: 'write' },
+        { uri: 'storage://default/o/p/a:b', action: 'read' }
+      ]
+      const { account } = await granted(token, 'emu-image-plain', body)
+      expect(emulator.grants(account.role)).toEqual(body)
+    })
   })
 })
 
@@ -735,8 +853,118 @@ describe('faults', () => {
     expect(custom.headers.get('location')).toBe('https://example.invalid/x')
   })
 
+  test('no-token: acts, answers 201 with the account but no token', async () => {
+    const { name: owner, token } = user()
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'no-token' })
+    const reply = await create(token, { name: 'tokenless', default_org: 'o' })
+    expect(reply.status).toBe(201)
+    expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(reply.text).toMatch(/^\{"name": "tokenless", "default_cluster": "default", /)
+    const account = JSON.parse(reply.text)
+    expect(Object.keys(account)).toEqual(RECORD_KEYS)
+    expect(emulator.account(account.id)).toEqual(account)
+    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['tokenless'])
+    // An answer with no token passes as it was (here the 409 of a second create).
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'no-token' })
+    expect((await create(token, { name: 'tokenless' })).text).toBe('{"code": "unique", "description": "Service Account with such name exists"}')
+  })
+
+  test('status and status-after answer any status, headers and body (a 201 that is not the platform\'s, say)', async () => {
+    const { name: owner, token } = user()
+    const body = '{"id": "service-account-made-up", "token": "not-a-real-one"}'
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 201, body, headers: { 'content-type': 'application/json', 'x-extra': '1' } })
+    const made = await create(token, { name: 'respond' })
+    expect(made).toMatchObject({ status: 201, text: body })
+    expect(made.headers.get('x-extra')).toBe('1')
+    expect(emulator.accounts().some(a => a.owner === owner)).toBe(false)
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status-after', status: 200, body: 'ok', headers: { 'content-type': 'text/plain' } })
+    expect(await create(token, { name: 'respond-after' })).toMatchObject({ status: 200, text: 'ok' })
+    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['respond-after'])
+  })
+
   test('an unknown kind is refused', () => {
     expect(() => emulator.addFault({ kind: 'explode' } as unknown as Parameters<Emulator['addFault']>[0])).toThrow(/Unknown fault kind/)
+  })
+})
+
+describe('the throttle', () => {
+  /** `count` list requests at once; the statuses in the order sent. */
+  async function burst(target: Emulator, count: number) {
+    const token = target.tokens.alice
+    return Promise.all(Array.from({ length: count }, () => call('GET', '/service_accounts', { token }, target.url)))
+  }
+
+  test('off by default', async () => {
+    expect(emulator.throttle).toBeUndefined()
+    expect((await burst(emulator, 20)).every(r => r.status === 200)).toBe(true)
+  })
+
+  test('past maxInFlight at once: 429, Retry-After and a JSON error, without acting; fine again once they finish', async () => {
+    const own = await startEmulator({ throttle: { maxInFlight: 2, retryAfterSeconds: 7, holdMs: 300 } })
+    try {
+      expect(own.throttle).toEqual({ maxInFlight: 2, retryAfterSeconds: 7, holdMs: 300 })
+      const token = own.tokens.alice
+      const started = Date.now()
+      const first = Array.from({ length: 2 }, () => call('GET', '/service_accounts', { token }, own.url))
+      // Sent while the first two are held: over the limit.
+      await new Promise(done => setTimeout(done, 100))
+      const body = (i: number) => ({ name: `throttled-${i}`, default_cluster: 'c', default_project: 'p' })
+      const more = Array.from({ length: 3 }, (_, i) => call('POST', '/service_accounts', { token, body: body(i) }, own.url))
+      const replies = await Promise.all([...first, ...more])
+      expect(replies.map(r => r.status)).toEqual([200, 200, 429, 429, 429])
+      for (const reply of replies.slice(2)) {
+        expect(reply.text).toBe('{"error": "Too many requests"}')
+        expect(reply.headers.get('retry-after')).toBe('7')
+        expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
+        expect(reply.headers.get('x-service-version')).toBe('platform-service-accounts-api/0.0.0+emulator')
+      }
+      expect(own.accounts()).toEqual([])
+      // Admitted requests were held for holdMs; refused ones were not.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+      expect(own.requests.map(r => r.status).sort()).toEqual([200, 200, 429, 429, 429])
+      expect((await call('POST', '/service_accounts', { token, body: body(0) }, own.url)).status).toBe(201)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('a request that ends early (reset, hang let go) leaves room for the next', async () => {
+    const own = await startEmulator({ throttle: { maxInFlight: 1, holdMs: 0 } })
+    try {
+      own.addFault({ kind: 'reset-before' })
+      await expect(call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)).rejects.toThrow()
+      own.addFault({ kind: 'hang' })
+      const hung = call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)
+      await new Promise(done => setTimeout(done, 100))
+      expect((await burst(own, 1))[0].status).toBe(429)
+      own.clearFaults()
+      await expect(hung).rejects.toThrow()
+      expect((await burst(own, 1))[0].status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('setThrottle changes it at run time, undefined turns it off; 0 refuses every request; bad values throw', async () => {
+    const own = await startEmulator()
+    try {
+      own.setThrottle({ maxInFlight: 0 })
+      expect(own.throttle).toEqual({ maxInFlight: 0, retryAfterSeconds: 1, holdMs: 50 })
+      const [refused] = await burst(own, 1)
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('1')
+      own.setThrottle({ maxInFlight: 3, holdMs: 200 })
+      expect((await burst(own, 5)).map(r => r.status).sort()).toEqual([200, 200, 200, 429, 429])
+      own.setThrottle(undefined)
+      expect(own.throttle).toBeUndefined()
+      expect((await burst(own, 5)).every(r => r.status === 200)).toBe(true)
+      for (const bad of [{ maxInFlight: -1 }, { maxInFlight: 1.5 }, { maxInFlight: 2, retryAfterSeconds: -3 }, { maxInFlight: 2, holdMs: Number.NaN }, {} as { maxInFlight: number }]) {
+        expect(() => own.setThrottle(bad)).toThrow(/whole number/)
+      }
+      expect(own.throttle).toBeUndefined()
+    } finally {
+      await own.close()
+    }
   })
 })
 
@@ -779,6 +1007,40 @@ describe('the control API (no token)', () => {
     expect((await control('POST', 'faults', { path: '/config', kind: 'status' })).status).toBe(201)
     expect((await call('GET', '/config')).status).toBe(503)
     expect((await control('POST', 'faults', { kind: 'nope' })).status).toBe(400)
+  })
+
+  test('throttle: PUT sets it, GET shows it, DELETE ends it; control requests are never throttled', async () => {
+    const own = await startEmulator()
+    const ownControl = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${own.origin}/_emulator/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+      const text = await response.text()
+      return { status: response.status, json: text ? JSON.parse(text) : undefined }
+    }
+    try {
+      expect(await ownControl('GET', 'throttle')).toEqual({ status: 200, json: null })
+      expect(await ownControl('PUT', 'throttle', { maxInFlight: 0, retryAfterSeconds: 4 })).toEqual({
+        status: 200,
+        json: { maxInFlight: 0, retryAfterSeconds: 4, holdMs: 50 }
+      })
+      const refused = await call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('4')
+      expect((await ownControl('GET', 'accounts')).status).toBe(200)
+      expect((await ownControl('PUT', 'throttle', { maxInFlight: 'many' })).status).toBe(400)
+      expect((await ownControl('DELETE', 'throttle')).status).toBe(204)
+      expect(own.throttle).toBeUndefined()
+      expect((await call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('faults: no-token from another process', async () => {
+    const { token } = user()
+    expect((await control('POST', 'faults', { method: 'POST', path: '/service_accounts', kind: 'no-token' })).status).toBe(201)
+    const reply = await create(token, { name: 'ctl-no-token' })
+    expect(reply.status).toBe(201)
+    expect(JSON.parse(reply.text)).not.toHaveProperty('token')
   })
 
   test('requests: the log; errors for bad JSON and unknown paths', async () => {
@@ -933,8 +1195,30 @@ describe('the CLI', () => {
     expect(cli.output().stderr).toContain('GET /api/v1/service_accounts 200')
   })
 
+  test('--max-in-flight, --retry-after, --hold-ms: the throttle', async () => {
+    const cli = start(['--max-in-flight', '0', '--retry-after', '9', '--hold-ms', '10'])
+    const started = await cli.line
+    const reply = await call('GET', '/service_accounts', { token: String(started.token) }, String(started.url))
+    expect(reply.status).toBe(429)
+    expect(reply.headers.get('retry-after')).toBe('9')
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+  })
+
+  test('--help: usage on stdout, exit 0', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    children.push(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    expect(await new Promise(done => child.on('close', done))).toBe(0)
+    expect(stdout).toMatch(/^usage: node emulator\/cli\.js .*--max-in-flight N/s)
+    expect(stderr).toBe('')
+  })
+
   test('bad arguments: exit 2 with usage on stderr, nothing on stdout', async () => {
-    for (const args of [['--port', 'abc'], ['--seed-accounts', '-1'], ['--nope']]) {
+    for (const args of [['--port', 'abc'], ['--seed-accounts', '-1'], ['--nope'], ['--max-in-flight', 'x'], ['--retry-after', '2']]) {
       const cli = start(args)
       cli.line.catch(() => undefined)
       expect(await cli.exited).toBe(2)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { DEFAULT_API_URL, InputError, readInputs } from '../src/inputs.js'
+import { DEFAULT_API_URL, InputError, readInputs, type Inputs } from '../src/inputs.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 const fullToken = (fields: Record<string, string>) =>
@@ -9,6 +9,12 @@ function read(inputs: Record<string, string>) {
   const masked: string[] = []
   const parse = () => readInputs(name => inputs[name] ?? '', secret => masked.push(secret))
   return { parse, masked }
+}
+
+/** The inputs of one operation, or a test failure if another was read. */
+function as<O extends Inputs['operation']>(operation: O, inputs: Inputs): Extract<Inputs, { operation: O }> {
+  expect(inputs.operation).toBe(operation)
+  return inputs as Extract<Inputs, { operation: O }>
 }
 
 function errorOf(inputs: Record<string, string>): InputError {
@@ -24,8 +30,7 @@ function errorOf(inputs: Record<string, string>): InputError {
 describe('readInputs', () => {
   test('defaults: create, the public API URL, cleanup on, 30 s, 5 attempts', () => {
     const { parse, masked } = read({ token: JWT })
-    const inputs = parse()
-    expect(inputs.operation).toBe('create')
+    const inputs = as('create', parse())
     expect(inputs.apiUrl).toBe(DEFAULT_API_URL)
     expect(inputs.cleanup).toBe(true)
     expect(inputs.timeoutMs).toBe(30_000)
@@ -90,13 +95,31 @@ describe('readInputs', () => {
   })
 
   test('older-than: a whole number and a unit', () => {
-    const ms = (value: string) => read({ token: JWT, 'older-than': value }).parse().olderThanMs
+    const prune = { token: JWT, operation: 'prune', 'name-prefix': 'gha-' }
+    const ms = (value: string) => as('prune', read({ ...prune, 'older-than': value }).parse()).olderThanMs
     expect(ms('90s')).toBe(90_000)
     expect(ms('30m')).toBe(1_800_000)
     expect(ms('6h')).toBe(21_600_000)
     expect(ms('7d')).toBe(604_800_000)
     expect(ms('2w')).toBe(1_209_600_000)
-    expect(read({ token: JWT }).parse().olderThanMs).toBe(86_400_000)
+    expect(as('prune', read(prune).parse()).olderThanMs).toBe(86_400_000)
+  })
+
+  test.each(['cluster', 'project', 'org'])('%s must be printable ASCII without spaces, before any request', input => {
+    for (const value of ['a b', 'org\n::save-state name=config-dir::/tmp', 'x\u0000', 'caf\u00e9', 'tab\there']) {
+      const error = errorOf({ token: JWT, [input]: value })
+      expect(error.input).toBe(input)
+      expect(error.message).toContain('printable ASCII')
+      expect(error.message).not.toContain('\n')
+    }
+    expect(as('create', read({ token: JWT, [input]: 'my-org_1.x' }).parse())[input as 'org']).toBe('my-org_1.x')
+  })
+
+  test('an input of another operation cannot fail this one', () => {
+    const create = read({ token: JWT, 'older-than': 'soon', 'dry-run': 'maybe', 'name-prefix': 'Bad Prefix' }).parse()
+    expect(create.operation).toBe('create')
+    const list = read({ token: JWT, operation: 'list', cleanup: 'maybe', cluster: 'a b', name: 'Bad_Name' }).parse()
+    expect(list.operation).toBe('list')
   })
 
   test('the token is masked even when the operation is bad', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseRetryAfter } from '../src/platform/client.js'
+import { parseRetryAfter } from '../src/platform/retry.js'
 import { redactTokens, serverMessage } from '../src/platform/errors.js'
 import { generatedName, isValidName } from '../src/platform/names.js'
 import { decodeFullToken, parseCredential } from '../src/platform/token.js'
-import { parseCreatedAt } from '../src/operations/create.js'
+import { parseCreatedAt } from '../src/platform/answers.js'
 
 describe('names', () => {
   test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'service-account-3f1c'])('accepts %s', name => {
@@ -93,15 +93,15 @@ describe('summary', () => {
     }))
     const markdown = accountsSummary('Accounts', accounts)
     expect(markdown).toContain(`### Accounts (${SUMMARY_ROWS + 5})`)
-    expect(markdown).toContain(`\`service-account-${SUMMARY_ROWS - 1}\``)
-    expect(markdown).not.toContain(`\`service-account-${SUMMARY_ROWS}\``)
+    expect(markdown).toContain(`<code>service-account-${SUMMARY_ROWS - 1}</code>`)
+    expect(markdown).not.toContain(`<code>service-account-${SUMMARY_ROWS}</code>`)
     expect(markdown).toContain('… and 5 more')
   })
 
   test('server values cannot inject markup or break the table', async () => {
     const { accountsSummary } = await import('../src/summary.js')
     const markdown = accountsSummary('x', [{ id: 'i', name: 'n', role: 'r', owner: 'o', default_cluster: '<script>|', default_project: 'p', created_at: 't' }])
-    expect(markdown).toContain('&lt;script&gt;\\|')
+    expect(markdown).toContain('&#60;script&#62;&#124;')
     expect(markdown).not.toContain('<script>')
   })
 })

@@ -14520,9 +14520,209 @@ async function createClient(inputs, log) {
         userAgent: version_js_1.USER_AGENT,
         timeoutMs: inputs.timeoutMs,
         maxAttempts: inputs.maxAttempts,
-        dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs),
+        dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs, inputs.apiUrl),
         log
     });
+}
+
+
+/***/ }),
+
+/***/ 7819:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.makeConfigDir = makeConfigDir;
+exports.removeConfigDir = removeConfigDir;
+const node_fs_1 = __nccwpck_require__(3024);
+const node_os_1 = __nccwpck_require__(8161);
+const node_path_1 = __nccwpck_require__(6760);
+/** Every CLI config folder the action makes starts with this, directly inside the root. */
+const PREFIX = 'apolo-service-account-';
+/** A fresh folder for the CLI's config under `root` (the runner's temp folder). */
+function makeConfigDir(root) {
+    return (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(root ?? (0, node_os_1.tmpdir)(), PREFIX));
+}
+/**
+ * Removes a folder post was told about, only if it is provably one `makeConfigDir` made:
+ * a real folder (not a link), named with the prefix, directly inside the same root.
+ * Returns why it was left, or undefined once removed.
+ */
+function removeConfigDir(dir, root) {
+    let real;
+    try {
+        if (!(0, node_fs_1.lstatSync)(dir).isDirectory())
+            return 'it is not a folder';
+        real = (0, node_fs_1.realpathSync)(dir);
+    }
+    catch {
+        return undefined; // already gone
+    }
+    const expectedParent = (0, node_fs_1.realpathSync)(root ?? (0, node_os_1.tmpdir)());
+    if ((0, node_path_1.dirname)(real) !== expectedParent || !(0, node_path_1.basename)(real).startsWith(PREFIX) || (0, node_path_1.basename)(real) === PREFIX) {
+        return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`;
+    }
+    (0, node_fs_1.rmSync)(real, { recursive: true, force: true });
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5346:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runCreate = runCreate;
+const node_crypto_1 = __nccwpck_require__(7598);
+const node_path_1 = __nccwpck_require__(6760);
+const config_dir_js_1 = __nccwpck_require__(7819);
+const create_js_1 = __nccwpck_require__(3776);
+const target_js_1 = __nccwpck_require__(9325);
+const outputs_js_1 = __nccwpck_require__(7729);
+const errors_js_1 = __nccwpck_require__(6316);
+const names_js_1 = __nccwpck_require__(3735);
+const token_js_1 = __nccwpck_require__(206);
+const runner = __importStar(__nccwpck_require__(4813));
+const state_js_1 = __nccwpck_require__(2462);
+const summary_js_1 = __nccwpck_require__(8855);
+/** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
+async function runCreate(client, inputs) {
+    const target = await (0, target_js_1.resolveTarget)(client, inputs, inputs.credential.context);
+    const generated = !inputs.name;
+    const name = inputs.name || (0, names_js_1.generatedName)(runner.runIdentity(), (0, node_crypto_1.randomBytes)(3).toString('hex'));
+    const cleanup = inputs.cleanup;
+    // Saved before the request, so that post can find the account even if main never sees the answer.
+    (0, state_js_1.saveAccount)({ kind: 'pending', name, generated, cleanup });
+    const { result, signal } = await settleThroughSignals((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: generated, maxCreates: inputs.maxAttempts, warn: runner.warning }));
+    if (result.status === 'rejected') {
+        // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
+        // the pending name for post to find.
+        if (!(result.reason instanceof create_js_1.UnresolvedCreateError))
+            (0, state_js_1.saveAccount)({ kind: 'none' });
+        throw result.reason;
+    }
+    const account = result.value;
+    // Every form of the new credential is masked before anything else touches it.
+    for (const form of (0, token_js_1.tokenForms)(account.token))
+        runner.mask(form);
+    (0, state_js_1.saveAccount)({ kind: 'created', id: account.id, delivered: false, cleanup });
+    if (signal)
+        throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`);
+    const decoded = (0, token_js_1.decodeFullToken)(account.token);
+    if (!decoded) {
+        await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
+    }
+    const granted = await grantOrRemove(client, account, inputs.permissions);
+    for (const [key, value] of Object.entries((0, outputs_js_1.accountOutputs)(account)))
+        runner.setOutput(key, value);
+    runner.setOutput('token', account.token);
+    runner.setOutput('auth-token', decoded.authToken);
+    runner.setOutput('permissions', JSON.stringify(granted));
+    if (inputs.exportEnv)
+        exportCliEnvironment(account.token);
+    (0, state_js_1.saveAccount)({ kind: 'created', id: account.id, delivered: true, cleanup });
+    runner.info(`Created service account ${account.name ?? ''} (${account.id}) on cluster ${account.default_cluster}, ` +
+        `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`);
+    runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.');
+    await runner.writeSummary((0, summary_js_1.createdSummary)(account, granted, cleanup));
+}
+/** A half-configured credential is worse than none: if a grant fails, the account goes. */
+async function grantOrRemove(client, account, permissions) {
+    if (!permissions.length)
+        return [];
+    let granted;
+    try {
+        granted = await client.grant(account.role, permissions);
+    }
+    catch (error) {
+        return removeUndelivered(client, account, (0, errors_js_1.errorMessage)(error));
+    }
+    for (const p of granted)
+        runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`);
+    return granted;
+}
+/** Removes an account whose token never reached the workflow, and fails the step. */
+async function removeUndelivered(client, account, reason) {
+    try {
+        await client.rm(account.id);
+    }
+    catch (removal) {
+        // The saved record still says undelivered, so the post step removes it whatever cleanup says.
+        throw new Error(`${reason}; removing service account ${account.id} failed too, the post step will try again: ${(0, errors_js_1.errorMessage)(removal)}`, {
+            cause: removal
+        });
+    }
+    (0, state_js_1.saveAccount)({ kind: 'none' });
+    throw new Error(`${reason}; service account ${account.id} was removed again`);
+}
+/**
+ * Logs later `apolo` and `neuro` steps in as the new account. Their config folders point at a
+ * fresh folder, since the passed config is ignored where a config already exists.
+ */
+function exportCliEnvironment(fullToken) {
+    const dir = (0, config_dir_js_1.makeConfigDir)(runner.runnerTemp());
+    (0, state_js_1.saveConfigDir)(dir);
+    runner.exportVariable('APOLO_PASSED_CONFIG', fullToken);
+    runner.exportVariable('NEURO_PASSED_CONFIG', fullToken);
+    runner.exportVariable('APOLO_CONFIG', (0, node_path_1.join)(dir, 'apolo'));
+    runner.exportVariable('NEUROMATION_CONFIG', (0, node_path_1.join)(dir, 'neuro'));
+    runner.info(`Later apolo and neuro steps run as the new account (config in ${dir}).`);
+}
+/**
+ * A cancelled run (SIGINT, then SIGTERM from the runner) must not lose an account being made:
+ * while `work` is in flight a signal is only noted, and the caller learns of it once `work`
+ * has settled and can save what it made.
+ */
+async function settleThroughSignals(work) {
+    let signal;
+    const onSignal = (received) => {
+        signal = received;
+        runner.warning(`Received ${received}: finishing the create in flight so its account can be removed`);
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    try {
+        const [result] = await Promise.allSettled([work]);
+        return { result, signal };
+    }
+    finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
 }
 
 
@@ -14533,16 +14733,26 @@ async function createClient(inputs, log) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.InputError = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
+exports.InputError = exports.INPUT_DEFAULTS = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
 exports.readInputs = readInputs;
 exports.readConnection = readConnection;
-exports.readBoolean = readBoolean;
 const errors_js_1 = __nccwpck_require__(6316);
+const http_js_1 = __nccwpck_require__(1267);
 const names_js_1 = __nccwpck_require__(3735);
 const permissions_js_1 = __nccwpck_require__(2731);
 const token_js_1 = __nccwpck_require__(206);
 exports.OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'];
 exports.DEFAULT_API_URL = 'https://api.apolo.us/api/v1';
+/** The defaults of optional inputs, as action.yml declares them (a test keeps them equal). */
+exports.INPUT_DEFAULTS = {
+    operation: 'create',
+    cleanup: 'true',
+    'export-env': 'false',
+    'older-than': '24h',
+    'dry-run': 'false',
+    'timeout-seconds': '30',
+    'max-attempts': '5'
+};
 /**
  * A bad input: the message names the input and what it allows. A value it repeats has
  * anything token-like cut out, in case a secret went into the wrong input.
@@ -14563,29 +14773,54 @@ exports.InputError = InputError;
 function readInputs(read, onSecret) {
     // The credential first, so that it is masked before any other input can fail.
     const connection = readConnection(read, onSecret);
-    const operation = readChoice(read, 'operation', exports.OPERATIONS, 'create');
-    const name = read('name').trim();
-    if (operation === 'get' || operation === 'rm') {
-        if (!name)
-            throw new InputError('name', `is required for operation "${operation}": the id or name of the account`);
+    const operation = readChoice(read, 'operation', exports.OPERATIONS);
+    switch (operation) {
+        case 'create':
+            return {
+                ...connection,
+                operation,
+                name: readName(read, false),
+                cluster: readPlainValue(read, 'cluster'),
+                project: readPlainValue(read, 'project'),
+                org: readPlainValue(read, 'org'),
+                cleanup: readBoolean(read, 'cleanup'),
+                permissions: readPermissions(read),
+                exportEnv: readBoolean(read, 'export-env')
+            };
+        case 'list':
+            return { ...connection, operation };
+        case 'get':
+        case 'rm':
+            return { ...connection, operation, name: readName(read, true, operation) };
+        case 'prune':
+            return {
+                ...connection,
+                operation,
+                namePrefix: readNamePrefix(read),
+                olderThanMs: readDuration(read, 'older-than'),
+                dryRun: readBoolean(read, 'dry-run')
+            };
     }
+}
+function readName(read, required, operation) {
+    const name = read('name').trim();
+    if (required && !name)
+        throw new InputError('name', `is required for operation "${operation}": the id or name of the account`);
     if (name && !(0, names_js_1.isValidName)(name)) {
         throw new InputError('name', `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`);
     }
-    return {
-        ...connection,
-        operation,
-        name,
-        cluster: read('cluster').trim(),
-        project: read('project').trim(),
-        org: read('org').trim(),
-        cleanup: readBoolean(read, 'cleanup', true),
-        permissions: readPermissions(read),
-        exportEnv: readBoolean(read, 'export-env', false),
-        namePrefix: readNamePrefix(read, operation),
-        olderThanMs: readDuration(read, 'older-than', '24h'),
-        dryRun: readBoolean(read, 'dry-run', false)
-    };
+    return name;
+}
+/**
+ * A cluster, project or org name: printable ASCII with no spaces, as the platform's own
+ * names are. Anything else could only be a mistake or an attack on the log.
+ */
+function readPlainValue(read, name) {
+    const value = read(name).trim();
+    if (!/^[\x21-\x7e]*$/.test(value)) {
+        throw new InputError(name, `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`);
+    }
+    return value;
 }
 function readPermissions(read) {
     try {
@@ -14595,9 +14830,9 @@ function readPermissions(read) {
         throw new InputError('permissions', error.message);
     }
 }
-function readNamePrefix(read, operation) {
+function readNamePrefix(read) {
     const prefix = read('name-prefix').trim();
-    if (operation === 'prune' && !prefix) {
+    if (!prefix) {
         throw new InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")');
     }
     if (prefix && !/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
@@ -14607,8 +14842,8 @@ function readNamePrefix(read, operation) {
 }
 const MIN_AGE_MS = 60_000;
 const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-function readDuration(read, name, fallback) {
-    const value = read(name).trim() || fallback;
+function readDuration(read, name) {
+    const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
     const match = /^(\d+)([smhdw])$/.exec(value);
     const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined;
@@ -14633,8 +14868,8 @@ function readConnection(read, onSecret) {
     return {
         credential,
         apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || exports.DEFAULT_API_URL),
-        timeoutMs: readInteger(read, 'timeout-seconds', 30, 1, 600) * 1000,
-        maxAttempts: readInteger(read, 'max-attempts', 5, 1, 10)
+        timeoutMs: readInteger(read, 'timeout-seconds', 1, 600) * 1000,
+        maxAttempts: readInteger(read, 'max-attempts', 1, 10)
     };
 }
 function readApiUrl(value) {
@@ -14647,7 +14882,7 @@ function readApiUrl(value) {
     }
     if (url.username || url.password)
         throw new InputError('api-url', 'must not carry a user name or password');
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    if (url.protocol === 'http:' && !(0, http_js_1.isLoopbackHost)(url.hostname)) {
         throw new InputError('api-url', `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -14657,32 +14892,23 @@ function readApiUrl(value) {
         throw new InputError('api-url', 'must not have a query or fragment');
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
-function isLoopback(hostname) {
-    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-function readChoice(read, name, allowed, fallback) {
-    const value = read(name).trim();
-    if (!value)
-        return fallback;
+function readChoice(read, name, allowed) {
+    const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     if (!allowed.includes(value)) {
         throw new InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`);
     }
     return value;
 }
-function readBoolean(read, name, fallback) {
-    const value = read(name).trim();
-    if (!value)
-        return fallback;
+function readBoolean(read, name) {
+    const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     if (value === 'true')
         return true;
     if (value === 'false')
         return false;
     throw new InputError(name, `must be "true" or "false"; got "${value}"`);
 }
-function readInteger(read, name, fallback, min, max) {
-    const value = read(name).trim();
-    if (!value)
-        return fallback;
+function readInteger(read, name, min, max) {
+    const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
         throw new InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`);
     }
@@ -14731,18 +14957,12 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runMain = runMain;
-const node_crypto_1 = __nccwpck_require__(7598);
-const node_fs_1 = __nccwpck_require__(3024);
-const node_os_1 = __nccwpck_require__(8161);
-const node_path_1 = __nccwpck_require__(6760);
 const client_factory_js_1 = __nccwpck_require__(523);
+const create_step_js_1 = __nccwpck_require__(5346);
 const inputs_js_1 = __nccwpck_require__(8422);
-const create_js_1 = __nccwpck_require__(3776);
 const prune_js_1 = __nccwpck_require__(1186);
-const target_js_1 = __nccwpck_require__(9325);
 const outputs_js_1 = __nccwpck_require__(7729);
-const names_js_1 = __nccwpck_require__(3735);
-const token_js_1 = __nccwpck_require__(206);
+const errors_js_1 = __nccwpck_require__(6316);
 const runner = __importStar(__nccwpck_require__(4813));
 const summary_js_1 = __nccwpck_require__(8855);
 /** The main step: one operation, its outputs, and for create the state that post needs. */
@@ -14750,91 +14970,22 @@ async function runMain() {
     try {
         const inputs = (0, inputs_js_1.readInputs)(runner.readInput, runner.mask);
         const client = await (0, client_factory_js_1.createClient)(inputs, runner.debug);
-        await operations[inputs.operation](client, inputs);
-    }
-    catch (error) {
-        runner.setFailed(error instanceof Error ? error.message : String(error));
-    }
-}
-const operations = {
-    create,
-    list: client => list(client),
-    get: (client, inputs) => get(client, inputs.name),
-    rm: (client, inputs) => rm(client, inputs.name),
-    prune: pruneStale
-};
-async function create(client, inputs) {
-    const target = await (0, target_js_1.resolveTarget)(client, inputs, inputs.credential.context);
-    const name = inputs.name || (0, names_js_1.generatedName)(runner.runIdentity(), (0, node_crypto_1.randomBytes)(3).toString('hex'));
-    // Saved before the request, so that post can find the account even if main never sees the answer.
-    runner.saveState(runner.STATE.cleanup, String(inputs.cleanup));
-    runner.saveState(runner.STATE.pendingName, name);
-    runner.saveState(runner.STATE.pendingSince, String(Date.now()));
-    let account;
-    try {
-        account = await untilSettled((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: !inputs.name, maxCreates: inputs.maxAttempts, warn: runner.warning }));
-    }
-    catch (error) {
-        // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
-        // the pending name for post to find.
-        if (!(error instanceof create_js_1.UnresolvedCreateError))
-            runner.saveState(runner.STATE.pendingName, '');
-        throw error;
-    }
-    // Mask both forms of the new credential before anything else touches them.
-    const authToken = (0, token_js_1.decodeFullToken)(account.token)?.authToken ?? '';
-    runner.mask(account.token);
-    runner.mask(authToken);
-    runner.saveState(runner.STATE.accountId, account.id);
-    runner.saveState(runner.STATE.pendingName, '');
-    const granted = await grantOrRemove(client, account, inputs.permissions);
-    for (const [key, value] of Object.entries((0, outputs_js_1.accountOutputs)(account)))
-        runner.setOutput(key, value);
-    runner.setOutput('token', account.token);
-    runner.setOutput('auth-token', authToken);
-    runner.setOutput('permissions', JSON.stringify(granted));
-    if (inputs.exportEnv)
-        exportCliEnvironment(account.token);
-    runner.info(`Created service account ${account.name ?? ''} (${account.id}) on cluster ${account.default_cluster}, ` +
-        `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`);
-    runner.info(inputs.cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.');
-    await runner.writeSummary((0, summary_js_1.createdSummary)(account, granted, inputs.cleanup));
-}
-/** A half-configured credential is worse than none: if a grant fails, the account goes. */
-async function grantOrRemove(client, account, permissions) {
-    if (!permissions.length)
-        return [];
-    try {
-        const granted = await client.grant(account.role, permissions);
-        for (const p of granted)
-            runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`);
-        return granted;
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        try {
-            await client.rm(account.id);
+        switch (inputs.operation) {
+            case 'create':
+                return await (0, create_step_js_1.runCreate)(client, inputs);
+            case 'list':
+                return await list(client);
+            case 'get':
+                return await get(client, inputs.name);
+            case 'rm':
+                return await rm(client, inputs.name);
+            case 'prune':
+                return await pruneStale(client, inputs);
         }
-        catch (removal) {
-            // The saved id stays, so the post step tries again.
-            throw new Error(`${reason}; removing service account ${account.id} failed too: ${removal.message}`);
-        }
-        runner.saveState(runner.STATE.accountId, '');
-        throw new Error(`${reason}; service account ${account.id} was removed again`);
     }
-}
-/**
- * Logs later `apolo` and `neuro` steps in as the new account. Their config folders point at a
- * fresh folder, since the passed config is ignored where a config already exists.
- */
-function exportCliEnvironment(fullToken) {
-    const dir = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(process.env.RUNNER_TEMP || (0, node_os_1.tmpdir)(), 'apolo-service-account-'));
-    runner.saveState(runner.STATE.configDir, dir);
-    runner.exportVariable('APOLO_PASSED_CONFIG', fullToken);
-    runner.exportVariable('NEURO_PASSED_CONFIG', fullToken);
-    runner.exportVariable('APOLO_CONFIG', (0, node_path_1.join)(dir, 'apolo'));
-    runner.exportVariable('NEUROMATION_CONFIG', (0, node_path_1.join)(dir, 'neuro'));
-    runner.info(`Later apolo and neuro steps run as the new account (config in ${dir}).`);
+    catch (error) {
+        runner.setFailed((0, errors_js_1.errorMessage)(error));
+    }
 }
 // GitHub keeps at most 1 MB of one output.
 const OUTPUT_LIMIT_BYTES = 1024 * 1024;
@@ -14876,30 +15027,7 @@ async function pruneStale(client, inputs) {
     runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
     if (result.failed.length) {
-        throw new Error(`Could not remove ${result.failed.length} account(s): ` +
-            result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '));
-    }
-}
-/**
- * A cancelled run (SIGINT, then SIGTERM from the runner) must not lose an account being made:
- * while `work` is in flight a signal only marks the step failed, and the step ends once
- * `work` settles and its state is saved.
- */
-async function untilSettled(work) {
-    let signalled = '';
-    const onSignal = (signal) => {
-        signalled = signal;
-        runner.warning(`Received ${signal}: finishing the create in flight so its account can be removed`);
-    };
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-    try {
-        return await work;
-    }
-    finally {
-        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-        // The caller saves the account's state synchronously right after this returns.
-        if (signalled)
-            setImmediate(() => process.exit(1));
+        throw new Error(`Could not remove ${result.failed.length} account(s): ` + result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '));
     }
 }
 
@@ -14913,82 +15041,91 @@ async function untilSettled(work) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnresolvedCreateError = void 0;
 exports.createAccount = createAccount;
-exports.findCreatedSince = findCreatedSince;
-exports.parseCreatedAt = parseCreatedAt;
+exports.findByName = findByName;
 const errors_js_1 = __nccwpck_require__(6316);
+const retry_js_1 = __nccwpck_require__(385);
 /** A create whose outcome is unknown: an account may exist that only a look-up by name can find. */
 class UnresolvedCreateError extends Error {
-    constructor(message) {
-        super(message);
+    constructor(message, options) {
+        super(message, options);
         this.name = 'UnresolvedCreateError';
     }
 }
 exports.UnresolvedCreateError = UnresolvedCreateError;
-// How far the platform's clock may be behind ours when telling whether we made an account.
-const CLOCK_SKEW_MS = 120_000;
 /**
- * Creates an account. The token comes back only from this call, so when its answer is lost
- * (reset, timeout, a 502 from a proxy, a 500) the account may exist with a token nobody
- * holds: look the name up, remove what this run made, and create again if the failure is
- * one worth retrying.
+ * Creates an account. The token comes back only from this call, so a create whose answer
+ * is lost may leave an account with a token nobody holds. The rules (README, "When an
+ * answer is lost"):
+ *
+ * - a failure that may have acted (retry.ts) is settled by looking the name up;
+ * - a generated name is this run's alone, so an account of that name is this run's,
+ *   whatever its age: it is removed, and the create made again;
+ * - a user-chosen name may be another job's: an account found is never removed; the step
+ *   fails and names it;
+ * - a 409 after an earlier attempt that may have acted is that attempt's account, and
+ *   follows the same two rules.
  */
 async function createAccount(client, request, options) {
+    let earlierMayHaveActed = false;
     for (let attempt = 1;; attempt++) {
-        const sentAt = Date.now();
+        let failure;
         try {
             return await client.create(request);
         }
         catch (error) {
-            if (!(error instanceof errors_js_1.PlatformError) || !error.ambiguous)
+            if (!(error instanceof errors_js_1.PlatformError))
                 throw error;
-            options.warn(`${error.message}; checking whether service account "${request.name}" was made anyway`);
-            try {
-                await removeIfMadeBy(client, request.name, sentAt, options);
-            }
-            catch (lookup) {
-                const reason = lookup instanceof Error ? lookup.message : String(lookup);
-                if (lookup instanceof errors_js_1.PlatformError && lookup.status === 409)
-                    throw lookup;
-                throw new UnresolvedCreateError(`${error.message}; and whether it made an account is unknown: ${reason}`);
-            }
-            // A 500 is not worth repeating, but what it may have made is gone now.
-            if (!error.retryable || attempt >= options.maxCreates)
-                throw error;
+            failure = error;
         }
+        const lost = (0, retry_js_1.mayHaveActed)(failure) || (failure.status === 409 && earlierMayHaveActed);
+        earlierMayHaveActed ||= lost || ((0, retry_js_1.isTransient)(failure) && !(0, retry_js_1.surelyNotSent)(failure));
+        if (lost) {
+            options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`);
+            await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn);
+        }
+        // A 500 is not worth repeating, but what it may have made is gone now.
+        const worthRepeating = (0, retry_js_1.isTransient)(failure) || (lost && failure.status === 409);
+        if (!worthRepeating || attempt >= options.maxCreates || !(await client.pause(attempt, failure)))
+            throw failure;
     }
 }
-async function removeIfMadeBy(client, name, sentAt, options) {
-    const existing = await findByName(client, name);
-    if (!existing)
-        return;
-    if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
-        throw new errors_js_1.PlatformError('create service account', 409, `the name "${name}" belongs to an account made before this run (${existing.id}); choose another name`);
+/** Removes what a lost create of a generated name made; refuses to guess for a user's name. */
+async function settleLostCreate(client, name, generated, failure, warn) {
+    let existing;
+    try {
+        existing = await findByName(client, name);
+        if (!existing)
+            return;
+        if (generated) {
+            warn(`removing ${existing.id}, made by the lost create: its token can never be read`);
+            await client.rm(existing.id);
+            return;
+        }
     }
-    options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`);
-    await client.rm(existing.id);
+    catch (error) {
+        throw new UnresolvedCreateError(`${failure.message}; and whether it made an account is unknown: ${(0, errors_js_1.errorMessage)(error)}`, {
+            cause: error
+        });
+    }
+    throw new errors_js_1.PlatformError({
+        operation: 'create service account',
+        status: failure.status,
+        code: failure.code,
+        message: `${failure.serverMessage || 'the answer was lost'}; an account named "${name}" exists (${existing.id}, created ${existing.created_at}), ` +
+            'made by this create or by another job using the same name. It was left as it is: if it is this run\'s, ' +
+            `remove it with "apolo service-account rm ${existing.id}"; give each job its own name, or leave "name" empty`,
+        cause: failure
+    });
 }
 async function findByName(client, name) {
     try {
         return await client.get(name);
     }
     catch (error) {
-        if (error instanceof errors_js_1.PlatformError && error.status === 404)
+        if ((0, errors_js_1.isNotFound)(error))
             return undefined;
         throw error;
     }
-}
-/** The account of that name if it was made at or after `since` (allowing for clock skew). */
-async function findCreatedSince(client, name, since) {
-    const account = await findByName(client, name);
-    return account && madeSince(account, since) ? account : undefined;
-}
-function madeSince(account, since) {
-    return parseCreatedAt(account.created_at) >= since - CLOCK_SKEW_MS;
-}
-/** `created_at` in milliseconds; a time with no offset is UTC, as the platform writes it. */
-function parseCreatedAt(value) {
-    const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value);
-    return Date.parse(hasOffset ? value : `${value}Z`);
 }
 
 
@@ -15002,14 +15139,14 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.staleAccounts = staleAccounts;
 exports.prune = prune;
 const errors_js_1 = __nccwpck_require__(6316);
-const create_js_1 = __nccwpck_require__(3776);
+const answers_js_1 = __nccwpck_require__(3020);
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
 function staleAccounts(accounts, options) {
     const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
     return accounts.filter(account => {
         if (!account.name?.startsWith(options.namePrefix))
             return false;
-        const created = (0, create_js_1.parseCreatedAt)(account.created_at);
+        const created = (0, answers_js_1.parseCreatedAt)(account.created_at);
         // An unreadable date is never taken for old.
         return Number.isFinite(created) && created <= cutoff;
     });
@@ -15027,9 +15164,9 @@ async function prune(client, options) {
         }
         catch (error) {
             // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-            if (error instanceof errors_js_1.PlatformError && error.status === 404)
+            if ((0, errors_js_1.isNotFound)(error))
                 continue;
-            result.failed.push({ account, reason: error instanceof Error ? error.message : String(error) });
+            result.failed.push({ account, reason: (0, errors_js_1.errorMessage)(error) });
         }
     }
     return result;
@@ -15099,15 +15236,100 @@ function accountOutputs(account) {
 
 /***/ }),
 
+/***/ 3020:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readAccount = readAccount;
+exports.readCreated = readCreated;
+exports.readPermissions = readPermissions;
+exports.readConfig = readConfig;
+exports.parseCreatedAt = parseCreatedAt;
+/**
+ * The platform's answers read into known shapes: only the fields this action uses, each of
+ * the type it expects, so nothing else a server sends reaches outputs, logs or summaries.
+ */
+const errors_js_1 = __nccwpck_require__(6316);
+const names_js_1 = __nccwpck_require__(3735);
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const text = (value) => (typeof value === 'string' ? value : '');
+const textOrNull = (value) => (typeof value === 'string' ? value : null);
+/** An account; its id must look like one, since it is sent back in a path. */
+function readAccount(operation, value) {
+    if (!isObject(value) || typeof value.id !== 'string' || typeof value.role !== 'string') {
+        throw new errors_js_1.PlatformError({ operation, status: 200, message: 'the answer is not a service account' });
+    }
+    if (!(0, names_js_1.isAccountId)(value.id)) {
+        throw new errors_js_1.PlatformError({ operation, status: 200, message: 'the answer holds an account id that is not one' });
+    }
+    return {
+        id: value.id,
+        name: textOrNull(value.name),
+        role: value.role,
+        owner: text(value.owner),
+        default_cluster: text(value.default_cluster),
+        default_project: text(value.default_project),
+        default_org: textOrNull(value.default_org),
+        created_at: text(value.created_at),
+        role_deleted: value.role_deleted === true
+    };
+}
+/** The create answer: an account and its token. Without a token it may still have made one. */
+function readCreated(operation, value) {
+    const account = readAccount(operation, value);
+    const token = value.token;
+    if (typeof token !== 'string' || !token) {
+        // Unreadable as a create answer: the account may exist, and asking again may do better.
+        throw new errors_js_1.PlatformError({ operation, status: 201, message: 'the answer holds no token', unreadable: true });
+    }
+    return { ...account, token };
+}
+function readPermissions(operation, value) {
+    if (!Array.isArray(value))
+        throw new errors_js_1.PlatformError({ operation, status: 201, message: 'the answer is not a list' });
+    return value.filter(isObject).map(p => ({ uri: text(p.uri), action: text(p.action) }));
+}
+function readConfig(value) {
+    const fields = isObject(value) ? value : {};
+    const list = (items) => (Array.isArray(items) ? items.filter(isObject) : []);
+    return {
+        authorized: fields.authorized === true,
+        clusters: list(fields.clusters)
+            .filter(c => typeof c.name === 'string')
+            .map(c => ({ name: text(c.name), orgs: Array.isArray(c.orgs) ? c.orgs.filter(o => typeof o === 'string') : [] })),
+        projects: list(fields.projects)
+            .filter(p => typeof p.name === 'string' && typeof p.cluster_name === 'string')
+            .map(p => ({ name: text(p.name), cluster_name: text(p.cluster_name), org_name: textOrNull(p.org_name) }))
+    };
+}
+/** `created_at` in milliseconds; a time with no offset is UTC, as the platform writes it. */
+function parseCreatedAt(value) {
+    const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value);
+    return Date.parse(hasOffset ? value : `${value}Z`);
+}
+
+
+/***/ }),
+
 /***/ 1480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PlatformClient = void 0;
-exports.parseRetryAfter = parseRetryAfter;
+const answers_js_1 = __nccwpck_require__(3020);
 const errors_js_1 = __nccwpck_require__(6316);
 const http_js_1 = __nccwpck_require__(1267);
+const retry_js_1 = __nccwpck_require__(385);
+/** Answers read whole are capped: an account is under 1 KiB, /config tens of KiB. */
+const JSON_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Of an error body only the start is read: enough for any JSON error the platform writes. */
+const ERROR_BODY_BYTES = 256 * 1024;
+/** Lists: about 160,000 accounts, a few hundred MB of memory at most. */
+const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024 };
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
 /**
@@ -15117,6 +15339,7 @@ const NDJSON_TYPE = 'application/x-ndjson';
 class PlatformClient {
     apiUrl;
     options;
+    deadline;
     constructor(options) {
         this.apiUrl = options.apiUrl.replace(/\/+$/, '');
         this.options = {
@@ -15124,24 +15347,25 @@ class PlatformClient {
             maxAttempts: 5,
             maxDelayMs: 20_000,
             baseDelayMs: 500,
+            sleep: defaultSleep,
+            random: Math.random,
+            now: Date.now,
             ...options
         };
+        const { timeoutMs, maxAttempts, budgetMs } = this.options;
+        this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs);
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
+        const operation = 'list service accounts';
         const accounts = [];
-        await this.call({
-            operation: 'list service accounts',
-            method: 'GET',
-            path: '/service_accounts',
-            accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5`,
-            idempotent: true
-        }, [200], async (response) => {
+        await this.call({ operation, kind: 'read', method: 'GET', path: ['service_accounts'], accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5` }, [200], async (response) => {
             accounts.length = 0; // a retry reads the list again from the start
-            await parseAccounts(response, accounts);
+            await parseAccounts(operation, response, accounts);
         });
         return accounts;
     }
+    /** One create; repeated here only when it surely never reached the platform. */
     async create(request) {
         const body = {
             default_cluster: request.default_cluster,
@@ -15153,138 +15377,114 @@ class PlatformClient {
         if (request.default_org)
             body.default_org = request.default_org;
         const operation = 'create service account';
-        return this.callJson({ operation, method: 'POST', path: '/service_accounts', body, idempotent: false }, [201], value => {
-            if (!isAccount(value) || typeof value.token !== 'string' || !value.token) {
-                // The account may exist, so the caller must treat this like a lost answer.
-                throw new errors_js_1.PlatformError(operation, 201, 'the answer holds no account and token', undefined, true);
-            }
-            return value;
-        });
+        return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value => (0, answers_js_1.readCreated)(operation, value));
     }
     async get(idOrName) {
-        return this.callJson({
-            operation: `get service account ${idOrName}`,
-            method: 'GET',
-            path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-            idempotent: true
-        }, [200], value => accountOrThrow(value, `get service account ${idOrName}`));
+        const operation = `get service account ${idOrName}`;
+        return this.callJson({ operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] }, [200], value => (0, answers_js_1.readAccount)(operation, value));
     }
     /** Removes an account; the platform revokes its token at once. */
     async rm(idOrName) {
-        await this.call({
-            operation: `remove service account ${idOrName}`,
-            method: 'DELETE',
-            path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-            idempotent: true,
-            retryServerError: true
-        }, [204, 200], async () => undefined);
+        await this.call({ operation: `remove service account ${idOrName}`, kind: 'remove', method: 'DELETE', path: ['service_accounts', idOrName] }, [204, 200], response => response.discard());
     }
     /** The discovery document: clusters and projects the caller can use. */
     async config() {
-        return this.callJson({ operation: 'read platform config', method: 'GET', path: '/config', idempotent: true }, [200], value => {
-            const fields = (value ?? {});
-            return {
-                authorized: fields.authorized === true,
-                clusters: Array.isArray(fields.clusters) ? fields.clusters : [],
-                projects: Array.isArray(fields.projects) ? fields.projects : []
-            };
-        });
+        return this.callJson({ operation: 'read platform config', kind: 'read', method: 'GET', path: ['config'] }, [200], answers_js_1.readConfig);
     }
     /** Grants permissions to a role, e.g. a service account's `alice/service-accounts/ci`. */
     async grant(role, permissions) {
         const operation = `grant permissions to ${role}`;
-        return this.callJson({
-            operation,
-            method: 'POST',
-            path: `/users/${encodeURIComponent(role.replaceAll('/', ':'))}/permissions`,
-            body: permissions,
-            // Granting the same permission twice leaves the same grant.
-            idempotent: true
-        }, [201, 200], value => {
-            if (!Array.isArray(value))
-                throw new errors_js_1.PlatformError(operation, 201, 'the answer is not a list');
-            return value;
-        });
+        return this.callJson(
+        // Granting the same permission twice leaves the same grant, so it may repeat.
+        { operation, kind: 'grant', method: 'POST', path: ['users', role.replaceAll('/', ':'), 'permissions'], body: permissions }, [201, 200], value => (0, answers_js_1.readPermissions)(operation, value));
+    }
+    /** Waits before trying again after `failure`, within the budget; false when none is left. */
+    async pause(attempt, failure) {
+        const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options;
+        const delay = (0, retry_js_1.backoffDelay)(attempt, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random);
+        if (this.options.now() + delay >= this.deadline)
+            return false;
+        log?.(`${failure.operation}: trying again in ${delay} ms`);
+        await sleep(delay);
+        return true;
     }
     async callJson(call, expected, check) {
         let result;
         await this.call(call, expected, async (response) => {
-            const text = await response.text();
             let value;
             try {
-                value = JSON.parse(text);
+                value = JSON.parse(await response.text(JSON_LIMIT_BYTES));
             }
-            catch {
-                throw new errors_js_1.PlatformError(call.operation, response.status, 'the answer is not valid JSON', undefined, !call.idempotent);
+            catch (error) {
+                if (error instanceof SyntaxError)
+                    throw new errors_js_1.PlatformError({ operation: call.operation, status: response.status, message: 'the answer is not valid JSON', unreadable: true });
+                throw error;
             }
             result = check(value);
         });
         return result;
     }
     /**
-     * Sends one logical request, retrying what is worth retrying, and hands a response with an
-     * expected status to `read`. A request that changes state is repeated only when it surely
-     * did not reach the server; otherwise its failure is marked ambiguous for the caller.
+     * Sends one logical request, repeating it as retry.ts allows, and hands a response with an
+     * expected status to `read`.
      */
     async call(call, expected, read) {
-        const { maxAttempts, timeoutMs, log } = this.options;
-        const url = `${this.apiUrl}${call.path}`;
+        const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`;
         for (let attempt = 1;; attempt++) {
-            const started = Date.now();
-            log?.(`${call.method} ${url} (attempt ${attempt} of ${maxAttempts})`);
-            let failure;
-            let retryAfter;
-            let response;
-            try {
-                response = await (0, http_js_1.sendRequest)(this.options.dispatcher, {
-                    url,
-                    method: call.method,
-                    headers: this.headers(call),
-                    body: call.body === undefined ? undefined : JSON.stringify(call.body),
-                    timeoutMs
-                });
-            }
-            catch (error) {
-                failure = networkFailure(call, error, timeoutMs, url);
-                log?.(`${call.method} ${url}: ${failure.serverMessage} after ${Date.now() - started} ms`);
-            }
-            if (response) {
-                log?.(`${call.method} ${url}: HTTP ${response.status} in ${Date.now() - started} ms`);
-                if (expected.includes(response.status)) {
-                    try {
-                        await read(response);
-                        return;
-                    }
-                    catch (error) {
-                        failure = bodyFailure(call, response.status, error, timeoutMs, url);
-                        log?.(`${call.method} ${url}: ${failure.serverMessage}`);
-                    }
-                }
-                else {
-                    failure = await statusFailure(call, response);
-                    retryAfter = response.header('retry-after');
-                }
-            }
-            if (attempt >= maxAttempts || !this.mayRetry(call, failure))
+            const failure = await this.attempt(call, url, attempt, expected, read);
+            if (!failure)
+                return;
+            if (attempt >= this.options.maxAttempts || !(0, retry_js_1.mayRepeat)(call.kind, failure))
                 throw failure;
-            const delay = this.backoff(attempt, retryAfter);
-            log?.(`${call.operation}: retrying in ${delay} ms`);
-            await (this.options.sleep ?? defaultSleep)(delay);
+            if (!(await this.pause(attempt, failure)))
+                throw this.outOfTime(call, failure);
         }
     }
-    mayRetry(call, failure) {
-        if (!failure.retryable && !(call.retryServerError && failure.status === 500))
-            return false;
-        return call.idempotent || !failure.ambiguous;
+    /** One attempt: undefined when `read` took the answer, else what went wrong. */
+    async attempt(call, url, attempt, expected, read) {
+        const { log, now } = this.options;
+        const timeoutMs = Math.min(this.options.timeoutMs, this.deadline - now());
+        if (timeoutMs <= 0)
+            return this.outOfTime(call);
+        const started = now();
+        log?.(`${call.method} ${url} (attempt ${attempt} of ${this.options.maxAttempts})`);
+        let response;
+        try {
+            response = await (0, http_js_1.sendRequest)(this.options.dispatcher, {
+                url,
+                method: call.method,
+                headers: this.headers(call),
+                body: call.body === undefined ? undefined : JSON.stringify(call.body),
+                timeoutMs
+            });
+        }
+        catch (error) {
+            const failure = networkFailure(call, error, timeoutMs, url);
+            log?.(`${call.method} ${url}: ${failure.serverMessage} after ${now() - started} ms`);
+            return failure;
+        }
+        log?.(`${call.method} ${url}: HTTP ${response.status} in ${now() - started} ms`);
+        if (!expected.includes(response.status))
+            return statusFailure(call, response);
+        try {
+            await read(response);
+            return undefined;
+        }
+        catch (error) {
+            const failure = bodyFailure(call, response.status, error, timeoutMs, url);
+            log?.(`${call.method} ${url}: ${failure.serverMessage}`);
+            return failure;
+        }
     }
-    /** Full-jitter exponential backoff, or the server's `Retry-After` when it names one. */
-    backoff(attempt, retryAfter) {
-        const { baseDelayMs, maxDelayMs } = this.options;
-        const asked = parseRetryAfter(retryAfter);
-        if (asked !== undefined)
-            return Math.min(asked, maxDelayMs);
-        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-        return Math.floor((this.options.random ?? Math.random)() * ceiling);
+    outOfTime(call, last) {
+        const seconds = Math.round((this.options.budgetMs ?? 3 * this.options.maxAttempts * this.options.timeoutMs) / 1000);
+        return new errors_js_1.PlatformError({
+            operation: call.operation,
+            status: last?.status ?? 0,
+            code: last?.code ?? 'OUT_OF_TIME',
+            message: `${last ? `${last.serverMessage}; ` : ''}gave up: this step's requests had ${seconds} s (3 × max-attempts × timeout-seconds)`,
+            cause: last
+        });
     }
     headers(call) {
         const headers = {
@@ -15298,48 +15498,73 @@ class PlatformClient {
     }
 }
 exports.PlatformClient = PlatformClient;
-/** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/**
+ * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
+ * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
+ */
+function pathSegment(value) {
+    if (value === '' || value === '.' || value === '..') {
+        throw new Error(`refusing to send a request for "${value}": not an id or name`);
+    }
+    return encodeURIComponent(value);
 }
 function defaultSleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
-// Statuses where the server surely did not act on a POST: throttled, or not available.
-const NOT_ACTED_STATUSES = new Set([429, 503]);
 async function statusFailure(call, response) {
-    const status = response.status;
+    const { status } = response;
+    const fields = { operation: call.operation, status, retryAfterMs: (0, retry_js_1.parseRetryAfter)(response.header('retry-after')) };
     if (status >= 300 && status < 400) {
-        await response.discard();
+        await response.discard().catch(() => undefined);
         const location = response.header('location');
-        return new errors_js_1.PlatformError(call.operation, status, `redirected to ${location ? safeLocation(location) : 'an unnamed location'}; ` +
-            'redirects are not followed so that the credential never leaves the API URL');
+        return new errors_js_1.PlatformError({
+            ...fields,
+            message: `redirected to ${location ? safeLocation(location) : 'an unnamed location'}; ` +
+                'redirects are not followed so that the credential never leaves the API URL'
+        });
     }
-    const message = (0, errors_js_1.serverMessage)(await response.text().catch(() => ''), response.header('content-type'));
-    const ambiguous = !call.idempotent && !NOT_ACTED_STATUSES.has(status) && status >= 500;
-    return new errors_js_1.PlatformError(call.operation, status, message || response.statusText, undefined, ambiguous);
+    if (status === 407) {
+        await response.discard().catch(() => undefined);
+        return new errors_js_1.PlatformError({ ...fields, message: PROXY_REFUSED });
+    }
+    const body = await response.head(ERROR_BODY_BYTES).catch(() => '');
+    return new errors_js_1.PlatformError({ ...fields, message: (0, errors_js_1.serverMessage)(body, response.header('content-type')) || response.statusText });
 }
+const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY';
 function networkFailure(call, error, timeoutMs, url) {
     const code = errorCode(error);
+    const message = (0, errors_js_1.errorMessage)(error);
+    // undici reports a proxy's refusal to open a tunnel as an abort naming its status.
+    const proxyStatus = /^Proxy response \((\d{3})\)/.exec(message)?.[1];
+    if (proxyStatus) {
+        const status = Number(proxyStatus);
+        return new errors_js_1.PlatformError({ operation: call.operation, status, message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel', cause: error });
+    }
     const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true;
-    const message = timedOut
-        ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
-        : `${(0, errors_js_1.cleanMessage)(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`;
-    const ambiguous = !call.idempotent && !(code !== undefined && errors_js_1.NOT_SENT_CODES.has(code));
-    return new errors_js_1.PlatformError(call.operation, 0, message, code ?? 'ERROR', ambiguous);
+    return new errors_js_1.PlatformError({
+        operation: call.operation,
+        status: 0,
+        code: code ?? 'ERROR',
+        message: timedOut ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}` : `${(0, errors_js_1.cleanMessage)(message)} (${call.method} ${url})`,
+        cause: error
+    });
 }
-/** A failure while reading an expected answer: a cut or stalled body, or one that does not parse. */
+/** A failure while reading an expected answer: cut off, stalled, too large, or not what was asked. */
 function bodyFailure(call, status, error, timeoutMs, url) {
     if (error instanceof errors_js_1.PlatformError)
         return error;
+    const code = errorCode(error);
+    if (code === 'BODY_TOO_LARGE')
+        return new errors_js_1.PlatformError({ operation: call.operation, status, message: (0, errors_js_1.errorMessage)(error), code, cause: error });
     const failure = networkFailure(call, error, timeoutMs, url);
-    return new errors_js_1.PlatformError(call.operation, 0, `HTTP ${status} but the answer was cut off: ${failure.serverMessage}`, failure.code, !call.idempotent);
+    return new errors_js_1.PlatformError({
+        operation: call.operation,
+        status,
+        code: failure.code,
+        message: `the answer was cut off: ${failure.serverMessage}`,
+        unreadable: true,
+        cause: error
+    });
 }
 function errorCode(error) {
     if (typeof error !== 'object' || error === null)
@@ -15354,66 +15579,38 @@ function errorCode(error) {
 function safeLocation(location) {
     try {
         const url = new URL(location);
-        return `${url.origin}${url.pathname}`;
+        return (0, errors_js_1.cleanMessage)(`${url.origin}${url.pathname}`);
     }
     catch {
         return (0, errors_js_1.cleanMessage)(location);
     }
 }
-function isAccount(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const fields = value;
-    return typeof fields.id === 'string' && typeof fields.role === 'string';
-}
-function accountOrThrow(value, operation) {
-    if (!isAccount(value))
-        throw new errors_js_1.PlatformError(operation, 200, 'the answer is not a service account');
-    return withoutToken(value);
-}
-function withoutToken(account) {
-    if (!('token' in account))
-        return account;
-    const { token: _token, ...rest } = account;
-    return rest;
-}
 /**
  * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
  * not the body; or from a JSON array when the server ignores `Accept`.
  */
-async function parseAccounts(response, accounts) {
-    const bad = () => new errors_js_1.PlatformError('list service accounts', response.status, 'the answer is not a list of accounts');
-    const add = (item) => {
-        if (!isAccount(item))
-            throw bad();
-        accounts.push(withoutToken(item));
-    };
-    if (!response.header('content-type')?.includes('ndjson')) {
-        let value;
+async function parseAccounts(operation, response, accounts) {
+    const bad = () => new errors_js_1.PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' });
+    const parse = (text) => {
         try {
-            value = JSON.parse(await response.text());
+            return JSON.parse(text);
         }
         catch {
             throw bad();
         }
+    };
+    if (!response.header('content-type')?.includes('ndjson')) {
+        const value = parse(await response.text(LIST_LIMIT.bodyBytes));
         if (!Array.isArray(value))
             throw bad();
-        value.forEach(add);
+        for (const item of value)
+            accounts.push((0, answers_js_1.readAccount)(operation, item));
         return;
     }
-    for await (const lines of response.lineBatches()) {
-        for (const line of lines) {
-            if (!line.trim())
-                continue;
-            let item;
-            try {
-                item = JSON.parse(line);
-            }
-            catch {
-                throw bad();
-            }
-            add(item);
-        }
+    for await (const lines of response.lineBatches(LIST_LIMIT)) {
+        for (const line of lines)
+            if (line.trim())
+                accounts.push((0, answers_js_1.readAccount)(operation, parse(line)));
     }
 }
 
@@ -15425,7 +15622,9 @@ async function parseAccounts(response, accounts) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.NOT_SENT_CODES = exports.RETRYABLE_STATUSES = exports.PlatformError = void 0;
+exports.PlatformError = void 0;
+exports.isNotFound = isNotFound;
+exports.errorMessage = errorMessage;
 exports.redactTokens = redactTokens;
 exports.serverMessage = serverMessage;
 exports.cleanMessage = cleanMessage;
@@ -15435,71 +15634,55 @@ class PlatformError extends Error {
     status;
     serverMessage;
     code;
-    ambiguous;
-    constructor(
-    /** What was being done, e.g. `create service account`. */
-    operation, 
-    /** The HTTP status, or 0 when no response arrived. */
-    status, 
-    /** The server's own message, already cleaned of anything token-like. */
-    serverMessage, 
-    /** For network failures: undici's or Node's error code. */
-    code, 
-    /** True when a request that changes state may have taken effect anyway. */
-    ambiguous = false) {
-        super(describe(operation, status, serverMessage, code));
-        this.operation = operation;
-        this.status = status;
-        this.serverMessage = serverMessage;
-        this.code = code;
-        this.ambiguous = ambiguous;
+    unreadable;
+    retryAfterMs;
+    constructor(fields) {
+        super(describe(fields), { cause: fields.cause });
         this.name = 'PlatformError';
-    }
-    /**
-     * True when a retry might succeed: a network failure that can pass (not, say, a bad
-     * certificate), throttling or gateway trouble, or a success whose answer was unreadable.
-     */
-    get retryable() {
-        if (this.status === 0)
-            return RETRYABLE_CODES.has(this.code ?? '');
-        return exports.RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300);
+        this.operation = fields.operation;
+        this.status = fields.status;
+        this.serverMessage = fields.message;
+        this.code = fields.code;
+        this.unreadable = fields.unreadable ?? false;
+        this.retryAfterMs = fields.retryAfterMs;
     }
 }
 exports.PlatformError = PlatformError;
-/** Throttling and gateway trouble; never 4xx answers about the request itself. */
-exports.RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-/** Failures before any byte of the request left this machine. */
-exports.NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'ENETUNREACH',
-    'EHOSTUNREACH'
-]);
-/** Network failures that can pass: refused, reset, timed out, cut short. */
-const RETRYABLE_CODES = new Set([
-    ...exports.NOT_SENT_CODES,
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'UND_ERR_SOCKET',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_ABORTED',
-    'TIMEOUT'
-]);
-function describe(operation, status, message, code) {
+function describe({ operation, status, message, code }) {
     if (status === 0)
         return `${operation} failed: ${message}${code ? ` (${code})` : ''}`;
     return `${operation} failed: HTTP ${status}${message ? `: ${message}` : ''}`;
 }
+function isNotFound(error) {
+    return error instanceof PlatformError && error.status === 404;
+}
+/** The message of anything thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 const MAX_MESSAGE = 300;
-// A JWT, or base64 that decodes to JSON starting with {"token" (a full token).
-const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|eyJ0b2tlbi[A-Za-z0-9+/=]*/g;
-/** Never let a server echo a credential into a log line. */
+// Text looked at for a message: enough for any real one, and bounds the work on a huge body.
+const MAX_SCANNED = 4 * MAX_MESSAGE;
+/**
+ * Cuts out anything that may be a credential: every run of base64/base64url characters
+ * that holds `eyJ` (how a JWT, and base64 of any JSON object, begins) or that decodes to
+ * text naming a "token" (a full token, whatever its key order or spacing). One pass over
+ * a single character class, so linear in the text's length.
+ */
 function redactTokens(text) {
-    return text.replace(TOKEN_LIKE, '***');
+    return text.replace(/[A-Za-z0-9+/=_.-]{8,}/g, run => (looksLikeToken(run) ? '***' : run));
+}
+function looksLikeToken(run) {
+    if (run.includes('eyJ'))
+        return true;
+    if (run.length < 16)
+        return false;
+    // Each of the four alignments, in case the token is glued to other base64-looking text.
+    for (let offset = 0; offset < 4; offset++) {
+        if (Buffer.from(run.slice(offset), 'base64').toString('latin1').includes('"token"'))
+            return true;
+    }
+    return false;
 }
 /**
  * The server's message from an error body, in one of the platform's three shapes:
@@ -15524,11 +15707,13 @@ function serverMessage(body, contentType) {
         return cleanMessage(text);
     return '';
 }
-/** One short line, with nothing token-like and nothing that could start a workflow command. */
+/** One short line, with nothing token-like and no control characters. */
 function cleanMessage(message) {
-    // Drop control characters so a message cannot inject workflow commands.
-    const oneLine = redactTokens(message).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-    return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
+    // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
+    const oneLine = redactTokens(message.slice(0, MAX_SCANNED))
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+        .trim();
+    return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
 }
 
 
@@ -15542,6 +15727,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BodyTooLargeError = void 0;
+exports.isLoopbackHost = isLoopbackHost;
 exports.createDispatcher = createDispatcher;
 exports.sendRequest = sendRequest;
 const node_http_1 = __nccwpck_require__(7067);
@@ -15549,14 +15736,28 @@ const node_http_1 = __nccwpck_require__(7067);
 // costs more start-up time than the whole rest of the action; these are the parts used.
 const agent_js_1 = __importDefault(__nccwpck_require__(7405));
 const api_request_js_1 = __importDefault(__nccwpck_require__(4043));
+class BodyTooLargeError extends Error {
+    code = 'BODY_TOO_LARGE';
+    constructor(limitBytes) {
+        super(`the answer is over the ${Math.round(limitBytes / 1024)} KiB this action reads`);
+        this.name = 'BodyTooLargeError';
+    }
+}
+exports.BodyTooLargeError = BodyTooLargeError;
+/** Loopback hosts as URL's `hostname` writes them. */
+function isLoopbackHost(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
- * forms), as self-hosted runners behind proxies need. Only runs behind a proxy load the
+ * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
+ * proxy: the bearer would cross the network in clear. Only runs behind a proxy load the
  * proxy agent.
  */
-async function createDispatcher(timeoutMs, env = process.env) {
+async function createDispatcher(timeoutMs, apiUrl, env = process.env) {
     const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    if (['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])) {
+    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name]);
+    if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
         const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
             __nccwpck_require__.e(/* import() */ 137).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3137, 23)),
             Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 883, 23)),
@@ -15570,33 +15771,67 @@ async function createDispatcher(timeoutMs, env = process.env) {
     return new agent_js_1.default(options);
 }
 async function sendRequest(dispatcher, req) {
-    const signal = AbortSignal.timeout(req.timeoutMs);
     const url = new URL(req.url);
-    const response = await api_request_js_1.default.call(dispatcher, {
+    const { body, headers, statusCode } = await api_request_js_1.default.call(dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
         headers: req.headers,
         body: req.body,
-        signal
+        signal: AbortSignal.timeout(req.timeoutMs)
     });
-    const { body, headers, statusCode } = response;
-    const header = (name) => {
-        const value = headers[name];
-        return Array.isArray(value) ? value[0] : value;
-    };
+    const chunks = body;
     return {
         status: statusCode,
         statusText: node_http_1.STATUS_CODES[statusCode] ?? '',
-        header,
-        text: () => body.text(),
+        header(name) {
+            const value = headers[name];
+            return Array.isArray(value) ? value[0] : value;
+        },
+        async text(limitBytes) {
+            const parts = [];
+            let size = 0;
+            for await (const chunk of chunks) {
+                size += chunk.length;
+                if (size > limitBytes) {
+                    body.destroy();
+                    throw new BodyTooLargeError(limitBytes);
+                }
+                parts.push(chunk);
+            }
+            return Buffer.concat(parts).toString('utf8');
+        },
+        async head(limitBytes) {
+            const parts = [];
+            let size = 0;
+            for await (const chunk of chunks) {
+                parts.push(chunk);
+                size += chunk.length;
+                if (size >= limitBytes) {
+                    body.destroy();
+                    break;
+                }
+            }
+            return Buffer.concat(parts).subarray(0, limitBytes).toString('utf8');
+        },
         discard: () => body.dump(),
-        async *lineBatches() {
+        async *lineBatches({ lineBytes, bodyBytes }) {
             body.setEncoding('utf8');
             let pending = '';
+            let size = 0;
             for await (const chunk of body) {
+                // Characters, not bytes: a bound either way, and it spares encoding every chunk.
+                size += chunk.length;
                 const lines = (pending + chunk).split('\n');
                 pending = lines.pop() ?? '';
+                if (size > bodyBytes) {
+                    body.destroy();
+                    throw new BodyTooLargeError(bodyBytes);
+                }
+                if (pending.length > lineBytes || lines.some(line => line.length > lineBytes)) {
+                    body.destroy();
+                    throw new BodyTooLargeError(lineBytes);
+                }
                 if (lines.length)
                     yield lines;
             }
@@ -15610,13 +15845,15 @@ async function sendRequest(dispatcher, req) {
 /***/ }),
 
 /***/ 3735:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GENERATED_NAME_PREFIX = exports.NAME_PATTERN = void 0;
 exports.isValidName = isValidName;
 exports.generatedName = generatedName;
+exports.isAccountId = isAccountId;
+const errors_js_1 = __nccwpck_require__(6316);
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
 exports.NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 function isValidName(name) {
@@ -15646,6 +15883,14 @@ function label(value, maxLength) {
         .slice(0, maxLength)
         .replace(/^-+|-+$/g, '');
 }
+/**
+ * What an account id may be before it is sent back in a path or saved for post:
+ * `service-account-<uuid4>` on the platform; any short run of URL-safe characters that
+ * starts with a letter or digit, and is nothing token-like (a server echoing a credential).
+ */
+function isAccountId(value) {
+    return /^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$/.test(value) && (0, errors_js_1.redactTokens)(value) === value;
+}
 
 
 /***/ }),
@@ -15673,7 +15918,7 @@ function parsePermissions(text) {
         if (fields.length !== 2)
             throw new Error(`${where} must be "<uri> <action>", e.g. "storage://default/my-org/my-project/data read"`);
         const [uri, action] = fields;
-        if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) {
+        if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
             throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`);
         }
         if (!exports.PERMISSION_ACTIONS.includes(action)) {
@@ -15682,6 +15927,90 @@ function parsePermissions(text) {
         permissions.push({ uri, action: action });
     });
     return permissions;
+}
+
+
+/***/ }),
+
+/***/ 385:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.surelyNotSent = surelyNotSent;
+exports.isTransient = isTransient;
+exports.mayRepeat = mayRepeat;
+exports.mayHaveActed = mayHaveActed;
+exports.backoffDelay = backoffDelay;
+exports.parseRetryAfter = parseRetryAfter;
+/** Failures before any byte of the request left this machine. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ENETUNREACH',
+    'EHOSTUNREACH'
+]);
+/** Network failures that can pass: refused, reset, timed out, cut short. Not TLS errors. */
+const PASSING_CODES = new Set([
+    ...NOT_SENT_CODES,
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'TIMEOUT'
+]);
+/** Throttling and gateway trouble; never an answer about the request itself. */
+const PASSING_STATUSES = new Set([429, 502, 503, 504]);
+function surelyNotSent(failure) {
+    return failure.status === 0 && NOT_SENT_CODES.has(failure.code ?? '');
+}
+/** Worth trying again: the same request may well succeed in a moment. */
+function isTransient(failure) {
+    if (failure.status === 0)
+        return PASSING_CODES.has(failure.code ?? '');
+    return failure.unreadable || PASSING_STATUSES.has(failure.status);
+}
+/** May the client send the very same request again after this failure? */
+function mayRepeat(kind, failure) {
+    // A create that may have acted is settled by a look-up first (operations/create.ts).
+    if (kind === 'create')
+        return surelyNotSent(failure);
+    // Giving up a removal leaves a live credential behind.
+    if (kind === 'remove' && failure.status === 500)
+        return true;
+    return isTransient(failure);
+}
+/**
+ * Could a create that failed like this have made the account? Only a 4xx is the platform
+ * (or a proxy) refusing; anything else (a lost or cut answer, a redirect, a 5xx from a
+ * gateway that may stand after the platform) may have come after it acted.
+ */
+function mayHaveActed(failure) {
+    if (failure.status === 0)
+        return !surelyNotSent(failure);
+    return failure.status < 400 || failure.status >= 500;
+}
+/** Full-jitter exponential backoff, or the server's `Retry-After`, never over `maxMs`. */
+function backoffDelay(attempt, retryAfterMs, { baseMs, maxMs }, random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, maxMs);
+    return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+}
+/** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d{1,9}$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    if (trimmed.length > 64)
+        return undefined;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 
@@ -15696,6 +16025,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isJwt = isJwt;
 exports.parseCredential = parseCredential;
 exports.decodeFullToken = decodeFullToken;
+exports.tokenForms = tokenForms;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 function isJwt(value) {
     return JWT.test(value);
@@ -15727,7 +16057,7 @@ function decodeFullToken(value) {
     if (typeof parsed !== 'object' || parsed === null)
         return undefined;
     const fields = parsed;
-    if (typeof fields.token !== 'string' || !fields.token)
+    if (typeof fields.token !== 'string' || !isJwt(fields.token))
         return undefined;
     return {
         authToken: fields.token,
@@ -15741,6 +16071,24 @@ function decodeFullToken(value) {
 }
 function stringOrUndefined(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/**
+ * Every form of a token worth masking, however malformed: as given, trimmed, without
+ * whitespace, each whitespace-separated piece, and the JWT inside. Pieces under 8
+ * characters are left out: masking them would hide ordinary words in the log.
+ */
+function tokenForms(raw) {
+    const compact = raw.replace(/\s+/g, '');
+    const forms = new Set([raw, raw.trim(), compact, ...raw.split(/\s+/)]);
+    try {
+        const inner = JSON.parse(Buffer.from(compact, 'base64').toString('utf8')).token;
+        if (typeof inner === 'string')
+            forms.add(inner).add(inner.trim());
+    }
+    catch {
+        // not base64 JSON: the pieces above are all there is
+    }
+    return [...forms].filter(form => form.length >= 8);
 }
 
 
@@ -15784,76 +16132,106 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PENDING_LOOKUP_DELAYS_MS = void 0;
 exports.runPost = runPost;
-const node_fs_1 = __nccwpck_require__(3024);
+const promises_1 = __nccwpck_require__(8500);
 const client_factory_js_1 = __nccwpck_require__(523);
+const config_dir_js_1 = __nccwpck_require__(7819);
 const inputs_js_1 = __nccwpck_require__(8422);
 const create_js_1 = __nccwpck_require__(3776);
 const errors_js_1 = __nccwpck_require__(6316);
 const runner = __importStar(__nccwpck_require__(4813));
+const state_js_1 = __nccwpck_require__(2462);
 const summary_js_1 = __nccwpck_require__(8855);
+/**
+ * Waits between looks for an account whose create main never saw the end of: it may show
+ * up a moment after the create's answer was lost (README, "When an answer is lost").
+ */
+exports.PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 async function runPost() {
-    removeConfigDir();
-    const cleanup = runner.getState(runner.STATE.cleanup) === 'true';
-    const accountId = runner.getState(runner.STATE.accountId);
-    const pendingName = runner.getState(runner.STATE.pendingName);
-    if (!accountId && !pendingName) {
-        runner.info('No service account was created by this step: nothing to remove.');
-        return;
-    }
-    // An account whose create main never saw the end of has a token nobody holds: it goes
-    // whatever cleanup says.
-    if (!cleanup && accountId) {
-        runner.info(`cleanup is false: service account ${accountId} is kept.`);
-        await runner.writeSummary((0, summary_js_1.removedSummary)(accountId, 'kept'));
-        return;
-    }
-    let target = accountId || pendingName;
-    try {
-        const client = await (0, client_factory_js_1.createClient)((0, inputs_js_1.readConnection)(runner.readInput, runner.mask), runner.debug);
-        if (!accountId) {
-            const found = await lookUpPending(client, pendingName);
-            if (!found)
+    cleanConfigDir();
+    const record = (0, state_js_1.loadAccount)();
+    switch (record.kind) {
+        case 'none':
+            runner.info('No service account was created by this step: nothing to remove.');
+            return;
+        case 'invalid':
+            runner.warning('The saved state is not one this action writes: nothing is removed.');
+            return;
+        case 'created':
+            if (!record.cleanup && record.delivered) {
+                runner.info(`cleanup is false: service account ${record.id} is kept.`);
+                await runner.writeSummary((0, summary_js_1.removedSummary)(record.id, 'kept'));
                 return;
-            target = found;
-        }
-        await client.rm(target);
-        runner.info(`Removed service account ${target}; its token is revoked.`);
-        await runner.writeSummary((0, summary_js_1.removedSummary)(target, 'removed'));
+            }
+            // An account whose token never reached the workflow goes whatever cleanup says.
+            return withClient(record.id, client => removeAccount(client, record.id));
+        case 'pending':
+            return withClient(record.name, client => removePending(client, record));
+    }
+}
+async function withClient(target, work) {
+    try {
+        await work(await (0, client_factory_js_1.createClient)((0, inputs_js_1.readConnection)(runner.readInput, runner.mask), runner.debug));
     }
     catch (error) {
-        if (error instanceof errors_js_1.PlatformError && error.status === 404) {
-            runner.warning(`Service account ${target} was already gone.`);
-            await runner.writeSummary((0, summary_js_1.removedSummary)(target, 'already gone'));
-            return;
-        }
-        const reason = error instanceof Error ? error.message : String(error);
         await runner.writeSummary((0, summary_js_1.removedSummary)(target, 'NOT removed'));
-        runner.setFailed(`Service account ${target} could not be removed and its token may still be valid: ${reason}. ` +
+        runner.setFailed(`Service account ${target} could not be removed and its token may still be valid: ${(0, errors_js_1.errorMessage)(error)}. ` +
             `Remove it by hand: apolo service-account rm ${target}`);
     }
 }
-/** Main was stopped before it saw the create's answer: find what that create made, if anything. */
-async function lookUpPending(client, name) {
-    const since = Number(runner.getState(runner.STATE.pendingSince)) || Date.now();
-    const account = await (0, create_js_1.findCreatedSince)(client, name, since);
-    if (!account) {
-        runner.info(`The create of "${name}" made no account: nothing to remove.`);
-        return undefined;
+async function removeAccount(client, id) {
+    try {
+        await client.rm(id);
     }
-    runner.warning(`Main stopped before it saw the create finish; removing ${account.id} ("${name}") made by it`);
-    return account.id;
+    catch (error) {
+        if (!(0, errors_js_1.isNotFound)(error))
+            throw error;
+        runner.warning(`Service account ${id} was already gone.`);
+        await runner.writeSummary((0, summary_js_1.removedSummary)(id, 'already gone'));
+        return;
+    }
+    runner.info(`Removed service account ${id}; its token is revoked.`);
+    await runner.writeSummary((0, summary_js_1.removedSummary)(id, 'removed'));
 }
-function removeConfigDir() {
-    const dir = runner.getState(runner.STATE.configDir);
+/** Main never saw the create's answer: find what it made, if anything, and remove it if provably this run's. */
+async function removePending(client, record) {
+    if (!record.generated) {
+        // A name the workflow chose may be another job's: what holds it is never removed on a guess.
+        const account = await (0, create_js_1.findByName)(client, record.name);
+        if (!account) {
+            runner.info(`The create of "${record.name}" made no account: nothing to remove.`);
+            return;
+        }
+        runner.warning(`Main stopped before it saw the create of "${record.name}" finish. An account of that name exists (${account.id}); ` +
+            `it may be this run's or another job's, so it is left. If it is this run's, remove it: apolo service-account rm ${account.id}`);
+        await runner.writeSummary((0, summary_js_1.removedSummary)(account.id, 'left'));
+        return;
+    }
+    for (const delay of [0, ...exports.PENDING_LOOKUP_DELAYS_MS]) {
+        if (delay)
+            await (0, promises_1.setTimeout)(delay);
+        // A generated name is this run's alone: whatever holds it is the lost create's account.
+        const account = await (0, create_js_1.findByName)(client, record.name);
+        if (account) {
+            runner.warning(`Main stopped before it saw the create finish; removing ${account.id} ("${record.name}") made by it`);
+            return removeAccount(client, account.id);
+        }
+    }
+    runner.info(`The create of "${record.name}" made no account: nothing to remove.`);
+}
+function cleanConfigDir() {
+    const dir = (0, state_js_1.loadConfigDir)();
     if (!dir)
         return;
     try {
-        (0, node_fs_1.rmSync)(dir, { recursive: true, force: true });
+        const refused = (0, config_dir_js_1.removeConfigDir)(dir, runner.runnerTemp());
+        if (refused)
+            runner.warning(`Left the folder ${dir}: ${refused}`);
     }
     catch (error) {
-        runner.warning(`Could not remove the CLI config folder ${dir}: ${error.message}`);
+        runner.warning(`Could not remove the CLI config folder ${dir}: ${(0, errors_js_1.errorMessage)(error)}`);
     }
 }
 
@@ -15865,40 +16243,87 @@ function removeConfigDir() {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.STATE = void 0;
 exports.readInput = readInput;
+exports.safeText = safeText;
 exports.mask = mask;
-exports.setOutput = setOutput;
-exports.saveState = saveState;
-exports.getState = getState;
-exports.exportVariable = exportVariable;
 exports.info = info;
 exports.debug = debug;
 exports.warning = warning;
 exports.setFailed = setFailed;
+exports.setOutput = setOutput;
+exports.saveState = saveState;
+exports.getState = getState;
+exports.exportVariable = exportVariable;
 exports.writeSummary = writeSummary;
+exports.runnerTemp = runnerTemp;
 exports.runIdentity = runIdentity;
 /**
- * The runner's side: the one module that talks to @actions/core and @actions/github.
- * Everything else gets plain values and functions.
+ * The runner's side: the one module that talks to @actions/core and @actions/github, and
+ * the one way to the log. Everything else gets plain values and functions.
  *
  * Start-up time is paid on every CI job, so this takes only the parts of those packages
  * that a run uses. Their package entry points would also evaluate @actions/http-client with
  * all of undici (for OIDC) and Octokit (for the REST client); the files below are the same
  * code the entry points re-export, reached by path since the packages do not export them.
  */
-const command_js_1 = __nccwpck_require__(9635);
-const file_command_js_1 = __nccwpck_require__(7063);
+const node_os_1 = __nccwpck_require__(8161);
+const file_command_js_1 = __nccwpck_require__(7814);
 const summary_js_1 = __nccwpck_require__(1170);
 const context_js_1 = __nccwpck_require__(7157);
+const errors_js_1 = __nccwpck_require__(6316);
 /** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
 function readInput(name) {
     return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
+/**
+ * The only writer to stdout. The runner obeys `::command::` at the start of any line and
+ * `##[command]` anywhere in it, so text from the platform or an input must never start a
+ * line or hold a line break: control characters are escaped as the runner's own command
+ * values are, and a command-looking start is broken. Anything token-like is cut out too.
+ */
+function emit(command, text) {
+    // A secret is given to the runner as it is; everything else is made safe first.
+    const data = command === 'add-mask' ? escapeCommandData(text) : safeText(text, command !== undefined);
+    process.stdout.write(`${command ? `::${command}::` : ''}${data}${node_os_1.EOL}`);
+}
+/**
+ * Any text as one inert line (see `emit`); a command's value also has `%` escaped, since
+ * the runner unescapes it. Exported for its tests.
+ */
+function safeText(text, commandData = false) {
+    const redacted = (0, errors_js_1.redactTokens)(text);
+    return (commandData ? escapeCommandData(redacted) : escapeBreaks(redacted))
+        .replace(
+    // Other C0 and C1 controls, and the Unicode line and paragraph separators.
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+        .replace(/^(\s*):/, '$1%3A')
+        .replace(/##\[/g, '##%5B');
+}
+/** As @actions/core escapes a command's value: the runner reverses exactly this. */
+function escapeCommandData(text) {
+    return escapeBreaks(text.replace(/%/g, '%25'));
+}
+function escapeBreaks(text) {
+    return text.replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
 function mask(secret) {
     if (secret)
-        (0, command_js_1.issueCommand)('add-mask', {}, secret);
+        emit('add-mask', secret);
 }
+function info(message) {
+    emit(undefined, message);
+}
+function debug(message) {
+    emit('debug', message);
+}
+function warning(message) {
+    emit('warning', message);
+}
+function setFailed(message) {
+    process.exitCode = 1;
+    emit('error', message);
+}
+/** Output, state and env values go through files with a random delimiter, never stdout. */
 function setOutput(name, value) {
     (0, file_command_js_1.issueFileCommand)('OUTPUT', (0, file_command_js_1.prepareKeyValueMessage)(name, value));
 }
@@ -15912,19 +16337,6 @@ function exportVariable(name, value) {
     process.env[name] = value;
     (0, file_command_js_1.issueFileCommand)('ENV', (0, file_command_js_1.prepareKeyValueMessage)(name, value));
 }
-function info(message) {
-    process.stdout.write(`${message}\n`);
-}
-function debug(message) {
-    (0, command_js_1.issueCommand)('debug', {}, message);
-}
-function warning(message) {
-    (0, command_js_1.issueCommand)('warning', {}, message);
-}
-function setFailed(message) {
-    process.exitCode = 1;
-    (0, command_js_1.issueCommand)('error', {}, message);
-}
 /** Appends to the job summary; a failure to write it is a warning, never a failed step. */
 async function writeSummary(markdown) {
     try {
@@ -15933,6 +16345,10 @@ async function writeSummary(markdown) {
     catch (error) {
         warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
+}
+/** The folder for per-job files: the runner's temp folder, or the system's outside a run. */
+function runnerTemp() {
+    return process.env.RUNNER_TEMP || undefined;
 }
 /** The run that is making accounts, for default names. */
 function runIdentity() {
@@ -15952,22 +16368,91 @@ function repositoryName(context) {
         return 'local'; // outside a workflow run
     }
 }
-/** Saved by main for post. Never a secret. */
-exports.STATE = {
-    accountId: 'account-id',
-    cleanup: 'cleanup',
-    /** The name of a create in flight and when it was sent: lets post find an account whose id main never saw. */
-    pendingName: 'pending-name',
-    pendingSince: 'pending-since',
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.STATE_KEYS = void 0;
+exports.encodeAccount = encodeAccount;
+exports.decodeAccount = decodeAccount;
+exports.saveAccount = saveAccount;
+exports.saveConfigDir = saveConfigDir;
+exports.loadAccount = loadAccount;
+exports.loadConfigDir = loadConfigDir;
+/**
+ * What main leaves for post, in one place: the keys, the record, and the checks post makes
+ * before it believes any of it. Never a secret.
+ */
+const names_js_1 = __nccwpck_require__(3735);
+const runner_js_1 = __nccwpck_require__(4813);
+exports.STATE_KEYS = {
+    account: 'account',
     /** The CLI config folder made by export-env, for post to remove. */
     configDir: 'config-dir'
 };
+function encodeAccount(record) {
+    return JSON.stringify(record);
+}
+/**
+ * The record as post reads it: anything malformed is no record at all, since post must
+ * never act on what it cannot prove main saved.
+ */
+function decodeAccount(text) {
+    if (!text)
+        return { kind: 'none' };
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return { kind: 'invalid' };
+    }
+    if (typeof value !== 'object' || value === null)
+        return { kind: 'invalid' };
+    const { kind, cleanup } = value;
+    if (kind === 'none')
+        return { kind };
+    if (typeof cleanup !== 'boolean')
+        return { kind: 'invalid' };
+    if (kind === 'pending') {
+        const { name, generated } = value;
+        if (typeof name !== 'string' || !(0, names_js_1.isValidName)(name) || typeof generated !== 'boolean')
+            return { kind: 'invalid' };
+        return { kind, name, generated, cleanup };
+    }
+    if (kind === 'created') {
+        const { id, delivered } = value;
+        if (typeof id !== 'string' || !(0, names_js_1.isAccountId)(id) || typeof delivered !== 'boolean')
+            return { kind: 'invalid' };
+        return { kind, id, delivered, cleanup };
+    }
+    return { kind: 'invalid' };
+}
+/** Main's side: the latest record wins, as the runner keeps the last value of a key. */
+function saveAccount(record) {
+    (0, runner_js_1.saveState)(exports.STATE_KEYS.account, encodeAccount(record));
+}
+function saveConfigDir(dir) {
+    (0, runner_js_1.saveState)(exports.STATE_KEYS.configDir, dir);
+}
+/** Post's side. */
+function loadAccount() {
+    return decodeAccount((0, runner_js_1.getState)(exports.STATE_KEYS.account));
+}
+function loadConfigDir() {
+    return (0, runner_js_1.getState)(exports.STATE_KEYS.configDir);
+}
 
 
 /***/ }),
 
 /***/ 8855:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -15975,6 +16460,8 @@ exports.SUMMARY_ROWS = void 0;
 exports.createdSummary = createdSummary;
 exports.accountsSummary = accountsSummary;
 exports.removedSummary = removedSummary;
+exports.cell = cell;
+const errors_js_1 = __nccwpck_require__(6316);
 /** Job summary sections as Markdown. Never given a token. */
 function createdSummary(account, permissions, cleanup) {
     return [
@@ -15984,13 +16471,13 @@ function createdSummary(account, permissions, cleanup) {
             ['ID', code(account.id)],
             ['Name', code(account.name ?? '(none)')],
             ['Role', code(account.role)],
-            ['Owner', escape(account.owner)],
-            ['Cluster', escape(account.default_cluster)],
-            ['Project', escape(account.default_project)],
-            ['Org', escape(account.default_org ?? '(none)')],
-            ['Created at', escape(account.created_at)],
-            ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${p.action}`).join('<br>') : '(none)'],
-            ['Removed by the post step', cleanup ? 'yes' : 'no (`cleanup: false`)']
+            ['Owner', cell(account.owner)],
+            ['Cluster', cell(account.default_cluster)],
+            ['Project', cell(account.default_project)],
+            ['Org', cell(account.default_org ?? '(none)')],
+            ['Created at', cell(account.created_at)],
+            ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'],
+            ['Removed by the post step', cleanup ? 'yes' : 'no (<code>cleanup: false</code>)']
         ])
     ].join('\n');
 }
@@ -16003,30 +16490,39 @@ function accountsSummary(title, accounts) {
     return [
         `### ${title} (${accounts.length})`,
         '',
-        table(['Name', 'ID', 'Cluster', 'Project', 'Org', 'Created at'], accounts.slice(0, exports.SUMMARY_ROWS).map(a => [
+        table(['Name', 'ID', 'Cluster', 'Project', 'Org', 'Created at'], accounts
+            .slice(0, exports.SUMMARY_ROWS)
+            .map(a => [
             code(a.name ?? '(none)'),
             code(a.id),
-            escape(a.default_cluster),
-            escape(a.default_project),
-            escape(a.default_org ?? ''),
-            escape(a.created_at)
+            cell(a.default_cluster),
+            cell(a.default_project),
+            cell(a.default_org ?? ''),
+            cell(a.created_at)
         ])),
         more > 0 ? `… and ${more} more (the step's output has them all).\n` : ''
     ].join('\n');
 }
-function removedSummary(accountId, outcome) {
-    return `### Apolo service account cleanup\n\n${code(accountId)}: **${outcome}**\n`;
+function removedSummary(account, outcome) {
+    return `### Apolo service account cleanup\n\n${code(account)}: **${outcome}**\n`;
 }
 function table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...rows.map(line), ''].join('\n');
 }
 function code(value) {
-    return `\`${value.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+    return `<code>${cell(value)}</code>`;
 }
-/** Server values go into Markdown and HTML: no markup, no table breaks. */
-function escape(value) {
-    return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// A cell longer than this says nothing more, and a server could send megabytes.
+const MAX_CELL = 200;
+/**
+ * A value from the platform as inert text in a Markdown table: every character that is not
+ * plainly safe becomes an HTML character reference, which Markdown shows as that character
+ * and never reads as syntax (`|`, `*`, `<`, backticks, brackets, line breaks all included).
+ */
+function cell(value) {
+    const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value;
+    return (0, errors_js_1.redactTokens)(cut).replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c) ? ' ' : `&#${c.codePointAt(0)};`);
 }
 
 
@@ -16164,6 +16660,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -16213,111 +16716,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 9635:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.r(__webpack_exports__);
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   issue: () => (/* binding */ issue),
-/* harmony export */   issueCommand: () => (/* binding */ issueCommand)
-/* harmony export */ });
-/* harmony import */ var os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(857);
-/* harmony import */ var _utils_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4679);
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + os__WEBPACK_IMPORTED_MODULE_0__.EOL);
-}
-function issue(name, message = '') {
-    issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return (0,_utils_js__WEBPACK_IMPORTED_MODULE_1__/* .toCommandValue */ .E)(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return (0,_utils_js__WEBPACK_IMPORTED_MODULE_1__/* .toCommandValue */ .E)(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-
-/***/ }),
-
-/***/ 7063:
+/***/ 7814:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -16335,8 +16734,42 @@ const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/utils.js
-var utils = __nccwpck_require__(4679);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -16353,13 +16786,13 @@ function issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${(0,utils/* toCommandValue */.E)(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = (0,utils/* toCommandValue */.E)(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -16667,51 +17100,6 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-
-/***/ }),
-
-/***/ 4679:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ toCommandValue)
-/* harmony export */ });
-/* unused harmony export toCommandProperties */
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
 
 /***/ }),
 

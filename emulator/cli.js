@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Starts the platform emulator and prints ONE JSON line on stdout, {"url", "token", "fullToken",
 // "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
-//   node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N] [--verbose]
+// Flags: see USAGE, or emulator/README.md.
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.js'
 
+const USAGE =
+  'usage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N]\n' +
+  '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]] [--verbose] [--help]\n'
+
 /** @param {string} message @returns {never} */
 function usage(message) {
-  process.stderr.write(`${message}\nusage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N] [--verbose]\n`)
+  process.stderr.write(`${message}\n${USAGE}`)
   process.exit(2)
 }
 
@@ -19,7 +23,11 @@ function args() {
         host: { type: 'string', default: '127.0.0.1' },
         user: { type: 'string', default: 'alice' },
         'seed-accounts': { type: 'string', default: '0' },
-        verbose: { type: 'boolean', default: false }
+        'max-in-flight': { type: 'string' },
+        'retry-after': { type: 'string' },
+        'hold-ms': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false }
       }
     }).values
   } catch (error) {
@@ -28,16 +36,33 @@ function args() {
 }
 
 const values = args()
+if (values.help) {
+  process.stdout.write(USAGE)
+  process.exit(0)
+}
 const port = Number(values.port)
 const seed = Number(values['seed-accounts'])
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port: ${values.port}`)
 if (!Number.isInteger(seed) || seed < 0) usage(`bad --seed-accounts: ${values['seed-accounts']}`)
 const user = values.user ?? 'alice'
 
+/** @param {'max-in-flight' | 'retry-after' | 'hold-ms'} flag */
+function whole(flag) {
+  const text = values[flag]
+  if (text === undefined) return undefined
+  const value = Number(text)
+  return Number.isInteger(value) && value >= 0 ? value : usage(`bad --${flag}: ${text}`)
+}
+const maxInFlight = whole('max-in-flight')
+const retryAfterSeconds = whole('retry-after')
+const holdMs = whole('hold-ms')
+if (maxInFlight === undefined && (retryAfterSeconds !== undefined || holdMs !== undefined)) usage('--retry-after and --hold-ms need --max-in-flight')
+
 const emulator = await startEmulator({
   port,
   host: values.host,
   users: [user],
+  throttle: maxInFlight === undefined ? undefined : { maxInFlight, retryAfterSeconds, holdMs },
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined
 })
 if (seed > 0) emulator.seedAccounts(user, seed)

@@ -15,10 +15,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * @property {number | null} code
  * @property {string} stdout
  * @property {string} stderr
- * @property {Record<string, string>} outputs
- * @property {Record<string, string>} state
  * @property {Record<string, string>} env
  * @property {string} summary
+ * @property {Record<string, string>} outputs from GITHUB_OUTPUT, and any `::set-output` the runner would obey
+ * @property {Record<string, string>} state from GITHUB_STATE, and any `::save-state` the runner would obey
  * @property {string[]} masks the values of every `::add-mask::` line, in order
  * @property {string[]} errors
  * @property {string[]} warnings
@@ -94,13 +94,15 @@ export async function runStep(step, options = {}) {
     path: read(files.GITHUB_PATH)
   }
   rmSync(work, { recursive: true, force: true })
+  // The runner still obeys these on stdout, after the file commands of the same step.
+  const obeyed = stdoutCommands(stdout)
   return {
     step,
     code,
     stdout,
     stderr,
-    outputs: parseFileCommands(output),
-    state: parseFileCommands(raw.state),
+    outputs: { ...parseFileCommands(output), ...obeyed['set-output'] },
+    state: { ...parseFileCommands(raw.state), ...obeyed['save-state'] },
     env: parseFileCommands(raw.env),
     summary: raw.summary,
     masks: commandValues(stdout, 'add-mask'),
@@ -132,6 +134,40 @@ export function parseFileCommands(text) {
     }
   }
   return values
+}
+
+/**
+ * The `set-output` and `save-state` commands the runner would act on in stdout: `::name
+ * name=key::value` at the start of a line (after spaces), or the older `##[name name=key;]value`
+ * anywhere in it, with `::stop-commands::<token>` pausing them until `::<token>::`.
+ * @param {string} stdout
+ * @returns {Record<'set-output' | 'save-state', Record<string, string>>}
+ */
+export function stdoutCommands(stdout) {
+  /** @type {Record<'set-output' | 'save-state', Record<string, string>>} */
+  const obeyed = { 'set-output': {}, 'save-state': {} }
+  let stoppedUntil = ''
+  for (const line of stdout.split(/\r?\n/)) {
+    const trimmed = line.trimStart()
+    if (stoppedUntil) {
+      if (trimmed === `::${stoppedUntil}::`) stoppedUntil = ''
+      continue
+    }
+    const command =
+      /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(trimmed) ?? /##\[([A-Za-z-]+)(?: ([^\]]*))?\](.*)$/.exec(line)
+    if (!command) continue
+    const [, name, props = '', data] = command
+    const lower = name.toLowerCase()
+    if (lower === 'stop-commands') stoppedUntil = data
+    const key = /(?:^|[,;])\s*name=([^,;]*)/.exec(props)?.[1]
+    if ((lower === 'set-output' || lower === 'save-state') && key !== undefined) obeyed[lower][unescape(key)] = unescape(data)
+  }
+  return obeyed
+}
+
+/** The runner's own unescaping of command values. @param {string} text */
+function unescape(text) {
+  return text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%25/g, '%')
 }
 
 /**

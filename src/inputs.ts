@@ -1,4 +1,5 @@
 import { redactTokens } from './platform/errors.js'
+import { isLoopbackHost } from './platform/http.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
@@ -17,23 +18,50 @@ export interface ConnectionInputs {
   maxAttempts: number
 }
 
-export interface Inputs extends ConnectionInputs {
-  operation: Operation
-  /** For create: the name asked for (empty: generate one). For get and rm: the id or name. */
+/** Each operation's own inputs, read only for that operation. */
+export type Inputs = ConnectionInputs &
+  (
+    | CreateFields
+    | { operation: 'list' }
+    | { operation: 'get' | 'rm'; /** The id or name. */ name: string }
+    | PruneFields
+  )
+
+interface CreateFields {
+  operation: 'create'
+  /** The name asked for; empty: generate one. */
   name: string
   cluster: string
   project: string
   org: string
   cleanup: boolean
-  /** create: grants for the new account's role. */
+  /** Grants for the new account's role. */
   permissions: Permission[]
-  /** create: log later apolo/neuro CLI steps in as the new account. */
+  /** Log later apolo/neuro CLI steps in as the new account. */
   exportEnv: boolean
-  /** prune: only accounts whose name starts with this. */
+}
+
+interface PruneFields {
+  operation: 'prune'
+  /** Only accounts whose name starts with this. */
   namePrefix: string
   olderThanMs: number
   dryRun: boolean
 }
+
+export type CreateInputs = ConnectionInputs & CreateFields
+export type PruneInputs = ConnectionInputs & PruneFields
+
+/** The defaults of optional inputs, as action.yml declares them (a test keeps them equal). */
+export const INPUT_DEFAULTS = {
+  operation: 'create',
+  cleanup: 'true',
+  'export-env': 'false',
+  'older-than': '24h',
+  'dry-run': 'false',
+  'timeout-seconds': '30',
+  'max-attempts': '5'
+} as const
 
 /** Reads one input by its action.yml name; returns '' when unset. */
 export type InputReader = (name: string) => string
@@ -59,31 +87,58 @@ export class InputError extends Error {
 export function readInputs(read: InputReader, onSecret: (secret: string) => void): Inputs {
   // The credential first, so that it is masked before any other input can fail.
   const connection = readConnection(read, onSecret)
-  const operation = readChoice(read, 'operation', OPERATIONS, 'create')
-  const name = read('name').trim()
-  if (operation === 'get' || operation === 'rm') {
-    if (!name) throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
+  const operation = readChoice(read, 'operation', OPERATIONS)
+  switch (operation) {
+    case 'create':
+      return {
+        ...connection,
+        operation,
+        name: readName(read, false),
+        cluster: readPlainValue(read, 'cluster'),
+        project: readPlainValue(read, 'project'),
+        org: readPlainValue(read, 'org'),
+        cleanup: readBoolean(read, 'cleanup'),
+        permissions: readPermissions(read),
+        exportEnv: readBoolean(read, 'export-env')
+      }
+    case 'list':
+      return { ...connection, operation }
+    case 'get':
+    case 'rm':
+      return { ...connection, operation, name: readName(read, true, operation) }
+    case 'prune':
+      return {
+        ...connection,
+        operation,
+        namePrefix: readNamePrefix(read),
+        olderThanMs: readDuration(read, 'older-than'),
+        dryRun: readBoolean(read, 'dry-run')
+      }
   }
+}
+
+function readName(read: InputReader, required: boolean, operation?: string): string {
+  const name = read('name').trim()
+  if (required && !name) throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
   if (name && !isValidName(name)) {
     throw new InputError(
       'name',
       `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`
     )
   }
-  return {
-    ...connection,
-    operation,
-    name,
-    cluster: read('cluster').trim(),
-    project: read('project').trim(),
-    org: read('org').trim(),
-    cleanup: readBoolean(read, 'cleanup', true),
-    permissions: readPermissions(read),
-    exportEnv: readBoolean(read, 'export-env', false),
-    namePrefix: readNamePrefix(read, operation),
-    olderThanMs: readDuration(read, 'older-than', '24h'),
-    dryRun: readBoolean(read, 'dry-run', false)
+  return name
+}
+
+/**
+ * A cluster, project or org name: printable ASCII with no spaces, as the platform's own
+ * names are. Anything else could only be a mistake or an attack on the log.
+ */
+function readPlainValue(read: InputReader, name: string): string {
+  const value = read(name).trim()
+  if (!/^[\x21-\x7e]*$/.test(value)) {
+    throw new InputError(name, `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`)
   }
+  return value
 }
 
 function readPermissions(read: InputReader): Permission[] {
@@ -94,9 +149,9 @@ function readPermissions(read: InputReader): Permission[] {
   }
 }
 
-function readNamePrefix(read: InputReader, operation: Operation): string {
+function readNamePrefix(read: InputReader): string {
   const prefix = read('name-prefix').trim()
-  if (operation === 'prune' && !prefix) {
+  if (!prefix) {
     throw new InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")')
   }
   if (prefix && !/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
@@ -108,8 +163,8 @@ function readNamePrefix(read: InputReader, operation: Operation): string {
 const MIN_AGE_MS = 60_000
 const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
-function readDuration(read: InputReader, name: string, fallback: string): number {
-  const value = read(name).trim() || fallback
+function readDuration(read: InputReader, name: keyof typeof INPUT_DEFAULTS): number {
+  const value = read(name).trim() || INPUT_DEFAULTS[name]
   // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
   const match = /^(\d+)([smhdw])$/.exec(value)
   const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined
@@ -133,8 +188,8 @@ export function readConnection(read: InputReader, onSecret: (secret: string) => 
   return {
     credential,
     apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || DEFAULT_API_URL),
-    timeoutMs: readInteger(read, 'timeout-seconds', 30, 1, 600) * 1000,
-    maxAttempts: readInteger(read, 'max-attempts', 5, 1, 10)
+    timeoutMs: readInteger(read, 'timeout-seconds', 1, 600) * 1000,
+    maxAttempts: readInteger(read, 'max-attempts', 1, 10)
   }
 }
 
@@ -146,7 +201,7 @@ function readApiUrl(value: string): string {
     throw new InputError('api-url', `must be an absolute URL such as ${DEFAULT_API_URL}; got "${value}"`)
   }
   if (url.username || url.password) throw new InputError('api-url', 'must not carry a user name or password')
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new InputError(
       'api-url',
       `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`
@@ -159,30 +214,23 @@ function readApiUrl(value: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
-}
-
-function readChoice<T extends string>(read: InputReader, name: string, allowed: readonly T[], fallback: T): T {
-  const value = read(name).trim()
-  if (!value) return fallback
+function readChoice<T extends string>(read: InputReader, name: keyof typeof INPUT_DEFAULTS, allowed: readonly T[]): T {
+  const value = read(name).trim() || INPUT_DEFAULTS[name]
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`)
   }
   return value as T
 }
 
-export function readBoolean(read: InputReader, name: string, fallback: boolean): boolean {
-  const value = read(name).trim()
-  if (!value) return fallback
+function readBoolean(read: InputReader, name: keyof typeof INPUT_DEFAULTS): boolean {
+  const value = read(name).trim() || INPUT_DEFAULTS[name]
   if (value === 'true') return true
   if (value === 'false') return false
   throw new InputError(name, `must be "true" or "false"; got "${value}"`)
 }
 
-function readInteger(read: InputReader, name: string, fallback: number, min: number, max: number): number {
-  const value = read(name).trim()
-  if (!value) return fallback
+function readInteger(read: InputReader, name: keyof typeof INPUT_DEFAULTS, min: number, max: number): number {
+  const value = read(name).trim() || INPUT_DEFAULTS[name]
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`)
   }

@@ -1,73 +1,104 @@
-import { rmSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createClient } from './client-factory.js'
+import { removeConfigDir } from './config-dir.js'
 import { readConnection } from './inputs.js'
-import { findCreatedSince } from './operations/create.js'
+import { findByName } from './operations/create.js'
 import type { PlatformClient } from './platform/client.js'
-import { PlatformError } from './platform/errors.js'
+import { errorMessage, isNotFound } from './platform/errors.js'
 import * as runner from './runner.js'
+import { loadAccount, loadConfigDir, type AccountRecord } from './state.js'
 import { removedSummary } from './summary.js'
+
+/**
+ * Waits between looks for an account whose create main never saw the end of: it may show
+ * up a moment after the create's answer was lost (README, "When an answer is lost").
+ */
+export const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000]
 
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 export async function runPost(): Promise<void> {
-  removeConfigDir()
-  const cleanup = runner.getState(runner.STATE.cleanup) === 'true'
-  const accountId = runner.getState(runner.STATE.accountId)
-  const pendingName = runner.getState(runner.STATE.pendingName)
-  if (!accountId && !pendingName) {
-    runner.info('No service account was created by this step: nothing to remove.')
-    return
-  }
-  // An account whose create main never saw the end of has a token nobody holds: it goes
-  // whatever cleanup says.
-  if (!cleanup && accountId) {
-    runner.info(`cleanup is false: service account ${accountId} is kept.`)
-    await runner.writeSummary(removedSummary(accountId, 'kept'))
-    return
-  }
-  let target = accountId || pendingName
-  try {
-    const client = await createClient(readConnection(runner.readInput, runner.mask), runner.debug)
-    if (!accountId) {
-      const found = await lookUpPending(client, pendingName)
-      if (!found) return
-      target = found
-    }
-    await client.rm(target)
-    runner.info(`Removed service account ${target}; its token is revoked.`)
-    await runner.writeSummary(removedSummary(target, 'removed'))
-  } catch (error) {
-    if (error instanceof PlatformError && error.status === 404) {
-      runner.warning(`Service account ${target} was already gone.`)
-      await runner.writeSummary(removedSummary(target, 'already gone'))
+  cleanConfigDir()
+  const record = loadAccount()
+  switch (record.kind) {
+    case 'none':
+      runner.info('No service account was created by this step: nothing to remove.')
       return
-    }
-    const reason = error instanceof Error ? error.message : String(error)
+    case 'invalid':
+      runner.warning('The saved state is not one this action writes: nothing is removed.')
+      return
+    case 'created':
+      if (!record.cleanup && record.delivered) {
+        runner.info(`cleanup is false: service account ${record.id} is kept.`)
+        await runner.writeSummary(removedSummary(record.id, 'kept'))
+        return
+      }
+      // An account whose token never reached the workflow goes whatever cleanup says.
+      return withClient(record.id, client => removeAccount(client, record.id))
+    case 'pending':
+      return withClient(record.name, client => removePending(client, record))
+  }
+}
+
+async function withClient(target: string, work: (client: PlatformClient) => Promise<void>): Promise<void> {
+  try {
+    await work(await createClient(readConnection(runner.readInput, runner.mask), runner.debug))
+  } catch (error) {
     await runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(
-      `Service account ${target} could not be removed and its token may still be valid: ${reason}. ` +
+      `Service account ${target} could not be removed and its token may still be valid: ${errorMessage(error)}. ` +
         `Remove it by hand: apolo service-account rm ${target}`
     )
   }
 }
 
-/** Main was stopped before it saw the create's answer: find what that create made, if anything. */
-async function lookUpPending(client: PlatformClient, name: string): Promise<string | undefined> {
-  const since = Number(runner.getState(runner.STATE.pendingSince)) || Date.now()
-  const account = await findCreatedSince(client, name, since)
-  if (!account) {
-    runner.info(`The create of "${name}" made no account: nothing to remove.`)
-    return undefined
+async function removeAccount(client: PlatformClient, id: string): Promise<void> {
+  try {
+    await client.rm(id)
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+    runner.warning(`Service account ${id} was already gone.`)
+    await runner.writeSummary(removedSummary(id, 'already gone'))
+    return
   }
-  runner.warning(`Main stopped before it saw the create finish; removing ${account.id} ("${name}") made by it`)
-  return account.id
+  runner.info(`Removed service account ${id}; its token is revoked.`)
+  await runner.writeSummary(removedSummary(id, 'removed'))
 }
 
-function removeConfigDir(): void {
-  const dir = runner.getState(runner.STATE.configDir)
+/** Main never saw the create's answer: find what it made, if anything, and remove it if provably this run's. */
+async function removePending(client: PlatformClient, record: Extract<AccountRecord, { kind: 'pending' }>): Promise<void> {
+  if (!record.generated) {
+    // A name the workflow chose may be another job's: what holds it is never removed on a guess.
+    const account = await findByName(client, record.name)
+    if (!account) {
+      runner.info(`The create of "${record.name}" made no account: nothing to remove.`)
+      return
+    }
+    runner.warning(
+      `Main stopped before it saw the create of "${record.name}" finish. An account of that name exists (${account.id}); ` +
+        `it may be this run's or another job's, so it is left. If it is this run's, remove it: apolo service-account rm ${account.id}`
+    )
+    await runner.writeSummary(removedSummary(account.id, 'left'))
+    return
+  }
+  for (const delay of [0, ...PENDING_LOOKUP_DELAYS_MS]) {
+    if (delay) await sleep(delay)
+    // A generated name is this run's alone: whatever holds it is the lost create's account.
+    const account = await findByName(client, record.name)
+    if (account) {
+      runner.warning(`Main stopped before it saw the create finish; removing ${account.id} ("${record.name}") made by it`)
+      return removeAccount(client, account.id)
+    }
+  }
+  runner.info(`The create of "${record.name}" made no account: nothing to remove.`)
+}
+
+function cleanConfigDir(): void {
+  const dir = loadConfigDir()
   if (!dir) return
   try {
-    rmSync(dir, { recursive: true, force: true })
+    const refused = removeConfigDir(dir, runner.runnerTemp())
+    if (refused) runner.warning(`Left the folder ${dir}: ${refused}`)
   } catch (error) {
-    runner.warning(`Could not remove the CLI config folder ${dir}: ${(error as Error).message}`)
+    runner.warning(`Could not remove the CLI config folder ${dir}: ${errorMessage(error)}`)
   }
 }

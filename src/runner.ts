@@ -1,16 +1,17 @@
 /**
- * The runner's side: the one module that talks to @actions/core and @actions/github.
- * Everything else gets plain values and functions.
+ * The runner's side: the one module that talks to @actions/core and @actions/github, and
+ * the one way to the log. Everything else gets plain values and functions.
  *
  * Start-up time is paid on every CI job, so this takes only the parts of those packages
  * that a run uses. Their package entry points would also evaluate @actions/http-client with
  * all of undici (for OIDC) and Octokit (for the REST client); the files below are the same
  * code the entry points re-export, reached by path since the packages do not export them.
  */
-import { issueCommand } from '../node_modules/@actions/core/lib/command.js'
+import { EOL } from 'node:os'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { Context } from '../node_modules/@actions/github/lib/context.js'
+import { redactTokens } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
 /** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
@@ -18,10 +19,67 @@ export function readInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
-export function mask(secret: string): void {
-  if (secret) issueCommand('add-mask', {}, secret)
+type Command = 'add-mask' | 'debug' | 'warning' | 'error'
+
+/**
+ * The only writer to stdout. The runner obeys `::command::` at the start of any line and
+ * `##[command]` anywhere in it, so text from the platform or an input must never start a
+ * line or hold a line break: control characters are escaped as the runner's own command
+ * values are, and a command-looking start is broken. Anything token-like is cut out too.
+ */
+function emit(command: Command | undefined, text: string): void {
+  // A secret is given to the runner as it is; everything else is made safe first.
+  const data = command === 'add-mask' ? escapeCommandData(text) : safeText(text, command !== undefined)
+  process.stdout.write(`${command ? `::${command}::` : ''}${data}${EOL}`)
 }
 
+/**
+ * Any text as one inert line (see `emit`); a command's value also has `%` escaped, since
+ * the runner unescapes it. Exported for its tests.
+ */
+export function safeText(text: string, commandData = false): string {
+  const redacted = redactTokens(text)
+  return (commandData ? escapeCommandData(redacted) : escapeBreaks(redacted))
+    .replace(
+      // Other C0 and C1 controls, and the Unicode line and paragraph separators.
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g,
+      c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+    )
+    .replace(/^(\s*):/, '$1%3A')
+    .replace(/##\[/g, '##%5B')
+}
+
+/** As @actions/core escapes a command's value: the runner reverses exactly this. */
+function escapeCommandData(text: string): string {
+  return escapeBreaks(text.replace(/%/g, '%25'))
+}
+
+function escapeBreaks(text: string): string {
+  return text.replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+export function mask(secret: string): void {
+  if (secret) emit('add-mask', secret)
+}
+
+export function info(message: string): void {
+  emit(undefined, message)
+}
+
+export function debug(message: string): void {
+  emit('debug', message)
+}
+
+export function warning(message: string): void {
+  emit('warning', message)
+}
+
+export function setFailed(message: string): void {
+  process.exitCode = 1
+  emit('error', message)
+}
+
+/** Output, state and env values go through files with a random delimiter, never stdout. */
 export function setOutput(name: string, value: string): void {
   issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))
 }
@@ -39,23 +97,6 @@ export function exportVariable(name: string, value: string): void {
   issueFileCommand('ENV', prepareKeyValueMessage(name, value))
 }
 
-export function info(message: string): void {
-  process.stdout.write(`${message}\n`)
-}
-
-export function debug(message: string): void {
-  issueCommand('debug', {}, message)
-}
-
-export function warning(message: string): void {
-  issueCommand('warning', {}, message)
-}
-
-export function setFailed(message: string): void {
-  process.exitCode = 1
-  issueCommand('error', {}, message)
-}
-
 /** Appends to the job summary; a failure to write it is a warning, never a failed step. */
 export async function writeSummary(markdown: string): Promise<void> {
   try {
@@ -63,6 +104,11 @@ export async function writeSummary(markdown: string): Promise<void> {
   } catch (error) {
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** The folder for per-job files: the runner's temp folder, or the system's outside a run. */
+export function runnerTemp(): string | undefined {
+  return process.env.RUNNER_TEMP || undefined
 }
 
 /** The run that is making accounts, for default names. */
@@ -83,14 +129,3 @@ function repositoryName(context: Context): string {
     return 'local' // outside a workflow run
   }
 }
-
-/** Saved by main for post. Never a secret. */
-export const STATE = {
-  accountId: 'account-id',
-  cleanup: 'cleanup',
-  /** The name of a create in flight and when it was sent: lets post find an account whose id main never saw. */
-  pendingName: 'pending-name',
-  pendingSince: 'pending-since',
-  /** The CLI config folder made by export-env, for post to remove. */
-  configDir: 'config-dir'
-} as const

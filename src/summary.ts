@@ -1,3 +1,4 @@
+import { redactTokens } from './platform/errors.js'
 import type { Permission, ServiceAccount } from './platform/types.js'
 
 /** Job summary sections as Markdown. Never given a token. */
@@ -12,13 +13,13 @@ export function createdSummary(account: ServiceAccount, permissions: Permission[
         ['ID', code(account.id)],
         ['Name', code(account.name ?? '(none)')],
         ['Role', code(account.role)],
-        ['Owner', escape(account.owner)],
-        ['Cluster', escape(account.default_cluster)],
-        ['Project', escape(account.default_project)],
-        ['Org', escape(account.default_org ?? '(none)')],
-        ['Created at', escape(account.created_at)],
-        ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${p.action}`).join('<br>') : '(none)'],
-        ['Removed by the post step', cleanup ? 'yes' : 'no (`cleanup: false`)']
+        ['Owner', cell(account.owner)],
+        ['Cluster', cell(account.default_cluster)],
+        ['Project', cell(account.default_project)],
+        ['Org', cell(account.default_org ?? '(none)')],
+        ['Created at', cell(account.created_at)],
+        ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'],
+        ['Removed by the post step', cleanup ? 'yes' : 'no (<code>cleanup: false</code>)']
       ]
     )
   ].join('\n')
@@ -35,21 +36,23 @@ export function accountsSummary(title: string, accounts: ServiceAccount[]): stri
     '',
     table(
       ['Name', 'ID', 'Cluster', 'Project', 'Org', 'Created at'],
-      accounts.slice(0, SUMMARY_ROWS).map(a => [
-        code(a.name ?? '(none)'),
-        code(a.id),
-        escape(a.default_cluster),
-        escape(a.default_project),
-        escape(a.default_org ?? ''),
-        escape(a.created_at)
-      ])
+      accounts
+        .slice(0, SUMMARY_ROWS)
+        .map(a => [
+          code(a.name ?? '(none)'),
+          code(a.id),
+          cell(a.default_cluster),
+          cell(a.default_project),
+          cell(a.default_org ?? ''),
+          cell(a.created_at)
+        ])
     ),
     more > 0 ? `… and ${more} more (the step's output has them all).\n` : ''
   ].join('\n')
 }
 
-export function removedSummary(accountId: string, outcome: 'removed' | 'already gone' | 'kept' | 'NOT removed'): string {
-  return `### Apolo service account cleanup\n\n${code(accountId)}: **${outcome}**\n`
+export function removedSummary(account: string, outcome: 'removed' | 'already gone' | 'kept' | 'NOT removed' | 'left'): string {
+  return `### Apolo service account cleanup\n\n${code(account)}: **${outcome}**\n`
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -58,10 +61,20 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function code(value: string): string {
-  return `\`${value.replace(/`/g, "'").replace(/\|/g, '\\|')}\``
+  return `<code>${cell(value)}</code>`
 }
 
-/** Server values go into Markdown and HTML: no markup, no table breaks. */
-function escape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+// A cell longer than this says nothing more, and a server could send megabytes.
+const MAX_CELL = 200
+
+/**
+ * A value from the platform as inert text in a Markdown table: every character that is not
+ * plainly safe becomes an HTML character reference, which Markdown shows as that character
+ * and never reads as syntax (`|`, `*`, `<`, backticks, brackets, line breaks all included).
+ */
+export function cell(value: string): string {
+  const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value
+  return redactTokens(cut).replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c =>
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c) ? ' ' : `&#${c.codePointAt(0)};`
+  )
 }

@@ -1,9 +1,12 @@
 // The built action's main and post under every fault the emulator can play: each case must
 // end as expected, leave no account that should be gone, and print no secret.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { runStep, type StepResult } from '../helpers/action.js'
+import { join } from 'node:path'
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
+import { ROOT, runStep, type StepResult } from '../helpers/action.js'
 import { useEmulator, type Emulator, type Fault } from '../helpers/suite.js'
 
 let emulator: Emulator
@@ -32,12 +35,15 @@ async function job(faults: Fault[], inputs: Record<string, string> = {}, env?: R
 }
 
 const errorText = (result: StepResult) => result.errors.join('\n')
+/** The record main left for post. */
+const saved = (result: StepResult) => JSON.parse(result.state.account ?? '{"kind":"none"}') as { kind: string; id?: string; name?: string; delivered?: boolean; cleanup?: boolean }
 const POST = { method: 'POST', path: '/service_accounts' }
 const DELETE = { method: 'DELETE', path: /^\/service_accounts\/[^/]+$/ }
 
 describe('create survives what can be retried', () => {
   test.each<[string, Fault[]]>([
     ['503 on the POST', [{ ...POST, kind: 'status', status: 503 }]],
+    ['429 twice on the POST', [{ ...POST, kind: 'status', status: 429, times: 2 }]],
     ['429 with Retry-After', [{ ...POST, kind: 'status', status: 429, headers: { 'retry-after': '1' } }]],
     ['a reset before the server acted', [{ ...POST, kind: 'reset-before' }]],
     ['503 twice on GET /config', [{ method: 'GET', path: '/config', kind: 'status', status: 503, times: 2 }]],
@@ -52,37 +58,57 @@ describe('create survives what can be retried', () => {
   })
 })
 
-describe('an ambiguous create: the account made by the lost answer is removed and made again', () => {
-  test.each<[string, Fault]>([
-    ['a reset after the server acted', { ...POST, kind: 'reset-after' }],
-    ['a 502 from a proxy after the server acted', { ...POST, kind: 'status-after', status: 502, body: '<html>502</html>', headers: { 'content-type': 'text/html' } }],
-    ['a 504 after the server acted', { ...POST, kind: 'status-after', status: 504 }],
-    ['a hang after the server acted', { ...POST, kind: 'hang-after' }],
-    ['a truncated 201', { ...POST, kind: 'truncated' }],
-    ['a 201 that is not JSON', { ...POST, kind: 'malformed-json' }]
-  ])('%s', async (_, fault) => {
-    const { main, post } = await job([fault], { name: 'fault-ambiguous' })
+const lostAnswers: [string, Fault][] = [
+  ['a reset after the server acted', { ...POST, kind: 'reset-after' }],
+  ['a 502 from a proxy after the server acted', { ...POST, kind: 'status-after', status: 502, body: '<html>502</html>', headers: { 'content-type': 'text/html' } }],
+  ['a 503 after the server acted', { ...POST, kind: 'status-after', status: 503 }],
+  ['a 504 after the server acted', { ...POST, kind: 'status-after', status: 504 }],
+  ['a hang after the server acted', { ...POST, kind: 'hang-after' }],
+  ['a truncated 201', { ...POST, kind: 'truncated' }],
+  ['a 201 that is not JSON', { ...POST, kind: 'malformed-json' }],
+  ['a 201 without a token', { ...POST, kind: 'no-token' }]
+]
+
+describe('a lost answer for a generated name: the account it made is this run\'s, removed and made again', () => {
+  test.each(lostAnswers)('%s', async (_, fault) => {
+    const { main, post } = await job([fault])
     expect(main.code).toBe(0)
-    expect(main.warnings.join('\n')).toContain('checking whether service account "fault-ambiguous" was made anyway')
+    expect(main.warnings.join('\n')).toMatch(/checking whether service account "gha-\S+" was made anyway/)
     expect(main.warnings.join('\n')).toMatch(/removing service-account-\S+, made by the lost create/)
     expect(post.code).toBe(0)
   })
 
-  test('a generated name: the same, with no name given', async () => {
-    const { main, post } = await job([{ ...POST, kind: 'reset-after' }])
+  test('a 502 after acting, then a look-up that misses it: the retry\'s 409 is this run\'s account', async () => {
+    const { main, post } = await job([
+      { ...POST, kind: 'status-after', status: 502 },
+      { method: 'GET', path: /^\/service_accounts\/gha-/, kind: 'status', status: 404, body: 'Service account not found', headers: { 'content-type': 'text/plain' } }
+    ])
     expect(main.code).toBe(0)
+    expect(main.warnings.join('\n')).toContain('HTTP 409')
+    expect(main.warnings.join('\n')).toMatch(/removing service-account-\S+, made by the lost create/)
     expect(post.code).toBe(0)
   })
+})
 
-  test('a user-given name that was already taken before this run is never removed', async () => {
-    const keep = await step('main', { ...base, name: 'fault-not-ours', cleanup: 'false' })
-    // Make the existing account look old, then lose the answer of a create with its name.
-    emulator.seedAccount('alice', { ...emulator.account(keep.outputs.id), created_at: '2020-01-01T00:00:00+00:00' })
-    const { main } = await job([{ ...POST, kind: 'status', status: 502 }], { name: 'fault-not-ours' })
+describe('a lost answer for a name the workflow chose: never removed on a guess', () => {
+  test.each(lostAnswers)('%s: the step fails and names the account, which is left', async (_, fault) => {
+    const { main, post } = await job([fault], { name: 'fault-chosen' })
     expect(main.code).toBe(1)
-    expect(errorText(main)).toContain('belongs to an account made before this run')
-    expect(emulator.account(keep.outputs.id)).toBeDefined()
-    await step('main', { operation: 'rm', name: keep.outputs.id })
+    const id = /an account named "fault-chosen" exists \((service-account-[0-9a-f-]+),/.exec(errorText(main))?.[1]
+    expect(id).toBeDefined()
+    expect(errorText(main)).toContain(`apolo service-account rm ${id}`)
+    expect(post.code).toBe(0)
+    expect(emulator.account(id!)).toBeDefined()
+    await step('main', { operation: 'rm', name: id! })
+  })
+
+  test('another job holds the name and the 409 is lost behind a 502: its account is left alone', async () => {
+    const other = await step('main', { ...base, name: 'fault-other-job', cleanup: 'false' })
+    const { main } = await job([{ ...POST, kind: 'status-after', status: 502 }], { name: 'fault-other-job' })
+    expect(main.code).toBe(1)
+    expect(errorText(main)).toContain(`an account named "fault-other-job" exists (${other.outputs.id}`)
+    expect(emulator.account(other.outputs.id)).toBeDefined()
+    await step('main', { operation: 'rm', name: other.outputs.id })
   })
 })
 
@@ -157,7 +183,7 @@ describe('cleanup that happens', () => {
     emulator.addFault({ ...DELETE, kind: 'status', status: 500, times: 2 })
     const main = await step('main', { ...base, permissions: 'storage://default/x read', 'max-attempts': '2' })
     expect(main.code).toBe(1)
-    expect(main.state['account-id']).toMatch(/^service-account-/)
+    expect(saved(main)).toMatchObject({ kind: 'created', id: expect.stringMatching(/^service-account-/), delivered: false })
     const post = await step('post', {}, main.state)
     expect(post.code).toBe(0)
   })
@@ -171,10 +197,10 @@ describe('cleanup that happens', () => {
       })
     )
     expect(main.code).toBe(1)
-    expect(main.state['account-id']).toMatch(/^service-account-/)
+    expect(saved(main)).toMatchObject({ kind: 'created', id: expect.stringMatching(/^service-account-/), delivered: false })
     const post = await step('post', {}, main.state)
     expect(post.code).toBe(0)
-    expect(emulator.account(main.state['account-id'])).toBeUndefined()
+    expect(emulator.account(saved(main).id!)).toBeUndefined()
   })
 
   test('main killed outright while create is in flight: post finds the account by its pending name', async () => {
@@ -185,8 +211,7 @@ describe('cleanup that happens', () => {
         onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
       })
     )
-    expect(main.state['account-id']).toBeUndefined()
-    expect(main.state['pending-name']).toMatch(/^gha-/)
+    expect(saved(main)).toMatchObject({ kind: 'pending', name: expect.stringMatching(/^gha-/), generated: true })
     const post = await step('post', {}, main.state)
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
@@ -206,24 +231,29 @@ describe('secrets in debug mode', () => {
 
 describe('proxies', () => {
   let proxy: Server
+  let tls: TlsServer
   let proxyUrl: string
   let proxied: string[]
+  // An HTTPS platform at api.test: TLS with the test CA in front of the emulator.
+  const viaProxy = { 'api-url': 'https://api.test/api/v1' }
+  const trust = { NODE_EXTRA_CA_CERTS: join(ROOT, '__tests__/fixtures/tls/ca.pem') }
 
   beforeAll(async () => {
     proxied = []
-    // A forward proxy on loopback: CONNECT tunnels and absolute-form requests both count.
-    proxy = createServer((req, res) => {
-      proxied.push(`${req.method} ${req.url}`)
-      const upstream = httpRequest(req.url!, { method: req.method, headers: req.headers }, answer => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      })
-      req.pipe(upstream)
+    const fixture = (name: string) => readFileSync(join(ROOT, '__tests__/fixtures/tls', name))
+    tls = createTlsServer({ key: fixture('server.key'), cert: fixture('server.pem') }, socket => {
+      const upstream = connect(emulator.port, '127.0.0.1')
+      socket.pipe(upstream).pipe(socket)
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
     })
+    await new Promise<void>(done => tls.listen(0, '127.0.0.1', done))
+    // A forward proxy on loopback that tunnels api.test:443 to the TLS front.
+    proxy = createServer((_, res) => res.writeHead(502).end())
     proxy.on('connect', (req, client: Socket, head) => {
       proxied.push(`CONNECT ${req.url}`)
-      const [host, port] = (req.url ?? '').split(':')
-      const upstream = connect(Number(port), host, () => {
+      if (req.url !== 'api.test:443') return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      const upstream = connect((tls.address() as AddressInfo).port, '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)
         upstream.pipe(client)
@@ -237,22 +267,23 @@ describe('proxies', () => {
   })
   afterAll(async () => {
     proxy.closeAllConnections()
-    await new Promise(done => proxy.close(done))
+    await Promise.all([new Promise(done => proxy.close(done)), new Promise(done => tls.close(done))])
   })
 
-  test('HTTP_PROXY carries every request of main and post', async () => {
+  test('HTTPS_PROXY carries every request of main and post', async () => {
     proxied.length = 0
-    const { main, post } = await job([], {}, { HTTP_PROXY: proxyUrl })
+    const { main, post } = await job([], viaProxy, { HTTPS_PROXY: proxyUrl, ...trust })
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
     expect(proxied.length).toBeGreaterThanOrEqual(2)
-    expect(proxied.every(line => line.includes(`127.0.0.1:${emulator.port}`))).toBe(true)
+    expect(proxied.every(line => line === 'CONNECT api.test:443')).toBe(true)
   })
 
-  test('NO_PROXY bypasses it', async () => {
+  test('NO_PROXY bypasses it: the request goes direct (and here finds no such host)', async () => {
     proxied.length = 0
-    const { main } = await job([], {}, { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' })
-    expect(main.code).toBe(0)
+    const { main } = await job([], { ...viaProxy, 'max-attempts': '1' }, { HTTPS_PROXY: proxyUrl, NO_PROXY: 'api.test', ...trust })
+    expect(main.code).toBe(1)
+    expect(errorText(main)).toMatch(/ENOTFOUND|EAI_AGAIN/)
     expect(proxied).toEqual([])
   })
 })
@@ -266,9 +297,104 @@ describe('an account whose token nobody holds', () => {
         onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
       })
     )
-    expect(main.state).toMatchObject({ cleanup: 'false', 'pending-name': expect.stringMatching(/^gha-/) })
+    expect(saved(main)).toMatchObject({ kind: 'pending', cleanup: false, name: expect.stringMatching(/^gha-/) })
     const post = await step('post', {}, main.state)
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
   })
+})
+
+describe('post\'s look-up for a create main never saw finish', () => {
+  const pending = (name: string, generated: boolean, cleanup = true) => ({
+    account: JSON.stringify({ kind: 'pending', name, generated, cleanup })
+  })
+
+  test('a generated name is this run\'s whatever its created_at: a platform clock minutes behind, or a post hours later', async () => {
+    for (const createdAt of ['2026-11-28T00:00:00+00:00', '2020-01-01T00:00:00+00:00']) {
+      const seeded = emulator.seedAccount('alice', { name: 'gha-octo-repo-4242-1-build-aaaaaa', created_at: createdAt })
+      const post = await step('post', {}, pending('gha-octo-repo-4242-1-build-aaaaaa', true))
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`Removed service account ${seeded.id}`)
+    }
+  })
+
+  test('an account that appears a moment after post first looks is still found and removed', async () => {
+    setTimeout(() => emulator.seedAccount('alice', { name: 'gha-octo-repo-4242-1-build-late' }), 1_500)
+    const post = await step('post', {}, pending('gha-octo-repo-4242-1-build-late', true, false))
+    expect(post.code).toBe(0)
+    expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
+  })
+
+  test('a name the workflow chose is never removed on a guess, however new the account', async () => {
+    const seeded = emulator.seedAccount('alice', { name: 'chosen-by-user' })
+    const post = await step('post', {}, pending('chosen-by-user', false))
+    expect(post.code).toBe(0)
+    expect(post.warnings.join('\n')).toContain(`An account of that name exists (${seeded.id}); it may be this run's or another job's, so it is left`)
+    expect(post.summary).toContain('**left**')
+    expect(emulator.account(seeded.id)).toBeDefined()
+    await step('main', { operation: 'rm', name: seeded.id })
+  })
+
+  test('an ambiguous create whose look-up also fails keeps the pending name, and post removes the account', async () => {
+    const { main, post } = await job([
+      { ...POST, kind: 'reset-after' },
+      { method: 'GET', path: /^\/service_accounts\/gha-/, kind: 'status', status: 500, times: Infinity }
+    ])
+    expect(main.code).toBe(1)
+    expect(errorText(main)).toContain('whether it made an account is unknown')
+    expect(saved(main)).toMatchObject({ kind: 'pending', generated: true })
+    expect(post.code).toBe(1) // the look-up still fails while the fault lasts
+    emulator.clearFaults()
+    const again = await step('post', {}, main.state)
+    expect(again.code).toBe(0)
+    expect(again.warnings.join('\n')).toContain('removing service-account-')
+  })
+})
+
+describe('an account whose token never reached the workflow goes, whatever cleanup says', () => {
+  test('a failing grant whose rollback fails too: post removes it with cleanup: false', async () => {
+    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'status', status: 400, body: '{"error": "Invalid URI"}', headers: { 'content-type': 'application/json' } })
+    emulator.addFault({ ...DELETE, kind: 'status', status: 500, times: Infinity })
+    const main = await step('main', { ...base, cleanup: 'false', permissions: 'storage://default/x read', 'max-attempts': '2' })
+    expect(main.code).toBe(1)
+    expect(errorText(main)).toContain('removing service account')
+    expect(saved(main)).toMatchObject({ kind: 'created', delivered: false, cleanup: false })
+    emulator.clearFaults()
+    const post = await step('post', {}, main.state)
+    expect(post.code).toBe(0)
+    expect(emulator.account(saved(main).id!)).toBeUndefined()
+  })
+
+  test('main killed during the grant: post removes it with cleanup: false', async () => {
+    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'hang' })
+    const main = suite.record(
+      await runStep('main', {
+        inputs: { 'api-url': emulator.url, token, ...base, cleanup: 'false', permissions: 'storage://default/x read', 'timeout-seconds': '30' },
+        onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
+      })
+    )
+    expect(saved(main)).toMatchObject({ kind: 'created', delivered: false })
+    emulator.clearFaults()
+    const post = await step('post', {}, main.state)
+    expect(post.code).toBe(0)
+    expect(emulator.account(saved(main).id!)).toBeUndefined()
+  })
+})
+
+describe('one step has one time budget', () => {
+  test('recovery from lost creates stops at 3 × max-attempts × timeout-seconds', async () => {
+    emulator.addFault({ ...POST, kind: 'status-after', status: 502, times: Infinity })
+    emulator.addFault({ method: 'GET', path: /^\/service_accounts\/gha-/, kind: 'hang', times: Infinity })
+    emulator.resetLog()
+    const started = Date.now()
+    const main = await step('main', { ...base, 'timeout-seconds': '1', 'max-attempts': '3' })
+    const elapsed = Date.now() - started
+    expect(main.code).toBe(1)
+    // 9 s of requests and the start-up of one process.
+    expect(elapsed).toBeLessThan(12_000)
+    expect(emulator.requests.filter(r => r.method === 'POST').length).toBeLessThanOrEqual(3)
+    emulator.clearFaults()
+    const post = await step('post', {}, main.state)
+    expect(post.code).toBe(0)
+  }, 60_000)
 })

@@ -1,6 +1,7 @@
 // Permissions, CLI login, the job summary and prune, through the built action.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { startEmulator } from '../../emulator/server.js'
 import { runStep } from '../helpers/action.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
@@ -34,7 +35,7 @@ describe('permissions', () => {
     ]
     expect(JSON.parse(main.outputs.permissions)).toEqual(expected)
     expect(emulator.grants('alice/service-accounts/perm-ok')).toEqual(expected)
-    expect(main.summary).toContain('`storage://default/test-org/test-project/data` read')
+    expect(main.summary).toContain('<code>storage://default/test-org/test-project/data</code> read')
     await step('post', {}, main.state)
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
@@ -46,7 +47,7 @@ describe('permissions', () => {
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toMatch(/grant permissions to alice\/service-accounts\/perm-fail failed: HTTP 400: Invalid URI; service account service-account-\S+ was removed again/)
     expect(emulator.accounts().length).toBe(before)
-    expect(main.state['account-id']).toBe('')
+    expect(main.state.account).toBe('{"kind":"none"}')
     const post = await step('post', {}, main.state)
     expect(post.code).toBe(0)
   })
@@ -69,8 +70,8 @@ describe('export-env', () => {
     expect(main.masks).toContain(main.outputs.token)
     const dir = main.state['config-dir']
     expect(dir.startsWith(main.runnerTemp)).toBe(true)
-    expect(main.env.APOLO_CONFIG).toBe(`${dir}/apolo`)
-    expect(main.env.NEUROMATION_CONFIG).toBe(`${dir}/neuro`)
+    expect(main.env.APOLO_CONFIG).toBe(join(dir, 'apolo'))
+    expect(main.env.NEUROMATION_CONFIG).toBe(join(dir, 'neuro'))
     expect(existsSync(dir)).toBe(true)
     await step('post', {}, main.state, main.runnerTemp)
     expect(existsSync(dir)).toBe(false)
@@ -87,17 +88,17 @@ describe('export-env', () => {
 describe('job summary', () => {
   test('create and post: the account and whether it was removed, never a token', async () => {
     const main = await step('main', { ...defaults, name: 'summary-demo' })
-    for (const text of ['Apolo service account created', main.outputs.id, '`summary-demo`', 'alice/service-accounts/summary-demo', 'test-project', main.outputs['created-at']]) {
+    for (const text of ['Apolo service account created', main.outputs.id, '<code>summary-demo</code>', 'alice/service-accounts/summary-demo', 'test-project', main.outputs['created-at']]) {
       expect(main.summary).toContain(text)
     }
     const post = await step('post', {}, main.state)
-    expect(post.summary).toContain(`\`${main.outputs.id}\`: **removed**`)
+    expect(post.summary).toContain(`<code>${main.outputs.id}</code>: **removed**`)
   })
 
   test('list: a table row per account', async () => {
     const made = await step('main', { ...defaults, name: 'summary-listed' })
     const list = await step('main', { operation: 'list' })
-    expect(list.summary).toMatch(/\| `summary-listed` \| `service-account-[^`]+` \| default \| test-project \| test-org \|/)
+    expect(list.summary).toMatch(/\| <code>summary-listed<\/code> \| <code>service-account-[^<]+<\/code> \| default \| test-project \| test-org \|/)
     await step('post', {}, made.state)
   })
 
@@ -154,6 +155,25 @@ describe('prune', () => {
     // Just made, so younger than a minute: not stale yet.
     expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name)).not.toContain(made.outputs.name)
     await step('main', { operation: 'rm', name: made.outputs.id })
+  })
+
+  test('the prefix matches at the start of the name only', async () => {
+    emulator.seedAccounts('alice', 1, { namePrefix: 'p2-', ageSeconds: 48 * hour })
+    emulator.seedAccounts('alice', 1, { namePrefix: 'x-p2-', ageSeconds: 48 * hour })
+    const result = await step('main', { operation: 'prune', 'name-prefix': 'p2-' })
+    expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name)).toEqual(['p2-0'])
+    expect(names('alice')).toContain('x-p2-0')
+  })
+
+  test('an account removed meanwhile (a 404 on DELETE) counts as done, not as a failure', async () => {
+    emulator.seedAccounts('alice', 2, { namePrefix: 'gone-', ageSeconds: 48 * hour })
+    emulator.addFault({ method: 'DELETE', path: /^\/service_accounts\//, kind: 'status', status: 404, body: 'Service account x not found', headers: { 'content-type': 'text/plain' } })
+    const result = await step('main', { operation: 'prune', 'name-prefix': 'gone-' })
+    expect(result.code).toBe(0)
+    expect(result.errors).toEqual([])
+    expect(JSON.parse(result.outputs.removed)).toHaveLength(1)
+    emulator.clearFaults()
+    await step('main', { operation: 'prune', 'name-prefix': 'gone-' })
   })
 
   test.each([

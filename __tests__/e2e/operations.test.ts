@@ -46,15 +46,10 @@ describe('create, then post', () => {
     const maskAt = (secret: string) => main.stdout.indexOf(`::add-mask::${secret}`)
     expect(maskAt(token)).toBeGreaterThanOrEqual(0)
     expect(maskAt(outputs.token)).toBeGreaterThan(maskAt(token))
-    // State: the id, the cleanup choice, and the create no longer pending; never a token.
-    expect(main.state).toEqual({
-      'account-id': outputs.id,
-      cleanup: 'true',
-      'pending-name': '',
-      'pending-since': expect.stringMatching(/^\d{13}$/)
-    })
+    // State: one record, the account made and its token handed out; never a token.
+    expect(main.state).toEqual({ account: JSON.stringify({ kind: 'created', id: outputs.id, delivered: true, cleanup: true }) })
 
-    const post = await step('post', { token }, { 'account-id': outputs.id, cleanup: 'true' })
+    const post = await step('post', { token }, main.state)
     expect(post.code).toBe(0)
     expect(post.stdout).toContain(`Removed service account ${outputs.id}`)
     expect(emulator.account(outputs.id)).toBeUndefined()
@@ -111,7 +106,7 @@ describe('create, then post', () => {
 
   test('cleanup: false keeps the account', async () => {
     const main = await step('main', { token, name: 'ci-keep', cluster: 'default', project: 'test-project', cleanup: 'false' })
-    expect(main.state.cleanup).toBe('false')
+    expect(JSON.parse(main.state.account)).toMatchObject({ kind: 'created', delivered: true, cleanup: false })
     const post = await step('post', { token }, main.state)
     expect(post.code).toBe(0)
     expect(post.stdout).toContain('cleanup is false')
@@ -132,8 +127,7 @@ describe('create, then post', () => {
     const second = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
     expect(second.code).toBe(1)
     expect(second.errors.join('\n')).toContain('HTTP 409: Service Account with such name exists')
-    expect(second.state['account-id']).toBeUndefined()
-    expect(second.state['pending-name']).toBe('')
+    expect(second.state).toEqual({ account: '{"kind":"none"}' })
     await step('post', { token }, first.state)
   })
 

@@ -1,5 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
-import { PlatformError } from '../platform/errors.js'
+import { errorMessage, isNotFound, PlatformError } from '../platform/errors.js'
+import { isTransient, mayHaveActed, surelyNotSent } from '../platform/retry.js'
 import type { CreatedServiceAccount, CreateRequest, ServiceAccount } from '../platform/types.js'
 
 export interface CreateOptions {
@@ -12,90 +13,90 @@ export interface CreateOptions {
 
 /** A create whose outcome is unknown: an account may exist that only a look-up by name can find. */
 export class UnresolvedCreateError extends Error {
-  constructor(message: string) {
-    super(message)
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'UnresolvedCreateError'
   }
 }
 
-// How far the platform's clock may be behind ours when telling whether we made an account.
-const CLOCK_SKEW_MS = 120_000
-
 /**
- * Creates an account. The token comes back only from this call, so when its answer is lost
- * (reset, timeout, a 502 from a proxy, a 500) the account may exist with a token nobody
- * holds: look the name up, remove what this run made, and create again if the failure is
- * one worth retrying.
+ * Creates an account. The token comes back only from this call, so a create whose answer
+ * is lost may leave an account with a token nobody holds. The rules (README, "When an
+ * answer is lost"):
+ *
+ * - a failure that may have acted (retry.ts) is settled by looking the name up;
+ * - a generated name is this run's alone, so an account of that name is this run's,
+ *   whatever its age: it is removed, and the create made again;
+ * - a user-chosen name may be another job's: an account found is never removed; the step
+ *   fails and names it;
+ * - a 409 after an earlier attempt that may have acted is that attempt's account, and
+ *   follows the same two rules.
  */
 export async function createAccount(
   client: PlatformClient,
   request: CreateRequest & { name: string },
   options: CreateOptions
 ): Promise<CreatedServiceAccount> {
+  let earlierMayHaveActed = false
   for (let attempt = 1; ; attempt++) {
-    const sentAt = Date.now()
+    let failure: PlatformError
     try {
       return await client.create(request)
     } catch (error) {
-      if (!(error instanceof PlatformError) || !error.ambiguous) throw error
-      options.warn(`${error.message}; checking whether service account "${request.name}" was made anyway`)
-      try {
-        await removeIfMadeBy(client, request.name, sentAt, options)
-      } catch (lookup) {
-        const reason = lookup instanceof Error ? lookup.message : String(lookup)
-        if (lookup instanceof PlatformError && lookup.status === 409) throw lookup
-        throw new UnresolvedCreateError(`${error.message}; and whether it made an account is unknown: ${reason}`)
-      }
-      // A 500 is not worth repeating, but what it may have made is gone now.
-      if (!error.retryable || attempt >= options.maxCreates) throw error
+      if (!(error instanceof PlatformError)) throw error
+      failure = error
     }
+    const lost: boolean = mayHaveActed(failure) || (failure.status === 409 && earlierMayHaveActed)
+    earlierMayHaveActed ||= lost || (isTransient(failure) && !surelyNotSent(failure))
+    if (lost) {
+      options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`)
+      await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn)
+    }
+    // A 500 is not worth repeating, but what it may have made is gone now.
+    const worthRepeating = isTransient(failure) || (lost && failure.status === 409)
+    if (!worthRepeating || attempt >= options.maxCreates || !(await client.pause(attempt, failure))) throw failure
   }
 }
 
-async function removeIfMadeBy(
+/** Removes what a lost create of a generated name made; refuses to guess for a user's name. */
+async function settleLostCreate(
   client: PlatformClient,
   name: string,
-  sentAt: number,
-  options: CreateOptions
+  generated: boolean,
+  failure: PlatformError,
+  warn: (message: string) => void
 ): Promise<void> {
-  const existing = await findByName(client, name)
-  if (!existing) return
-  if (!options.nameIsGenerated && !madeSince(existing, sentAt)) {
-    throw new PlatformError(
-      'create service account',
-      409,
-      `the name "${name}" belongs to an account made before this run (${existing.id}); choose another name`
-    )
+  let existing: ServiceAccount | undefined
+  try {
+    existing = await findByName(client, name)
+    if (!existing) return
+    if (generated) {
+      warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
+      await client.rm(existing.id)
+      return
+    }
+  } catch (error) {
+    throw new UnresolvedCreateError(`${failure.message}; and whether it made an account is unknown: ${errorMessage(error)}`, {
+      cause: error
+    })
   }
-  options.warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
-  await client.rm(existing.id)
+  throw new PlatformError({
+    operation: 'create service account',
+    status: failure.status,
+    code: failure.code,
+    message:
+      `${failure.serverMessage || 'the answer was lost'}; an account named "${name}" exists (${existing.id}, created ${existing.created_at}), ` +
+      'made by this create or by another job using the same name. It was left as it is: if it is this run\'s, ' +
+      `remove it with "apolo service-account rm ${existing.id}"; give each job its own name, or leave "name" empty`,
+    cause: failure
+  })
 }
 
-async function findByName(client: PlatformClient, name: string): Promise<ServiceAccount | undefined> {
+export async function findByName(client: PlatformClient, name: string): Promise<ServiceAccount | undefined> {
   try {
     return await client.get(name)
   } catch (error) {
-    if (error instanceof PlatformError && error.status === 404) return undefined
+    if (isNotFound(error)) return undefined
     throw error
   }
-}
-
-/** The account of that name if it was made at or after `since` (allowing for clock skew). */
-export async function findCreatedSince(
-  client: PlatformClient,
-  name: string,
-  since: number
-): Promise<ServiceAccount | undefined> {
-  const account = await findByName(client, name)
-  return account && madeSince(account, since) ? account : undefined
-}
-
-function madeSince(account: ServiceAccount, since: number): boolean {
-  return parseCreatedAt(account.created_at) >= since - CLOCK_SKEW_MS
-}
-
-/** `created_at` in milliseconds; a time with no offset is UTC, as the platform writes it. */
-export function parseCreatedAt(value: string): number {
-  const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value)
-  return Date.parse(hasOffset ? value : `${value}Z`)
 }

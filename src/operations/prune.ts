@@ -1,7 +1,7 @@
 import type { PlatformClient } from '../platform/client.js'
-import { PlatformError } from '../platform/errors.js'
+import { errorMessage, isNotFound } from '../platform/errors.js'
 import type { ServiceAccount } from '../platform/types.js'
-import { parseCreatedAt } from './create.js'
+import { parseCreatedAt } from '../platform/answers.js'
 
 export interface PruneOptions {
   namePrefix: string
@@ -39,8 +39,8 @@ export async function prune(client: PlatformClient, options: PruneOptions): Prom
       result.removed.push(account)
     } catch (error) {
       // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-      if (error instanceof PlatformError && error.status === 404) continue
-      result.failed.push({ account, reason: error instanceof Error ? error.message : String(error) })
+      if (isNotFound(error)) continue
+      result.failed.push({ account, reason: errorMessage(error) })
     }
   }
   return result

@@ -1,13 +1,9 @@
 import type { Dispatcher } from 'undici'
-import { cleanMessage, NOT_SENT_CODES, PlatformError, serverMessage } from './errors.js'
-import type {
-  CreateRequest,
-  CreatedServiceAccount,
-  DiscoveryConfig,
-  Permission,
-  ServiceAccount
-} from './types.js'
+import { readAccount, readCreated, readPermissions, readConfig } from './answers.js'
+import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
 import { sendRequest, type HttpResponse } from './http.js'
+import { backoffDelay, mayRepeat, parseRetryAfter, type RequestKind } from './retry.js'
+import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
 
 export interface PlatformClientOptions {
   /** The API URL, e.g. `https://api.apolo.us/api/v1`; a trailing slash is dropped. */
@@ -19,6 +15,11 @@ export interface PlatformClientOptions {
   timeoutMs?: number
   /** Attempts per request, including the first; 1 turns retries off. */
   maxAttempts?: number
+  /**
+   * What all requests of this client, their retries and waits may take together; none
+   * starts after it. Default: 3 × maxAttempts × timeoutMs (README, "Time limits").
+   */
+  budgetMs?: number
   /** Upper bound for one backoff wait, whether computed or asked for by `Retry-After`. */
   maxDelayMs?: number
   baseDelayMs?: number
@@ -27,20 +28,26 @@ export interface PlatformClientOptions {
   log?: (line: string) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  now?: () => number
 }
 
 interface Call {
   /** What is being done, for error messages. */
   operation: string
+  kind: RequestKind
   method: 'GET' | 'POST' | 'DELETE'
-  path: string
+  /** Path segments after the API URL, each sent encoded. */
+  path: string[]
   body?: unknown
   accept?: string
-  /** Whether repeating the request is harmless if the first one took effect. */
-  idempotent: boolean
-  /** Retry a 500 too: for removal, where giving up leaves a live credential behind. */
-  retryServerError?: boolean
 }
+
+/** Answers read whole are capped: an account is under 1 KiB, /config tens of KiB. */
+const JSON_LIMIT_BYTES = 4 * 1024 * 1024
+/** Of an error body only the start is read: enough for any JSON error the platform writes. */
+const ERROR_BODY_BYTES = 256 * 1024
+/** Lists: about 160,000 accounts, a few hundred MB of memory at most. */
+const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024 }
 
 const JSON_TYPE = 'application/json'
 const NDJSON_TYPE = 'application/x-ndjson'
@@ -52,9 +59,10 @@ const NDJSON_TYPE = 'application/x-ndjson'
 export class PlatformClient {
   readonly apiUrl: string
   private readonly options: Required<
-    Pick<PlatformClientOptions, 'timeoutMs' | 'maxAttempts' | 'maxDelayMs' | 'baseDelayMs'>
+    Pick<PlatformClientOptions, 'timeoutMs' | 'maxAttempts' | 'maxDelayMs' | 'baseDelayMs' | 'sleep' | 'random' | 'now'>
   > &
     PlatformClientOptions
+  private readonly deadline: number
 
   constructor(options: PlatformClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
@@ -63,30 +71,31 @@ export class PlatformClient {
       maxAttempts: 5,
       maxDelayMs: 20_000,
       baseDelayMs: 500,
+      sleep: defaultSleep,
+      random: Math.random,
+      now: Date.now,
       ...options
     }
+    const { timeoutMs, maxAttempts, budgetMs } = this.options
+    this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs)
   }
 
   /** Every account of the caller, read as NDJSON so large lists stream. */
   async list(): Promise<ServiceAccount[]> {
+    const operation = 'list service accounts'
     const accounts: ServiceAccount[] = []
     await this.call(
-      {
-        operation: 'list service accounts',
-        method: 'GET',
-        path: '/service_accounts',
-        accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5`,
-        idempotent: true
-      },
+      { operation, kind: 'read', method: 'GET', path: ['service_accounts'], accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5` },
       [200],
       async response => {
         accounts.length = 0 // a retry reads the list again from the start
-        await parseAccounts(response, accounts)
+        await parseAccounts(operation, response, accounts)
       }
     )
     return accounts
   }
 
+  /** One create; repeated here only when it surely never reached the platform. */
   async create(request: CreateRequest): Promise<CreatedServiceAccount> {
     const body: Record<string, string> = {
       default_cluster: request.default_cluster,
@@ -96,98 +105,62 @@ export class PlatformClient {
     if (request.name) body.name = request.name
     if (request.default_org) body.default_org = request.default_org
     const operation = 'create service account'
-    return this.callJson<CreatedServiceAccount>(
-      { operation, method: 'POST', path: '/service_accounts', body, idempotent: false },
-      [201],
-      value => {
-        if (!isAccount(value) || typeof value.token !== 'string' || !value.token) {
-          // The account may exist, so the caller must treat this like a lost answer.
-          throw new PlatformError(operation, 201, 'the answer holds no account and token', undefined, true)
-        }
-        return value as CreatedServiceAccount
-      }
+    return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value =>
+      readCreated(operation, value)
     )
   }
 
   async get(idOrName: string): Promise<ServiceAccount> {
-    return this.callJson(
-      {
-        operation: `get service account ${idOrName}`,
-        method: 'GET',
-        path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-        idempotent: true
-      },
-      [200],
-      value => accountOrThrow(value, `get service account ${idOrName}`)
+    const operation = `get service account ${idOrName}`
+    return this.callJson({ operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] }, [200], value =>
+      readAccount(operation, value)
     )
   }
 
   /** Removes an account; the platform revokes its token at once. */
   async rm(idOrName: string): Promise<void> {
     await this.call(
-      {
-        operation: `remove service account ${idOrName}`,
-        method: 'DELETE',
-        path: `/service_accounts/${encodeURIComponent(idOrName)}`,
-        idempotent: true,
-        retryServerError: true
-      },
+      { operation: `remove service account ${idOrName}`, kind: 'remove', method: 'DELETE', path: ['service_accounts', idOrName] },
       [204, 200],
-      async () => undefined
+      response => response.discard()
     )
   }
 
   /** The discovery document: clusters and projects the caller can use. */
   async config(): Promise<DiscoveryConfig> {
-    return this.callJson(
-      { operation: 'read platform config', method: 'GET', path: '/config', idempotent: true },
-      [200],
-      value => {
-        const fields = (value ?? {}) as Partial<DiscoveryConfig>
-        return {
-          authorized: fields.authorized === true,
-          clusters: Array.isArray(fields.clusters) ? fields.clusters : [],
-          projects: Array.isArray(fields.projects) ? fields.projects : []
-        }
-      }
-    )
+    return this.callJson({ operation: 'read platform config', kind: 'read', method: 'GET', path: ['config'] }, [200], readConfig)
   }
 
   /** Grants permissions to a role, e.g. a service account's `alice/service-accounts/ci`. */
   async grant(role: string, permissions: Permission[]): Promise<Permission[]> {
     const operation = `grant permissions to ${role}`
     return this.callJson(
-      {
-        operation,
-        method: 'POST',
-        path: `/users/${encodeURIComponent(role.replaceAll('/', ':'))}/permissions`,
-        body: permissions,
-        // Granting the same permission twice leaves the same grant.
-        idempotent: true
-      },
+      // Granting the same permission twice leaves the same grant, so it may repeat.
+      { operation, kind: 'grant', method: 'POST', path: ['users', role.replaceAll('/', ':'), 'permissions'], body: permissions },
       [201, 200],
-      value => {
-        if (!Array.isArray(value)) throw new PlatformError(operation, 201, 'the answer is not a list')
-        return value as Permission[]
-      }
+      value => readPermissions(operation, value)
     )
+  }
+
+  /** Waits before trying again after `failure`, within the budget; false when none is left. */
+  async pause(attempt: number, failure: PlatformError): Promise<boolean> {
+    const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options
+    const delay = backoffDelay(attempt, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random)
+    if (this.options.now() + delay >= this.deadline) return false
+    log?.(`${failure.operation}: trying again in ${delay} ms`)
+    await sleep(delay)
+    return true
   }
 
   private async callJson<T>(call: Call, expected: number[], check: (value: unknown) => T): Promise<T> {
     let result: T | undefined
     await this.call(call, expected, async response => {
-      const text = await response.text()
       let value: unknown
       try {
-        value = JSON.parse(text)
-      } catch {
-        throw new PlatformError(
-          call.operation,
-          response.status,
-          'the answer is not valid JSON',
-          undefined,
-          !call.idempotent
-        )
+        value = JSON.parse(await response.text(JSON_LIMIT_BYTES))
+      } catch (error) {
+        if (error instanceof SyntaxError) throw new PlatformError({ operation: call.operation, status: response.status, message: 'the answer is not valid JSON', unreadable: true })
+        throw error
       }
       result = check(value)
     })
@@ -195,69 +168,67 @@ export class PlatformClient {
   }
 
   /**
-   * Sends one logical request, retrying what is worth retrying, and hands a response with an
-   * expected status to `read`. A request that changes state is repeated only when it surely
-   * did not reach the server; otherwise its failure is marked ambiguous for the caller.
+   * Sends one logical request, repeating it as retry.ts allows, and hands a response with an
+   * expected status to `read`.
    */
-  private async call(
-    call: Call,
-    expected: number[],
-    read: (response: HttpResponse) => Promise<void>
-  ): Promise<void> {
-    const { maxAttempts, timeoutMs, log } = this.options
-    const url = `${this.apiUrl}${call.path}`
+  private async call(call: Call, expected: number[], read: (response: HttpResponse) => Promise<void>): Promise<void> {
+    const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`
     for (let attempt = 1; ; attempt++) {
-      const started = Date.now()
-      log?.(`${call.method} ${url} (attempt ${attempt} of ${maxAttempts})`)
-      let failure: PlatformError
-      let retryAfter: string | undefined
-      let response: HttpResponse | undefined
-      try {
-        response = await sendRequest(this.options.dispatcher, {
-          url,
-          method: call.method,
-          headers: this.headers(call),
-          body: call.body === undefined ? undefined : JSON.stringify(call.body),
-          timeoutMs
-        })
-      } catch (error) {
-        failure = networkFailure(call, error, timeoutMs, url)
-        log?.(`${call.method} ${url}: ${failure.serverMessage} after ${Date.now() - started} ms`)
-      }
-      if (response) {
-        log?.(`${call.method} ${url}: HTTP ${response.status} in ${Date.now() - started} ms`)
-        if (expected.includes(response.status)) {
-          try {
-            await read(response)
-            return
-          } catch (error) {
-            failure = bodyFailure(call, response.status, error, timeoutMs, url)
-            log?.(`${call.method} ${url}: ${failure.serverMessage}`)
-          }
-        } else {
-          failure = await statusFailure(call, response)
-          retryAfter = response.header('retry-after')
-        }
-      }
-      if (attempt >= maxAttempts || !this.mayRetry(call, failure!)) throw failure!
-      const delay = this.backoff(attempt, retryAfter)
-      log?.(`${call.operation}: retrying in ${delay} ms`)
-      await (this.options.sleep ?? defaultSleep)(delay)
+      const failure = await this.attempt(call, url, attempt, expected, read)
+      if (!failure) return
+      if (attempt >= this.options.maxAttempts || !mayRepeat(call.kind, failure)) throw failure
+      if (!(await this.pause(attempt, failure))) throw this.outOfTime(call, failure)
     }
   }
 
-  private mayRetry(call: Call, failure: PlatformError): boolean {
-    if (!failure.retryable && !(call.retryServerError && failure.status === 500)) return false
-    return call.idempotent || !failure.ambiguous
+  /** One attempt: undefined when `read` took the answer, else what went wrong. */
+  private async attempt(
+    call: Call,
+    url: string,
+    attempt: number,
+    expected: number[],
+    read: (response: HttpResponse) => Promise<void>
+  ): Promise<PlatformError | undefined> {
+    const { log, now } = this.options
+    const timeoutMs = Math.min(this.options.timeoutMs, this.deadline - now())
+    if (timeoutMs <= 0) return this.outOfTime(call)
+    const started = now()
+    log?.(`${call.method} ${url} (attempt ${attempt} of ${this.options.maxAttempts})`)
+    let response: HttpResponse
+    try {
+      response = await sendRequest(this.options.dispatcher, {
+        url,
+        method: call.method,
+        headers: this.headers(call),
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        timeoutMs
+      })
+    } catch (error) {
+      const failure = networkFailure(call, error, timeoutMs, url)
+      log?.(`${call.method} ${url}: ${failure.serverMessage} after ${now() - started} ms`)
+      return failure
+    }
+    log?.(`${call.method} ${url}: HTTP ${response.status} in ${now() - started} ms`)
+    if (!expected.includes(response.status)) return statusFailure(call, response)
+    try {
+      await read(response)
+      return undefined
+    } catch (error) {
+      const failure = bodyFailure(call, response.status, error, timeoutMs, url)
+      log?.(`${call.method} ${url}: ${failure.serverMessage}`)
+      return failure
+    }
   }
 
-  /** Full-jitter exponential backoff, or the server's `Retry-After` when it names one. */
-  private backoff(attempt: number, retryAfter: string | undefined): number {
-    const { baseDelayMs, maxDelayMs } = this.options
-    const asked = parseRetryAfter(retryAfter)
-    if (asked !== undefined) return Math.min(asked, maxDelayMs)
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
-    return Math.floor((this.options.random ?? Math.random)() * ceiling)
+  private outOfTime(call: Call, last?: PlatformError): PlatformError {
+    const seconds = Math.round((this.options.budgetMs ?? 3 * this.options.maxAttempts * this.options.timeoutMs) / 1000)
+    return new PlatformError({
+      operation: call.operation,
+      status: last?.status ?? 0,
+      code: last?.code ?? 'OUT_OF_TIME',
+      message: `${last ? `${last.serverMessage}; ` : ''}gave up: this step's requests had ${seconds} s (3 × max-attempts × timeout-seconds)`,
+      cause: last
+    })
   }
 
   private headers(call: Call): Record<string, string> {
@@ -271,60 +242,77 @@ export class PlatformClient {
   }
 }
 
-/** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+/**
+ * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
+ * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
+ */
+function pathSegment(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new Error(`refusing to send a request for "${value}": not an id or name`)
+  }
+  return encodeURIComponent(value)
 }
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-// Statuses where the server surely did not act on a POST: throttled, or not available.
-const NOT_ACTED_STATUSES: ReadonlySet<number> = new Set([429, 503])
-
 async function statusFailure(call: Call, response: HttpResponse): Promise<PlatformError> {
-  const status = response.status
+  const { status } = response
+  const fields = { operation: call.operation, status, retryAfterMs: parseRetryAfter(response.header('retry-after')) }
   if (status >= 300 && status < 400) {
-    await response.discard()
+    await response.discard().catch(() => undefined)
     const location = response.header('location')
-    return new PlatformError(
-      call.operation,
-      status,
-      `redirected to ${location ? safeLocation(location) : 'an unnamed location'}; ` +
+    return new PlatformError({
+      ...fields,
+      message:
+        `redirected to ${location ? safeLocation(location) : 'an unnamed location'}; ` +
         'redirects are not followed so that the credential never leaves the API URL'
-    )
+    })
   }
-  const message = serverMessage(await response.text().catch(() => ''), response.header('content-type'))
-  const ambiguous = !call.idempotent && !NOT_ACTED_STATUSES.has(status) && status >= 500
-  return new PlatformError(call.operation, status, message || response.statusText, undefined, ambiguous)
+  if (status === 407) {
+    await response.discard().catch(() => undefined)
+    return new PlatformError({ ...fields, message: PROXY_REFUSED })
+  }
+  const body = await response.head(ERROR_BODY_BYTES).catch(() => '')
+  return new PlatformError({ ...fields, message: serverMessage(body, response.header('content-type')) || response.statusText })
 }
+
+const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY'
 
 function networkFailure(call: Call, error: unknown, timeoutMs: number, url: string): PlatformError {
   const code = errorCode(error)
+  const message = errorMessage(error)
+  // undici reports a proxy's refusal to open a tunnel as an abort naming its status.
+  const proxyStatus = /^Proxy response \((\d{3})\)/.exec(message)?.[1]
+  if (proxyStatus) {
+    const status = Number(proxyStatus)
+    return new PlatformError({ operation: call.operation, status, message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel', cause: error })
+  }
   const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true
-  const message = timedOut
-    ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
-    : `${cleanMessage(error instanceof Error ? error.message : String(error))} (${call.method} ${url})`
-  const ambiguous = !call.idempotent && !(code !== undefined && NOT_SENT_CODES.has(code))
-  return new PlatformError(call.operation, 0, message, code ?? 'ERROR', ambiguous)
+  return new PlatformError({
+    operation: call.operation,
+    status: 0,
+    code: code ?? 'ERROR',
+    message: timedOut ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}` : `${cleanMessage(message)} (${call.method} ${url})`,
+    cause: error
+  })
 }
 
-/** A failure while reading an expected answer: a cut or stalled body, or one that does not parse. */
+/** A failure while reading an expected answer: cut off, stalled, too large, or not what was asked. */
 function bodyFailure(call: Call, status: number, error: unknown, timeoutMs: number, url: string): PlatformError {
   if (error instanceof PlatformError) return error
+  const code = errorCode(error)
+  if (code === 'BODY_TOO_LARGE') return new PlatformError({ operation: call.operation, status, message: errorMessage(error), code, cause: error })
   const failure = networkFailure(call, error, timeoutMs, url)
-  return new PlatformError(
-    call.operation,
-    0,
-    `HTTP ${status} but the answer was cut off: ${failure.serverMessage}`,
-    failure.code,
-    !call.idempotent
-  )
+  return new PlatformError({
+    operation: call.operation,
+    status,
+    code: failure.code,
+    message: `the answer was cut off: ${failure.serverMessage}`,
+    unreadable: true,
+    cause: error
+  })
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -338,60 +326,32 @@ function errorCode(error: unknown): string | undefined {
 function safeLocation(location: string): string {
   try {
     const url = new URL(location)
-    return `${url.origin}${url.pathname}`
+    return cleanMessage(`${url.origin}${url.pathname}`)
   } catch {
     return cleanMessage(location)
   }
-}
-
-function isAccount(value: unknown): value is ServiceAccount & { token?: unknown } {
-  if (typeof value !== 'object' || value === null) return false
-  const fields = value as Record<string, unknown>
-  return typeof fields.id === 'string' && typeof fields.role === 'string'
-}
-
-function accountOrThrow(value: unknown, operation: string): ServiceAccount {
-  if (!isAccount(value)) throw new PlatformError(operation, 200, 'the answer is not a service account')
-  return withoutToken(value)
-}
-
-function withoutToken(account: ServiceAccount & { token?: unknown }): ServiceAccount {
-  if (!('token' in account)) return account
-  const { token: _token, ...rest } = account
-  return rest
 }
 
 /**
  * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
  * not the body; or from a JSON array when the server ignores `Accept`.
  */
-async function parseAccounts(response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
-  const bad = () => new PlatformError('list service accounts', response.status, 'the answer is not a list of accounts')
-  const add = (item: unknown) => {
-    if (!isAccount(item)) throw bad()
-    accounts.push(withoutToken(item))
-  }
-  if (!response.header('content-type')?.includes('ndjson')) {
-    let value: unknown
+async function parseAccounts(operation: string, response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
+  const bad = () => new PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' })
+  const parse = (text: string): unknown => {
     try {
-      value = JSON.parse(await response.text())
+      return JSON.parse(text)
     } catch {
       throw bad()
     }
+  }
+  if (!response.header('content-type')?.includes('ndjson')) {
+    const value = parse(await response.text(LIST_LIMIT.bodyBytes))
     if (!Array.isArray(value)) throw bad()
-    value.forEach(add)
+    for (const item of value) accounts.push(readAccount(operation, item))
     return
   }
-  for await (const lines of response.lineBatches()) {
-    for (const line of lines) {
-      if (!line.trim()) continue
-      let item: unknown
-      try {
-        item = JSON.parse(line)
-      } catch {
-        throw bad()
-      }
-      add(item)
-    }
+  for await (const lines of response.lineBatches(LIST_LIMIT)) {
+    for (const line of lines) if (line.trim()) accounts.push(readAccount(operation, parse(line)))
   }
 }

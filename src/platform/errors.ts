@@ -1,69 +1,76 @@
+export interface PlatformErrorFields {
+  /** What was being done, e.g. `create service account`. */
+  operation: string
+  /** The HTTP status, or 0 when no response arrived. */
+  status: number
+  /** The server's own message, already cleaned; or what went wrong on the way. */
+  message: string
+  /** For network failures: undici's or Node's error code. */
+  code?: string
+  /** A success status whose answer could not be read (cut off, too large, not JSON). */
+  unreadable?: boolean
+  /** What the server's `Retry-After` asked for. */
+  retryAfterMs?: number
+  cause?: unknown
+}
+
 /** A failed call to the platform, carrying only what is safe to print. */
 export class PlatformError extends Error {
-  constructor(
-    /** What was being done, e.g. `create service account`. */
-    readonly operation: string,
-    /** The HTTP status, or 0 when no response arrived. */
-    readonly status: number,
-    /** The server's own message, already cleaned of anything token-like. */
-    readonly serverMessage: string,
-    /** For network failures: undici's or Node's error code. */
-    readonly code?: string,
-    /** True when a request that changes state may have taken effect anyway. */
-    readonly ambiguous = false
-  ) {
-    super(describe(operation, status, serverMessage, code))
-    this.name = 'PlatformError'
-  }
+  readonly operation: string
+  readonly status: number
+  readonly serverMessage: string
+  readonly code?: string
+  readonly unreadable: boolean
+  readonly retryAfterMs?: number
 
-  /**
-   * True when a retry might succeed: a network failure that can pass (not, say, a bad
-   * certificate), throttling or gateway trouble, or a success whose answer was unreadable.
-   */
-  get retryable(): boolean {
-    if (this.status === 0) return RETRYABLE_CODES.has(this.code ?? '')
-    return RETRYABLE_STATUSES.has(this.status) || (this.status >= 200 && this.status < 300)
+  constructor(fields: PlatformErrorFields) {
+    super(describe(fields), { cause: fields.cause })
+    this.name = 'PlatformError'
+    this.operation = fields.operation
+    this.status = fields.status
+    this.serverMessage = fields.message
+    this.code = fields.code
+    this.unreadable = fields.unreadable ?? false
+    this.retryAfterMs = fields.retryAfterMs
   }
 }
 
-/** Throttling and gateway trouble; never 4xx answers about the request itself. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
-
-/** Failures before any byte of the request left this machine. */
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-
-/** Network failures that can pass: refused, reset, timed out, cut short. */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  ...NOT_SENT_CODES,
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_ABORTED',
-  'TIMEOUT'
-])
-
-function describe(operation: string, status: number, message: string, code?: string): string {
+function describe({ operation, status, message, code }: PlatformErrorFields): string {
   if (status === 0) return `${operation} failed: ${message}${code ? ` (${code})` : ''}`
   return `${operation} failed: HTTP ${status}${message ? `: ${message}` : ''}`
 }
 
-const MAX_MESSAGE = 300
-// A JWT, or base64 that decodes to JSON starting with {"token" (a full token).
-const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|eyJ0b2tlbi[A-Za-z0-9+/=]*/g
+export function isNotFound(error: unknown): boolean {
+  return error instanceof PlatformError && error.status === 404
+}
 
-/** Never let a server echo a credential into a log line. */
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+const MAX_MESSAGE = 300
+// Text looked at for a message: enough for any real one, and bounds the work on a huge body.
+const MAX_SCANNED = 4 * MAX_MESSAGE
+
+/**
+ * Cuts out anything that may be a credential: every run of base64/base64url characters
+ * that holds `eyJ` (how a JWT, and base64 of any JSON object, begins) or that decodes to
+ * text naming a "token" (a full token, whatever its key order or spacing). One pass over
+ * a single character class, so linear in the text's length.
+ */
 export function redactTokens(text: string): string {
-  return text.replace(TOKEN_LIKE, '***')
+  return text.replace(/[A-Za-z0-9+/=_.-]{8,}/g, run => (looksLikeToken(run) ? '***' : run))
+}
+
+function looksLikeToken(run: string): boolean {
+  if (run.includes('eyJ')) return true
+  if (run.length < 16) return false
+  // Each of the four alignments, in case the token is glued to other base64-looking text.
+  for (let offset = 0; offset < 4; offset++) {
+    if (Buffer.from(run.slice(offset), 'base64').toString('latin1').includes('"token"')) return true
+  }
+  return false
 }
 
 /**
@@ -87,9 +94,11 @@ export function serverMessage(body: string, contentType: string | undefined): st
   return ''
 }
 
-/** One short line, with nothing token-like and nothing that could start a workflow command. */
+/** One short line, with nothing token-like and no control characters. */
 export function cleanMessage(message: string): string {
-  // Drop control characters so a message cannot inject workflow commands.
-  const oneLine = redactTokens(message).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine
+  // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
+  const oneLine = redactTokens(message.slice(0, MAX_SCANNED))
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .trim()
+  return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine
 }

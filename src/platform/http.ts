@@ -5,14 +5,17 @@ import type { Dispatcher } from 'undici'
 import Agent from 'undici/lib/dispatcher/agent.js'
 import apiRequest from 'undici/lib/api/api-request.js'
 
-/** The one place that touches undici: a request in, a small response interface out. */
+/** The one place that touches undici: a request in, a small bounded response out. */
 export interface HttpResponse {
   status: number
   statusText: string
   header(name: string): string | undefined
-  text(): Promise<string>
-  /** The body's complete lines, a batch for each chunk as it arrives. */
-  lineBatches(): AsyncGenerator<string[]>
+  /** The whole body; a body over `limitBytes` is cut off and throws BodyTooLargeError. */
+  text(limitBytes: number): Promise<string>
+  /** At most the body's first `limitBytes`, the rest dropped: for error bodies. */
+  head(limitBytes: number): Promise<string>
+  /** The body's complete lines, a batch per chunk; a line or body over its limit throws. */
+  lineBatches(limits: { lineBytes: number; bodyBytes: number }): AsyncGenerator<string[]>
   discard(): Promise<void>
 }
 
@@ -25,14 +28,33 @@ export interface HttpRequest {
   timeoutMs: number
 }
 
+export class BodyTooLargeError extends Error {
+  readonly code = 'BODY_TOO_LARGE'
+  constructor(limitBytes: number) {
+    super(`the answer is over the ${Math.round(limitBytes / 1024)} KiB this action reads`)
+    this.name = 'BodyTooLargeError'
+  }
+}
+
+/** Loopback hosts as URL's `hostname` writes them. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
- * forms), as self-hosted runners behind proxies need. Only runs behind a proxy load the
+ * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
+ * proxy: the bearer would cross the network in clear. Only runs behind a proxy load the
  * proxy agent.
  */
-export async function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Dispatcher> {
+export async function createDispatcher(
+  timeoutMs: number,
+  apiUrl: string,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Dispatcher> {
   const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  if (['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])) {
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])
+  if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
     const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
       import('undici/lib/dispatcher/env-http-proxy-agent.js'),
       import('undici/lib/dispatcher/dispatcher.js'),
@@ -47,33 +69,67 @@ export async function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
-  const signal = AbortSignal.timeout(req.timeoutMs)
   const url = new URL(req.url)
-  const response = await apiRequest.call(dispatcher, {
+  const { body, headers, statusCode } = await apiRequest.call(dispatcher, {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: req.method,
     headers: req.headers,
     body: req.body,
-    signal
+    signal: AbortSignal.timeout(req.timeoutMs)
   })
-  const { body, headers, statusCode } = response
-  const header = (name: string): string | undefined => {
-    const value = headers[name]
-    return Array.isArray(value) ? value[0] : value
-  }
+  const chunks = body as AsyncIterable<Buffer>
   return {
     status: statusCode,
     statusText: STATUS_CODES[statusCode] ?? '',
-    header,
-    text: () => body.text(),
+    header(name) {
+      const value = headers[name]
+      return Array.isArray(value) ? value[0] : value
+    },
+    async text(limitBytes) {
+      const parts: Buffer[] = []
+      let size = 0
+      for await (const chunk of chunks) {
+        size += chunk.length
+        if (size > limitBytes) {
+          body.destroy()
+          throw new BodyTooLargeError(limitBytes)
+        }
+        parts.push(chunk)
+      }
+      return Buffer.concat(parts).toString('utf8')
+    },
+    async head(limitBytes) {
+      const parts: Buffer[] = []
+      let size = 0
+      for await (const chunk of chunks) {
+        parts.push(chunk)
+        size += chunk.length
+        if (size >= limitBytes) {
+          body.destroy()
+          break
+        }
+      }
+      return Buffer.concat(parts).subarray(0, limitBytes).toString('utf8')
+    },
     discard: () => body.dump(),
-    async *lineBatches() {
+    async *lineBatches({ lineBytes, bodyBytes }) {
       body.setEncoding('utf8')
       let pending = ''
+      let size = 0
       for await (const chunk of body as AsyncIterable<string>) {
+        // Characters, not bytes: a bound either way, and it spares encoding every chunk.
+        size += chunk.length
         const lines = (pending + chunk).split('\n')
         pending = lines.pop() ?? ''
+        if (size > bodyBytes) {
+          body.destroy()
+          throw new BodyTooLargeError(bodyBytes)
+        }
+        if (pending.length > lineBytes || lines.some(line => line.length > lineBytes)) {
+          body.destroy()
+          throw new BodyTooLargeError(lineBytes)
+        }
         if (lines.length) yield lines
       }
       if (pending) yield [pending]

@@ -1,3 +1,5 @@
+import { redactTokens } from './errors.js'
+
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
 export const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/
 
@@ -38,4 +40,13 @@ function label(value: string, maxLength: number): string {
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, maxLength)
     .replace(/^-+|-+$/g, '')
+}
+
+/**
+ * What an account id may be before it is sent back in a path or saved for post:
+ * `service-account-<uuid4>` on the platform; any short run of URL-safe characters that
+ * starts with a letter or digit, and is nothing token-like (a server echoing a credential).
+ */
+export function isAccountId(value: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$/.test(value) && redactTokens(value) === value
 }

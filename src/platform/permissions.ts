@@ -15,7 +15,7 @@ export function parsePermissions(text: string): Permission[] {
     const where = `line ${index + 1} ("${line}")`
     if (fields.length !== 2) throw new Error(`${where} must be "<uri> <action>", e.g. "storage://default/my-org/my-project/data read"`)
     const [uri, action] = fields
-    if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
       throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`)
     }
     if (!(PERMISSION_ACTIONS as readonly string[]).includes(action)) {

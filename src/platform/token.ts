@@ -50,7 +50,7 @@ export function decodeFullToken(
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined
   const fields = parsed as Record<string, unknown>
-  if (typeof fields.token !== 'string' || !fields.token) return undefined
+  if (typeof fields.token !== 'string' || !isJwt(fields.token)) return undefined
   return {
     authToken: fields.token,
     context: {
@@ -64,4 +64,21 @@ export function decodeFullToken(
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * Every form of a token worth masking, however malformed: as given, trimmed, without
+ * whitespace, each whitespace-separated piece, and the JWT inside. Pieces under 8
+ * characters are left out: masking them would hide ordinary words in the log.
+ */
+export function tokenForms(raw: string): string[] {
+  const compact = raw.replace(/\s+/g, '')
+  const forms = new Set([raw, raw.trim(), compact, ...raw.split(/\s+/)])
+  try {
+    const inner = (JSON.parse(Buffer.from(compact, 'base64').toString('utf8')) as { token?: unknown }).token
+    if (typeof inner === 'string') forms.add(inner).add(inner.trim())
+  } catch {
+    // not base64 JSON: the pieces above are all there is
+  }
+  return [...forms].filter(form => form.length >= 8)
 }

@@ -1,0 +1,236 @@
+// Regression tests for the hostile-platform review (issue 8), each through the built dist/
+// main and post, against a platform that answers whatever the test says.
+import { afterEach, describe, expect, test } from '@jest/globals'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
+import { fakeFullToken, startHostileServer, type Answer, type HostileServer, type Request } from '../helpers/hostile-server.js'
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2YtdGhlLXRva2Vu'
+const ID = 'service-account-0b5d2a1e-2a5c-4e3c-9b1e-3f2d9b8c7a61'
+
+/** An account as the platform writes it, with any field replaced. */
+function account(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'ci', default_cluster: 'default', default_project: 'p', default_org: null, id: ID,
+    role: 'alice/service-accounts/ci', owner: 'alice', created_at: '2026-11-28T10:00:00+00:00', role_deleted: false,
+    ...fields
+  }
+}
+
+const json = (status: number, value: unknown): Answer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) })
+
+/** A platform whose create and get answer `fields`, and whose delete works. */
+function platform(fields: Record<string, unknown>, token = fakeFullToken('created')) {
+  return (request: Request): Answer => {
+    if (request.method === 'POST' && request.path === '/service_accounts') return json(201, { ...account(fields), token })
+    if (request.method === 'GET' && request.path.startsWith('/service_accounts/')) return json(200, account(fields))
+    if (request.method === 'DELETE') return { status: 204 }
+    if (request.path.startsWith('/users/')) return json(201, [])
+    return json(200, { authorized: true, clusters: [{ name: 'default' }], projects: [{ name: 'p', cluster_name: 'default' }] })
+  }
+}
+
+let server: HostileServer | undefined
+const runs: StepResult[] = []
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  expect(findLeaks(runs.splice(0), [JWT, fakeFullToken('created')])).toEqual([])
+})
+
+async function step(kind: 'main' | 'post', inputs: Record<string, string>, options: Parameters<typeof runStep>[1] = {}) {
+  const result = await runStep(kind, { ...options, inputs: { 'api-url': server!.url, token: JWT, cluster: 'default', project: 'p', ...inputs } })
+  runs.push(result)
+  return result
+}
+
+const deletes = () => server!.requests.filter(r => r.method === 'DELETE').map(r => r.path)
+const ownCommands = (result: StepResult) =>
+  result.stdout.split('\n').filter(line => /^\s*::|##\[/.test(line) && !/^::(add-mask|debug|warning|error)::/.test(line))
+
+describe('1: no server field or input reaches the runner as a command', () => {
+  test('a default_org that saves config-dir state cannot make post remove a folder', async () => {
+    const victim = mkdtempSync(join(tmpdir(), 'victim-'))
+    server = await startHostileServer(platform({ default_org: `org\n::save-state name=config-dir::${victim}` }))
+    const main = await step('main', { 'export-env': 'true' })
+    expect(main.code).toBe(0)
+    expect(ownCommands(main)).toEqual([])
+    expect(Object.keys(main.state).sort()).toEqual(['account', 'config-dir'])
+    expect(main.state['config-dir']).not.toBe(victim)
+    const post = await step('post', {}, { state: main.state, runnerTemp: main.runnerTemp })
+    expect(post.code).toBe(0)
+    expect(existsSync(victim)).toBe(true)
+    expect(existsSync(main.state['config-dir'])).toBe(false)
+    rmSync(victim, { recursive: true })
+  })
+
+  test('a get answer whose id saves state fails as not an id, and sets no state', async () => {
+    server = await startHostileServer(platform({ id: '\n::save-state name=account::{"kind":"created","id":"other","delivered":true,"cleanup":true}' }))
+    const main = await step('main', { operation: 'get', name: 'ci' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('an account id that is not one')
+    expect(main.state).toEqual({})
+    expect(ownCommands(main)).toEqual([])
+  })
+
+  test.each(['project', 'cluster', 'org'])('a %s input holding a line break is refused before any request', async input => {
+    server = await startHostileServer(platform({}))
+    const main = await step('main', { [input]: 'x\n::save-state name=config-dir::/tmp' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain(`Input "${input}" must be printable ASCII`)
+    expect(server.requests).toEqual([])
+    expect(main.state).toEqual({})
+  })
+})
+
+describe('post proves ownership before it deletes', () => {
+  test('a config-dir outside RUNNER_TEMP, or not made by the action, is left', async () => {
+    server = await startHostileServer(platform({}))
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    const outside = mkdtempSync(join(tmpdir(), 'apolo-service-account-'))
+    const unprefixed = join(runnerTemp, 'workspace')
+    mkdirSync(unprefixed)
+    mkdirSync(join(runnerTemp, 'apolo-service-account-x'))
+    for (const dir of [outside, unprefixed, runnerTemp, `${runnerTemp}/apolo-service-account-x/..`]) {
+      const post = await step('post', {}, { state: { 'config-dir': dir }, runnerTemp })
+      expect(post.warnings.join('\n')).toContain('Left the folder')
+    }
+    expect([existsSync(outside), existsSync(unprefixed)]).toEqual([true, true])
+    rmSync(outside, { recursive: true })
+    rmSync(runnerTemp, { recursive: true })
+  })
+
+  test.each(['..', '.', '', 'a/../..', 'x\n::error::y'])('a saved id of %j is never sent', async id => {
+    server = await startHostileServer(platform({}))
+    const state = { account: JSON.stringify({ kind: 'created', id, delivered: true, cleanup: true }) }
+    const post = await step('post', {}, { state })
+    expect(post.code).toBe(0)
+    expect(post.warnings.join('\n')).toContain('nothing is removed')
+    expect(server.requests).toEqual([])
+  })
+
+  test('rm of an account whose answer has an id of .. sends no DELETE', async () => {
+    server = await startHostileServer(platform({ id: '..' }))
+    const main = await step('main', { operation: 'rm', name: 'ci' })
+    expect(main.code).toBe(1)
+    expect(deletes()).toEqual([])
+  })
+})
+
+describe('4 and 5: bounded bodies and linear redaction', () => {
+  test.each<[string, Answer]>([
+    ['an endless 201', { status: 201, headers: { 'content-type': 'application/json' }, body: { repeat: '{"id": "service-account-' } }],
+    ['an endless 503', { status: 503, headers: { 'content-type': 'application/json' }, body: { repeat: 'eyJaeyJa' } }],
+    ['an endless NDJSON line', { status: 200, headers: { 'content-type': 'application/x-ndjson' }, body: { repeat: 'x' } }]
+  ])('%s: the step fails within its time, in bounded memory', async (_, answer) => {
+    server = await startHostileServer(request => (request.method === 'GET' && request.path.startsWith('/service_accounts/') ? { status: 404 } : answer))
+    const rss = join(mkdtempSync(join(tmpdir(), 'rss-')), 'rss')
+    const started = Date.now()
+    const main = await step(
+      'main',
+      { operation: _.includes('NDJSON') ? 'list' : 'create', 'timeout-seconds': '3', 'max-attempts': '2' },
+      { env: { NODE_OPTIONS: `--import=${join(process.cwd(), '__tests__/helpers/report-rss.mjs')}`, RSS_REPORT: rss } }
+    )
+    expect(main.code).toBe(1)
+    expect(Date.now() - started).toBeLessThan(25_000)
+    expect(Number(readFileSync(rss, 'utf8')) / 1024).toBeLessThan(250) // MB
+  })
+
+  test('200 KB of token-like text in an error message is handled at once', async () => {
+    server = await startHostileServer(() => json(400, { error: 'eyJa'.repeat(50_000) }))
+    const started = Date.now()
+    const main = await step('main', {})
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('HTTP 400: ***')
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+})
+
+describe('10: a created token not in the exact format', () => {
+  test('fails the step, masks every piece, and removes the account', async () => {
+    const good = fakeFullToken('wrapped')
+    const wrapped = ` ${good.replace(/(.{76})/g, '$1\n')} `
+    server = await startHostileServer(platform({}, wrapped))
+    const main = await step('main', {})
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('not a full token')
+    expect(main.errors.join('\n')).toContain(`service account ${ID} was removed again`)
+    const inner = JSON.parse(Buffer.from(good, 'base64').toString()).token as string
+    const masks = main.masks.map(value => value.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
+    expect(masks).toEqual(expect.arrayContaining([wrapped, good, inner, ...wrapped.trim().split('\n').filter(piece => piece.length >= 8)]))
+    expect(main.outputs['auth-token']).toBeUndefined()
+    expect(deletes()).toEqual([`/service_accounts/${ID}`])
+    expect(findLeaks([main], [good, wrapped.trim()])).toEqual([])
+  })
+})
+
+describe('11: the job summary', () => {
+  test('a name with line breaks and Markdown stays inside its table cell', async () => {
+    server = await startHostileServer(platform({ name: 'x\n\n# Pwned\n| a | b |\n<img src=x>', owner: '`x`**y**' }))
+    const main = await step('main', {})
+    expect(main.code).toBe(0)
+    const lines = main.summary.split('\n')
+    expect(lines.filter(line => line.startsWith('#'))).toEqual(['### Apolo service account created'])
+    expect(main.summary).not.toMatch(/<img|`x`|\*\*y/)
+  })
+})
+
+describe('13: redaction knows a full token whatever its key order', () => {
+  test('pasted into name, it is not echoed', async () => {
+    const reordered = Buffer.from(JSON.stringify({ url: 'https://x', cluster: 'c', token: JWT })).toString('base64')
+    server = await startHostileServer(platform({}))
+    const main = await step('main', { name: reordered })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('Input "name"')
+    expect(main.stdout).not.toContain(reordered.slice(0, 40))
+  })
+})
+
+describe('9 and 14: proxies', () => {
+  let proxy: Server
+  const seen: string[] = []
+  const listen = async (onConnect: (socket: Socket) => void) => {
+    seen.length = 0
+    proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`)
+      res.writeHead(502).end()
+    })
+    proxy.on('connect', (req, socket: Socket) => {
+      seen.push(`CONNECT ${req.url}`)
+      onConnect(socket)
+    })
+    await new Promise<void>(done => proxy.listen(0, '127.0.0.1', done))
+    return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  }
+  afterEach(async () => {
+    proxy.closeAllConnections()
+    await new Promise(done => proxy.close(done))
+  })
+
+  test('a loopback API never goes through HTTP_PROXY: the bearer would cross in clear', async () => {
+    const proxyUrl = await listen(socket => socket.destroy())
+    server = await startHostileServer(platform({}))
+    const main = await step('main', {}, { env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } })
+    expect(main.code).toBe(0)
+    expect(seen).toEqual([])
+    await step('post', {}, { state: main.state, env: { HTTP_PROXY: proxyUrl } })
+    expect(seen).toEqual([])
+  })
+
+  test('a 407 from the proxy is a clear error, neither retried nor followed by a look-up', async () => {
+    const proxyUrl = await listen(socket => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n'))
+    server = await startHostileServer(platform({}))
+    const main = await runStep('main', {
+      inputs: { 'api-url': 'https://api.test/api/v1', token: JWT, cluster: 'default', project: 'p' },
+      env: { HTTPS_PROXY: proxyUrl }
+    })
+    runs.push(main)
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('create service account failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)')
+    expect(seen).toEqual(['CONNECT api.test:443'])
+  })
+})

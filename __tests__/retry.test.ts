@@ -1,0 +1,64 @@
+// The retry and ambiguity rules, one row per kind of failure: change a rule in
+// src/platform/retry.ts and this table says what else it changes.
+import { describe, expect, test } from '@jest/globals'
+import { backoffDelay, isTransient, mayHaveActed, mayRepeat, type Failure } from '../src/platform/retry.js'
+
+const net = (code: string): Failure => ({ status: 0, code, unreadable: false })
+const http = (status: number, unreadable = false): Failure => ({ status, unreadable })
+
+// failure, then: read repeats, create repeats, grant repeats, remove repeats, a create may have acted
+const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = [
+  ['refused before sending', net('ECONNREFUSED'), true, true, true, true, false],
+  ['DNS failure', net('ENOTFOUND'), true, true, true, true, false],
+  ['connect timeout', net('UND_ERR_CONNECT_TIMEOUT'), true, true, true, true, false],
+  ['reset after sending', net('ECONNRESET'), true, false, true, true, true],
+  ['timeout waiting for the answer', net('TIMEOUT'), true, false, true, true, true],
+  ['headers timeout', net('UND_ERR_HEADERS_TIMEOUT'), true, false, true, true, true],
+  ['TLS failure', net('ERR_TLS_CERT_ALTNAME_INVALID'), false, false, false, false, true],
+  ['an aborted request', net('UND_ERR_ABORTED'), false, false, false, false, true],
+  ['2xx cut off', http(201, true), true, false, true, true, true],
+  ['2xx too large', { status: 201, code: 'BODY_TOO_LARGE', unreadable: false }, false, false, false, false, true],
+  ['307 redirect', http(307), false, false, false, false, true],
+  ['400 bad request', http(400), false, false, false, false, false],
+  ['401 unauthorized', http(401), false, false, false, false, false],
+  ['404 not found', http(404), false, false, false, false, false],
+  ['407 proxy refused', http(407), false, false, false, false, false],
+  ['409 conflict', http(409), false, false, false, false, false],
+  ['429 throttled', http(429), true, false, true, true, false],
+  ['500 server error', http(500), false, false, false, true, true],
+  ['502 bad gateway', http(502), true, false, true, true, true],
+  ['503 unavailable', http(503), true, false, true, true, true],
+  ['504 gateway timeout', http(504), true, false, true, true, true]
+]
+
+describe.each(rules)('%s', (_, failure, read, create, grant, remove, acted) => {
+  test(`read ${read ? 'repeats' : 'stops'}, create ${create ? 'repeats' : 'stops'}, grant ${grant ? 'repeats' : 'stops'}, remove ${remove ? 'repeats' : 'stops'}`, () => {
+    expect([mayRepeat('read', failure), mayRepeat('create', failure), mayRepeat('grant', failure), mayRepeat('remove', failure)]).toEqual([
+      read,
+      create,
+      grant,
+      remove
+    ])
+  })
+
+  test(`a create ${acted ? 'may have' : 'surely has not'} made the account`, () => {
+    expect(mayHaveActed(failure)).toBe(acted)
+  })
+
+  test('reads repeat exactly the transient failures', () => {
+    expect(isTransient(failure)).toBe(read)
+  })
+})
+
+describe('backoff', () => {
+  const limits = { baseMs: 500, maxMs: 20_000 }
+  test('full jitter under a ceiling that doubles per attempt', () => {
+    expect([1, 2, 3, 4].map(attempt => backoffDelay(attempt, undefined, limits, () => 0.999))).toEqual([499, 999, 1998, 3996])
+    expect(backoffDelay(10, undefined, limits, () => 0.5)).toBe(10_000)
+  })
+
+  test('Retry-After wins, within the cap', () => {
+    expect(backoffDelay(1, 3_000, limits, () => 0)).toBe(3_000)
+    expect(backoffDelay(1, 3_600_000, limits, () => 0)).toBe(20_000)
+  })
+})

@@ -1,0 +1,39 @@
+// The post-step record: what main saves is what post reads, and post believes nothing else.
+import { describe, expect, test } from '@jest/globals'
+import { decodeAccount, encodeAccount, type AccountRecord } from '../src/state.js'
+
+describe('a record main saves reads back the same', () => {
+  test.each<AccountRecord>([
+    { kind: 'none' },
+    { kind: 'pending', name: 'gha-repo-1-1-build-abc123', generated: true, cleanup: true },
+    { kind: 'pending', name: 'my-ci', generated: false, cleanup: false },
+    { kind: 'created', id: 'service-account-efa6ee98-edbf-42a9-bc0d-bb8f954a4db7', delivered: false, cleanup: false },
+    { kind: 'created', id: 'service-account-1', delivered: true, cleanup: true }
+  ])('%j', record => {
+    expect(decodeAccount(encodeAccount(record))).toEqual(record)
+  })
+
+  test('no state at all is no record', () => {
+    expect(decodeAccount('')).toEqual({ kind: 'none' })
+  })
+})
+
+describe('post acts on nothing it cannot prove main saved', () => {
+  test.each([
+    ['not JSON', 'service-account-1'],
+    ['an unknown kind', '{"kind":"deleted","id":"x","delivered":true,"cleanup":true}'],
+    ['an id of ..', '{"kind":"created","id":"..","delivered":true,"cleanup":true}'],
+    ['an id of .', '{"kind":"created","id":".","delivered":true,"cleanup":true}'],
+    ['an empty id', '{"kind":"created","id":"","delivered":true,"cleanup":true}'],
+    ['an id with a slash', '{"kind":"created","id":"a/../../x","delivered":true,"cleanup":true}'],
+    ['an id with a line break', '{"kind":"created","id":"a\\nb","delivered":true,"cleanup":true}'],
+    ['cleanup as a string', '{"kind":"created","id":"a","delivered":true,"cleanup":"true"}'],
+    ['no delivered flag', '{"kind":"created","id":"a","cleanup":true}'],
+    ['a pending name outside the grammar', '{"kind":"pending","name":"Bad Name","generated":true,"cleanup":true}'],
+    ['a pending record with no generated flag', '{"kind":"pending","name":"ok","cleanup":true}'],
+    ['an array', '[]'],
+    ['null', 'null']
+  ])('%s', (_, text) => {
+    expect(decodeAccount(text)).toEqual({ kind: 'invalid' })
+  })
+})

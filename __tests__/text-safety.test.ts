@@ -1,0 +1,60 @@
+// The three texts that must be safe for any value: a log line, a summary cell, a redacted
+// message. Property-based over arbitrary strings; seeded, with the seed printed.
+import { expect, test } from '@jest/globals'
+import fc from 'fast-check'
+import { cleanMessage, redactTokens } from '../src/platform/errors.js'
+import { safeText } from '../src/runner.js'
+import { cell } from '../src/summary.js'
+
+const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
+const params = { seed: SEED, numRuns: 2_000 }
+console.log(`text safety: seed ${SEED} (replay with FC_SEED=${SEED})`)
+
+const tricky = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', '\u0000', '\t', ' ', ':', '#', '[', ']', '%', '|', '`', '<', '>', '&', '*', '_', 'e', 'y', 'J', '.'),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
+  )
+})
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2YtdGhlLXRva2Vu'
+const withSecret = fc.tuple(tricky, fc.constantFrom(JWT, Buffer.from(JSON.stringify({ url: 'u', token: JWT })).toString('base64')), tricky)
+
+test('a log line is one line that the runner cannot read as a command', () => {
+  fc.assert(
+    fc.property(tricky, fc.boolean(), (text, commandData) => {
+      const line = safeText(text, commandData)
+      expect(line).not.toMatch(/[\r\n\u2028\u2029\u0085]/)
+      expect(line.trimStart().startsWith('::')).toBe(false)
+      expect(line).not.toContain('##[')
+    }),
+    params
+  )
+})
+
+test('a summary cell holds no Markdown or HTML syntax and no line break', () => {
+  fc.assert(
+    fc.property(tricky, text => {
+      expect(cell(text)).toMatch(/^(?:[A-Za-z0-9 .,:/@+=…-]|&#\d+;)*$/)
+    }),
+    params
+  )
+})
+
+test('a secret anywhere in a text is cut out, by every path to the log', () => {
+  fc.assert(
+    fc.property(withSecret, ([before, secret, after]) => {
+      const text = `${before}${secret}${after}`
+      for (const out of [redactTokens(text), safeText(text), cleanMessage(text), cell(text)]) expect(out).not.toContain(JWT.slice(-20))
+    }),
+    params
+  )
+})
+
+test('redaction is linear: 1 MB of token-like text in well under a second', () => {
+  for (const text of ['eyJa'.repeat(250_000), 'eyJ0b2tlbi'.repeat(100_000), 'a.'.repeat(500_000)]) {
+    const started = process.hrtime.bigint()
+    cleanMessage(text)
+    redactTokens(text)
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000)
+  }
+})

@@ -1,0 +1,205 @@
+// The platform API under /api/v1: GET /config, the service accounts (platform-service-accounts-api's
+// api.py and schema.py) and the permissions, answered as values (see http.js).
+import { JSON_TYPE, json, noContent, notAllowed, text } from './http.js'
+import { permissions } from './permissions.js'
+import { parseJson, pyRepr, recordJson } from './python.js'
+import { fullToken } from './tokens.js'
+import { makeAccount } from './store.js'
+
+/** @typedef {import('./http.js').Answer} Answer */
+/** @typedef {import('./http.js').Headers} Headers */
+/** @typedef {{name: string, orgs?: string[]} & Record<string, unknown>} ClusterConfig */
+/** @typedef {{name: string, role: string, cluster_name: string, org_name: string | null}} ProjectConfig */
+
+/**
+ * @typedef {object} Platform
+ * @property {import('./store.js').Store} store
+ * @property {import('./tokens.js').Tokens} tokens
+ * @property {string} origin
+ * @property {string} url the API URL, origin + /api/v1
+ * @property {ClusterConfig[]} clusters with clusterDefaults filled in
+ * @property {ProjectConfig[]} projects
+ */
+
+/** The server's name grammar (schema.py), anchored because the server uses fullmatch. */
+export const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/
+
+/** Create's fields in schema order: marshmallow reports problems in this order. */
+const CREATE_FIELDS = /** @type {const} */ ([
+  ['name', 'nullable'],
+  ['default_cluster', 'required'],
+  ['default_project', 'required'],
+  ['default_org', 'optional']
+])
+
+/**
+ * One API request: routing first (404, 405 need no token, as in aiohttp), then the token.
+ * @param {Platform} platform @param {string} method @param {string} path after /api/v1
+ * @param {URLSearchParams} query @param {Headers} headers @param {string} body
+ * @returns {Answer}
+ */
+export function route(platform, method, path, query, headers, body) {
+  if (method === 'HEAD') method = 'GET'
+  if (path === '/config') return method === 'GET' ? config(platform, headers) : notAllowed('GET, HEAD')
+  /** @param {(caller: string) => Answer} then */
+  const authorized = then => {
+    const caller = identify(platform, headers)
+    return typeof caller === 'string' ? then(caller) : (caller ?? text(401, '401: Unauthorized'))
+  }
+  if (path === '/service_accounts') {
+    if (method !== 'GET' && method !== 'POST') return notAllowed('GET, HEAD, POST')
+    return authorized(owner => (method === 'GET' ? list(platform, owner, headers) : create(platform, owner, body)))
+  }
+  const one = /^\/service_accounts\/([^/]+)$/.exec(path)
+  if (one) {
+    if (method !== 'GET' && method !== 'DELETE') return notAllowed('DELETE, GET, HEAD')
+    return authorized(owner => {
+      const key = decodeSegment(one[1])
+      const account = platform.store.lookup(owner, key)
+      if (!account) return text(404, `Service account ${key} not found`)
+      if (method === 'GET') return { status: 200, headers: { 'content-type': JSON_TYPE }, body: recordJson(account) }
+      platform.store.remove(account)
+      return noContent
+    })
+  }
+  const perms = /^\/users\/([^/]+)\/permissions$/.exec(path)
+  if (perms) {
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') return notAllowed('DELETE, GET, HEAD, POST')
+    return authorized(caller => permissions(platform.store, caller, method, decodeSegment(perms[1]), query, body))
+  }
+  return text(404, '404: Not Found')
+}
+
+/**
+ * The caller's identity, an error answer for a malformed header (as neuro_auth_client answers),
+ * or undefined (no or bad token).
+ * @param {Platform} platform @param {Headers} headers @returns {string | Answer | undefined}
+ */
+function identify(platform, headers) {
+  const header = headers.authorization
+  if (header === undefined) return undefined
+  const space = header.indexOf(' ')
+  if (space < 0) return json(400, { error: 'No credentials' })
+  if (header.slice(0, space).toLowerCase() !== 'bearer') return json(400, { error: 'Unexpected authorization scheme' })
+  const token = header.slice(space + 1)
+  if (!token) return json(400, { error: 'No credentials' })
+  return platform.tokens.verify(token)?.identity
+}
+
+/**
+ * Discovery: OAuth settings for anyone, clusters and projects for a working token. No
+ * `admin_url`: the SDK calls the admin API only when one is advertised, and there is none here.
+ * @param {Platform} platform @param {Headers} headers
+ */
+function config(platform, headers) {
+  const caller = identify(platform, headers)
+  if (caller !== undefined && typeof caller !== 'string') return caller
+  const { origin } = platform
+  const oauth = {
+    auth_url: `${origin}/oauth/authorize`,
+    token_url: `${origin}/oauth/token`,
+    logout_url: `${origin}/oauth/logout`,
+    client_id: 'emulator',
+    audience: origin,
+    callback_urls: ['http://127.0.0.1:54540', 'http://127.0.0.1:54541', 'http://127.0.0.1:54542'],
+    headless_callback_url: `${origin}/oauth/show-code`,
+    success_redirect_url: `${origin}/oauth/success`
+  }
+  if (caller === undefined) return json(200, { authorized: false, ...oauth })
+  return json(200, { authorized: true, ...oauth, clusters: platform.clusters, projects: platform.projects })
+}
+
+/**
+ * The caller's accounts, streamed either way: a JSON array, or NDJSON when asked for.
+ * @param {Platform} platform @param {string} owner @param {Headers} headers @returns {Answer}
+ */
+function list(platform, owner, headers) {
+  const mine = platform.store.ownedBy(owner)
+  const ndjson = String(headers.accept ?? '').includes('application/x-ndjson')
+  return {
+    status: 200,
+    headers: { 'content-type': ndjson ? 'application/x-ndjson' : JSON_TYPE },
+    body: (function* () {
+      if (ndjson) {
+        for (const account of mine) yield `${recordJson(account)}\n`
+        return
+      }
+      let separator = '['
+      for (const account of mine) {
+        yield `${separator}${recordJson(account)}`
+        separator = ', '
+      }
+      yield separator === '[' ? '[]' : ']'
+    })()
+  }
+}
+
+/**
+ * Validation as marshmallow reports it: declared fields in order, then unknown ones.
+ * @param {Platform} platform @param {string} owner @param {string} raw @returns {Answer}
+ */
+function create(platform, owner, raw) {
+  const { body, error } = parseJson(raw)
+  if (error) return json(400, { error })
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return json(400, { error: pyRepr({ _schema: ['Invalid input type.'] }) })
+  }
+  const fields = /** @type {Record<string, unknown>} */ (body)
+  /** @type {Record<string, string[]>} */
+  const problems = {}
+  for (const [key, rule] of CREATE_FIELDS) {
+    const value = fields[key]
+    if (value === undefined) {
+      if (rule === 'required') problems[key] = ['Missing data for required field.']
+    } else if (value === null) {
+      if (rule !== 'nullable') problems[key] = ['Field may not be null.']
+    } else if (typeof value !== 'string') {
+      problems[key] = ['Not a valid string.']
+    } else if (key === 'name' && !NAME_PATTERN.test(value)) {
+      problems[key] = ['Invalid service account name']
+    }
+  }
+  for (const key of Object.keys(fields)) if (!CREATE_FIELDS.some(([known]) => known === key)) problems[key] = ['Unknown field.']
+  if (Object.keys(problems).length) return json(400, { error: pyRepr(problems) })
+
+  const name = /** @type {string | null | undefined} */ (fields.name) ?? null
+  if (name !== null && platform.store.hasName(owner, name)) {
+    return json(409, { code: 'unique', description: 'Service Account with such name exists' })
+  }
+  const account = makeAccount(owner, name, {
+    cluster: /** @type {string} */ (fields.default_cluster),
+    project: /** @type {string} */ (fields.default_project),
+    org: /** @type {string | undefined} */ (fields.default_org)
+  })
+  const jwt = platform.tokens.issue(account.role)
+  platform.store.add(account, platform.tokens.verify(jwt)?.jti)
+  const token = fullToken(jwt, platform.url, { cluster: account.default_cluster, project: account.default_project, org: account.default_org })
+  return json(201, { ...account, token })
+}
+
+/** What real clusters in /config carry, so the apolo SDK can parse it. @param {string} origin @param {string} name */
+export function clusterDefaults(origin, name) {
+  const base = `${origin}/clusters/${encodeURIComponent(name)}`
+  return {
+    name,
+    orgs: /** @type {string[]} */ ([]),
+    registry_url: `${base}/registry`,
+    storage_url: `${base}/storage`,
+    users_url: `${origin}/api/v1/users`,
+    monitoring_url: `${base}/jobs`,
+    secrets_url: `${base}/secrets`,
+    disks_url: `${base}/disk`,
+    buckets_url: `${base}/buckets`,
+    resource_pool_types: [{ name: 'cpu', min_size: 0, max_size: 2, cpu: 2, memory: 8 * 2 ** 30, disk_size: 100 * 2 ** 30 }],
+    resource_presets: [{ name: 'cpu-small', credits_per_hour: '0', cpu: 1, memory: 2 ** 30, resource_pool_names: ['cpu'] }]
+  }
+}
+
+/** @param {string} segment */
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { makeConfigDir } from './config-dir.js'
+import type { CreateInputs } from './inputs.js'
+import { createAccount, UnresolvedCreateError } from './operations/create.js'
+import { resolveTarget } from './operations/target.js'
+import { accountOutputs } from './outputs.js'
+import type { PlatformClient } from './platform/client.js'
+import { errorMessage } from './platform/errors.js'
+import { generatedName } from './platform/names.js'
+import { decodeFullToken, tokenForms } from './platform/token.js'
+import type { CreatedServiceAccount, Permission } from './platform/types.js'
+import * as runner from './runner.js'
+import { saveAccount, saveConfigDir } from './state.js'
+import { createdSummary } from './summary.js'
+
+/** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
+export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
+  const target = await resolveTarget(client, inputs, inputs.credential.context)
+  const generated = !inputs.name
+  const name = inputs.name || generatedName(runner.runIdentity(), randomBytes(3).toString('hex'))
+  const cleanup = inputs.cleanup
+  // Saved before the request, so that post can find the account even if main never sees the answer.
+  saveAccount({ kind: 'pending', name, generated, cleanup })
+  const { result, signal } = await settleThroughSignals(
+    createAccount(
+      client,
+      { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org },
+      { nameIsGenerated: generated, maxCreates: inputs.maxAttempts, warn: runner.warning }
+    )
+  )
+  if (result.status === 'rejected') {
+    // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
+    // the pending name for post to find.
+    if (!(result.reason instanceof UnresolvedCreateError)) saveAccount({ kind: 'none' })
+    throw result.reason
+  }
+  const account = result.value
+  // Every form of the new credential is masked before anything else touches it.
+  for (const form of tokenForms(account.token)) runner.mask(form)
+  saveAccount({ kind: 'created', id: account.id, delivered: false, cleanup })
+  if (signal) throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`)
+
+  const decoded = decodeFullToken(account.token)
+  if (!decoded) {
+    await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)')
+  }
+  const granted = await grantOrRemove(client, account, inputs.permissions)
+  for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
+  runner.setOutput('token', account.token)
+  runner.setOutput('auth-token', decoded!.authToken)
+  runner.setOutput('permissions', JSON.stringify(granted))
+  if (inputs.exportEnv) exportCliEnvironment(account.token)
+  saveAccount({ kind: 'created', id: account.id, delivered: true, cleanup })
+  runner.info(
+    `Created service account ${account.name ?? ''} (${account.id}) on cluster ${account.default_cluster}, ` +
+      `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
+  )
+  runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
+  await runner.writeSummary(createdSummary(account, granted, cleanup))
+}
+
+/** A half-configured credential is worse than none: if a grant fails, the account goes. */
+async function grantOrRemove(client: PlatformClient, account: CreatedServiceAccount, permissions: Permission[]): Promise<Permission[]> {
+  if (!permissions.length) return []
+  let granted: Permission[]
+  try {
+    granted = await client.grant(account.role, permissions)
+  } catch (error) {
+    return removeUndelivered(client, account, errorMessage(error))
+  }
+  for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
+  return granted
+}
+
+/** Removes an account whose token never reached the workflow, and fails the step. */
+async function removeUndelivered(client: PlatformClient, account: CreatedServiceAccount, reason: string): Promise<never> {
+  try {
+    await client.rm(account.id)
+  } catch (removal) {
+    // The saved record still says undelivered, so the post step removes it whatever cleanup says.
+    throw new Error(`${reason}; removing service account ${account.id} failed too, the post step will try again: ${errorMessage(removal)}`, {
+      cause: removal
+    })
+  }
+  saveAccount({ kind: 'none' })
+  throw new Error(`${reason}; service account ${account.id} was removed again`)
+}
+
+/**
+ * Logs later `apolo` and `neuro` steps in as the new account. Their config folders point at a
+ * fresh folder, since the passed config is ignored where a config already exists.
+ */
+function exportCliEnvironment(fullToken: string): void {
+  const dir = makeConfigDir(runner.runnerTemp())
+  saveConfigDir(dir)
+  runner.exportVariable('APOLO_PASSED_CONFIG', fullToken)
+  runner.exportVariable('NEURO_PASSED_CONFIG', fullToken)
+  runner.exportVariable('APOLO_CONFIG', join(dir, 'apolo'))
+  runner.exportVariable('NEUROMATION_CONFIG', join(dir, 'neuro'))
+  runner.info(`Later apolo and neuro steps run as the new account (config in ${dir}).`)
+}
+
+/**
+ * A cancelled run (SIGINT, then SIGTERM from the runner) must not lose an account being made:
+ * while `work` is in flight a signal is only noted, and the caller learns of it once `work`
+ * has settled and can save what it made.
+ */
+async function settleThroughSignals<T>(work: Promise<T>): Promise<{ result: PromiseSettledResult<T>; signal?: NodeJS.Signals }> {
+  let signal: NodeJS.Signals | undefined
+  const onSignal = (received: NodeJS.Signals) => {
+    signal = received
+    runner.warning(`Received ${received}: finishing the create in flight so its account can be removed`)
+  }
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
+  try {
+    const [result] = await Promise.allSettled([work])
+    return { result, signal }
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+  }
+}

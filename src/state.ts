@@ -1,0 +1,71 @@
+/**
+ * What main leaves for post, in one place: the keys, the record, and the checks post makes
+ * before it believes any of it. Never a secret.
+ */
+import { isAccountId, isValidName } from './platform/names.js'
+import { getState, saveState } from './runner.js'
+
+/** The account main made, or was making, for post to act on. */
+export type AccountRecord =
+  | { kind: 'none' }
+  /** A create was sent and its answer never seen: post looks the name up. */
+  | { kind: 'pending'; name: string; generated: boolean; cleanup: boolean }
+  /** Created; `delivered` once its token reached the workflow's outputs or environment. */
+  | { kind: 'created'; id: string; delivered: boolean; cleanup: boolean }
+
+export const STATE_KEYS = {
+  account: 'account',
+  /** The CLI config folder made by export-env, for post to remove. */
+  configDir: 'config-dir'
+} as const
+
+export function encodeAccount(record: AccountRecord): string {
+  return JSON.stringify(record)
+}
+
+/**
+ * The record as post reads it: anything malformed is no record at all, since post must
+ * never act on what it cannot prove main saved.
+ */
+export function decodeAccount(text: string): AccountRecord | { kind: 'invalid' } {
+  if (!text) return { kind: 'none' }
+  let value: Record<string, unknown>
+  try {
+    value = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return { kind: 'invalid' }
+  }
+  if (typeof value !== 'object' || value === null) return { kind: 'invalid' }
+  const { kind, cleanup } = value
+  if (kind === 'none') return { kind }
+  if (typeof cleanup !== 'boolean') return { kind: 'invalid' }
+  if (kind === 'pending') {
+    const { name, generated } = value
+    if (typeof name !== 'string' || !isValidName(name) || typeof generated !== 'boolean') return { kind: 'invalid' }
+    return { kind, name, generated, cleanup }
+  }
+  if (kind === 'created') {
+    const { id, delivered } = value
+    if (typeof id !== 'string' || !isAccountId(id) || typeof delivered !== 'boolean') return { kind: 'invalid' }
+    return { kind, id, delivered, cleanup }
+  }
+  return { kind: 'invalid' }
+}
+
+/** Main's side: the latest record wins, as the runner keeps the last value of a key. */
+export function saveAccount(record: AccountRecord): void {
+  saveState(STATE_KEYS.account, encodeAccount(record))
+}
+
+export function saveConfigDir(dir: string): void {
+  saveState(STATE_KEYS.configDir, dir)
+}
+
+/** Post's side. */
+export function loadAccount(): AccountRecord | { kind: 'invalid' } {
+  return decodeAccount(getState(STATE_KEYS.account))
+}
+
+export function loadConfigDir(): string {
+  return getState(STATE_KEYS.configDir)
+}
