@@ -34,8 +34,9 @@ function client(user = 'alice', options: Partial<PlatformClientOptions> = {}): P
     userAgent: 'client-test/1.0',
     dispatcher,
     timeoutMs: 2_000,
-    sleep: async ms => {
+    sleep: ms => {
       sleeps.push(ms)
+      return Promise.resolve()
     },
     ...options
   })

@@ -1,5 +1,7 @@
 // The post-step record: what main saves is what post reads, and post believes nothing else.
 import { describe, expect, test } from '@jest/globals'
+import path from 'node:path'
+import { isConfigDirOf } from '../src/config-dir.js'
 import { decodeAccount, encodeAccount, type AccountRecord } from '../src/state.js'
 
 describe('a record main saves reads back the same', () => {
@@ -35,5 +37,22 @@ describe('post acts on nothing it cannot prove main saved', () => {
     ['null', 'null']
   ])('%s', (_, text) => {
     expect(decodeAccount(text)).toEqual({ kind: 'invalid' })
+  })
+})
+
+describe('the CLI config folder post may remove', () => {
+  test.each([
+    ['posix', path.posix, '/home/runner/work/_temp', '/home/runner/work/_temp/apolo-service-account-Ab12Cd', true],
+    ['posix', path.posix, '/home/runner/work/_temp', '/home/runner/work/_temp/workspace', false],
+    ['posix', path.posix, '/home/runner/work/_temp', '/home/runner/work/apolo-service-account-Ab12Cd', false],
+    ['posix', path.posix, '/home/runner/work/_temp', '/home/runner/work/_temp/a/apolo-service-account-Ab12Cd', false],
+    ['posix', path.posix, '/home/runner/work/_temp', '/home/runner/work/_temp/apolo-service-account-', false],
+    ['windows', path.win32, 'D:\\a\\_temp', 'D:\\a\\_temp\\apolo-service-account-Ab12Cd', true],
+    ['windows', path.win32, 'D:\\a\\_temp\\', 'D:\\a\\_temp\\apolo-service-account-Ab12Cd', true],
+    ['windows', path.win32, 'D:\\a\\_temp', 'D:\\a\\_temp\\work', false],
+    ['windows', path.win32, 'D:\\a\\_temp', 'D:\\a\\apolo-service-account-Ab12Cd', false],
+    ['windows', path.win32, 'D:\\a\\_temp', 'C:\\a\\_temp\\apolo-service-account-Ab12Cd', false]
+  ])('%s: in %s, %s → %s', (_, paths, root, dir, expected) => {
+    expect(isConfigDirOf(dir, root, paths)).toBe(expected)
   })
 })

@@ -14520,7 +14520,7 @@ async function createClient(inputs, log) {
         userAgent: version_js_1.USER_AGENT,
         timeoutMs: inputs.timeoutMs,
         maxAttempts: inputs.maxAttempts,
-        dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs, inputs.apiUrl),
+        dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
         log
     });
 }
@@ -14529,20 +14529,24 @@ async function createClient(inputs, log) {
 /***/ }),
 
 /***/ 7819:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.makeConfigDir = makeConfigDir;
 exports.removeConfigDir = removeConfigDir;
+exports.isConfigDirOf = isConfigDirOf;
 const node_fs_1 = __nccwpck_require__(3024);
 const node_os_1 = __nccwpck_require__(8161);
-const node_path_1 = __nccwpck_require__(6760);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
 /** Every CLI config folder the action makes starts with this, directly inside the root. */
 const PREFIX = 'apolo-service-account-';
 /** A fresh folder for the CLI's config under `root` (the runner's temp folder). */
 function makeConfigDir(root) {
-    return (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(root ?? (0, node_os_1.tmpdir)(), PREFIX));
+    return (0, node_fs_1.mkdtempSync)(node_path_1.default.join(root ?? (0, node_os_1.tmpdir)(), PREFIX));
 }
 /**
  * Removes a folder post was told about, only if it is provably one `makeConfigDir` made:
@@ -14560,11 +14564,15 @@ function removeConfigDir(dir, root) {
         return undefined; // already gone
     }
     const expectedParent = (0, node_fs_1.realpathSync)(root ?? (0, node_os_1.tmpdir)());
-    if ((0, node_path_1.dirname)(real) !== expectedParent || !(0, node_path_1.basename)(real).startsWith(PREFIX) || (0, node_path_1.basename)(real) === PREFIX) {
+    if (!isConfigDirOf(real, expectedParent))
         return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`;
-    }
     (0, node_fs_1.rmSync)(real, { recursive: true, force: true });
     return undefined;
+}
+/** Whether a real path is one `makeConfigDir` could have made in `root`, by the platform's path rules. */
+function isConfigDirOf(real, root, paths = node_path_1.default) {
+    const name = paths.basename(real);
+    return paths.dirname(real) === paths.resolve(root) && name.startsWith(PREFIX) && name.length > PREFIX.length;
 }
 
 
@@ -14613,7 +14621,9 @@ const node_crypto_1 = __nccwpck_require__(7598);
 const node_path_1 = __nccwpck_require__(6760);
 const config_dir_js_1 = __nccwpck_require__(7819);
 const create_js_1 = __nccwpck_require__(3776);
+const sweep_js_1 = __nccwpck_require__(6590);
 const target_js_1 = __nccwpck_require__(9325);
+const verify_js_1 = __nccwpck_require__(1233);
 const outputs_js_1 = __nccwpck_require__(7729);
 const errors_js_1 = __nccwpck_require__(6316);
 const names_js_1 = __nccwpck_require__(3735);
@@ -14623,9 +14633,12 @@ const state_js_1 = __nccwpck_require__(2462);
 const summary_js_1 = __nccwpck_require__(8855);
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 async function runCreate(client, inputs) {
+    const run = runner.runIdentity();
     const target = await (0, target_js_1.resolveTarget)(client, inputs, inputs.credential.context);
+    if (inputs.sweepOlderThanMs)
+        await sweepLeftovers(client, run, inputs.sweepOlderThanMs);
     const generated = !inputs.name;
-    const name = inputs.name || (0, names_js_1.generatedName)(runner.runIdentity(), (0, node_crypto_1.randomBytes)(3).toString('hex'));
+    const name = inputs.name || (0, names_js_1.generatedName)(run, (0, node_crypto_1.randomBytes)(3).toString('hex'));
     const cleanup = inputs.cleanup;
     // Saved before the request, so that post can find the account even if main never sees the answer.
     (0, state_js_1.saveAccount)({ kind: 'pending', name, generated, cleanup });
@@ -14649,11 +14662,15 @@ async function runCreate(client, inputs) {
         await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
     }
     const granted = await grantOrRemove(client, account, inputs.permissions);
+    const registry = inputs.verifySeconds ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds) : '';
     for (const [key, value] of Object.entries((0, outputs_js_1.accountOutputs)(account)))
         runner.setOutput(key, value);
-    runner.setOutput('token', account.token);
-    runner.setOutput('auth-token', decoded.authToken);
+    if (inputs.outputToken) {
+        runner.setOutput('token', account.token);
+        runner.setOutput('auth-token', decoded.authToken);
+    }
     runner.setOutput('permissions', JSON.stringify(granted));
+    runner.setOutput('registry', registry);
     if (inputs.exportEnv)
         exportCliEnvironment(account.token);
     (0, state_js_1.saveAccount)({ kind: 'created', id: account.id, delivered: true, cleanup });
@@ -14676,6 +14693,44 @@ async function grantOrRemove(client, account, permissions) {
     for (const p of granted)
         runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`);
     return granted;
+}
+/**
+ * A credential handed out must work: asks the platform as the new account until it is
+ * accepted, or removes it. Returns the registry host of its cluster.
+ */
+async function verifyOrRemove(client, account, authToken, seconds) {
+    let config;
+    try {
+        // Each try is one request; the waits between them are verifyCredential's.
+        config = await (0, verify_js_1.verifyCredential)(client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }), { seconds });
+    }
+    catch (error) {
+        return removeUndelivered(client, account, (0, errors_js_1.errorMessage)(error));
+    }
+    if (!config.clusters.some(c => c.name === account.default_cluster)) {
+        runner.warning(`The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
+            `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
+            `"storage://${account.default_cluster}/<org>/<project> read"`);
+    }
+    return (0, verify_js_1.registryHost)(config, account.default_cluster);
+}
+/** Removes what runs of this repository left behind; a failure here never fails the create. */
+async function sweepLeftovers(client, run, olderThanMs) {
+    let result;
+    try {
+        result = await (0, sweep_js_1.sweep)(client, { repository: run.repository, runId: String(run.runId), olderThanMs });
+    }
+    catch (error) {
+        runner.warning(`Could not sweep earlier runs' leftover accounts: ${(0, errors_js_1.errorMessage)(error)}`);
+        return;
+    }
+    for (const account of result.removed)
+        runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`);
+    for (const { account, reason } of result.failed)
+        runner.warning(`Could not sweep ${account.id}: ${reason}`);
+    runner.setOutput('removed', (0, outputs_js_1.removedOutput)(result.removed));
+    if (result.removed.length)
+        await runner.writeSummary((0, summary_js_1.accountsSummary)("Swept earlier runs' leftover Apolo service accounts", result.removed));
 }
 /** Removes an account whose token never reached the workflow, and fails the step. */
 async function removeUndelivered(client, account, reason) {
@@ -14736,6 +14791,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InputError = exports.INPUT_DEFAULTS = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
 exports.readInputs = readInputs;
 exports.readConnection = readConnection;
+const node_crypto_1 = __nccwpck_require__(7598);
 const errors_js_1 = __nccwpck_require__(6316);
 const http_js_1 = __nccwpck_require__(1267);
 const names_js_1 = __nccwpck_require__(3735);
@@ -14751,7 +14807,9 @@ exports.INPUT_DEFAULTS = {
     'older-than': '24h',
     'dry-run': 'false',
     'timeout-seconds': '30',
-    'max-attempts': '5'
+    'max-attempts': '5',
+    'verify-seconds': '30',
+    'output-token': 'true'
 };
 /**
  * A bad input: the message names the input and what it allows. A value it repeats has
@@ -14785,7 +14843,9 @@ function readInputs(read, onSecret) {
                 org: readPlainValue(read, 'org'),
                 cleanup: readBoolean(read, 'cleanup'),
                 permissions: readPermissions(read),
-                exportEnv: readBoolean(read, 'export-env')
+                ...readDelivery(read),
+                verifySeconds: readInteger(read, 'verify-seconds', 0, 600),
+                sweepOlderThanMs: read('sweep-older-than').trim() ? readDuration(read, 'sweep-older-than', MIN_SWEEP_AGE) : 0
             };
         case 'list':
             return { ...connection, operation };
@@ -14797,7 +14857,7 @@ function readInputs(read, onSecret) {
                 ...connection,
                 operation,
                 namePrefix: readNamePrefix(read),
-                olderThanMs: readDuration(read, 'older-than'),
+                olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
                 dryRun: readBoolean(read, 'dry-run')
             };
     }
@@ -14840,17 +14900,51 @@ function readNamePrefix(read) {
     }
     return prefix;
 }
-const MIN_AGE_MS = 60_000;
 const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-function readDuration(read, name) {
-    const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
-    // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
-    const match = /^(\d+)([smhdw])$/.exec(value);
-    const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined;
-    if (ms === undefined || ms < MIN_AGE_MS) {
-        throw new InputError(name, `must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
+const MIN_PRUNE_AGE = '1m';
+// A sweep runs unattended on every create: only what no job of a day could still be using.
+const MIN_SWEEP_AGE = '6h';
+function readDuration(read, name, minimum) {
+    const value = read(name).trim() || (name === 'older-than' ? exports.INPUT_DEFAULTS[name] : '');
+    const ms = durationMs(value);
+    if (ms === undefined || ms < durationMs(minimum)) {
+        throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
     }
     return ms;
+}
+/** `30m`, `6h`, `7d`, `2w`: a whole number and a unit. */
+function durationMs(value) {
+    const match = /^(\d{1,9})([smhdw])$/.exec(value);
+    return match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined;
+}
+/** How the credential reaches later steps: at least one way, or it could never be used. */
+function readDelivery(read) {
+    const outputToken = readBoolean(read, 'output-token');
+    const exportEnv = readBoolean(read, 'export-env');
+    if (!outputToken && !exportEnv) {
+        throw new InputError('output-token', 'can be "false" only with export-env: "true": otherwise no later step could use the credential');
+    }
+    return { outputToken, exportEnv };
+}
+/** PEM certificates, each one parsed: a typo should fail here, not as a TLS error later. */
+function readCaCertificates(read) {
+    const text = read('ca-certificate').trim();
+    if (!text)
+        return [];
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    const outside = text.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim();
+    if (!blocks.length || outside) {
+        throw new InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else');
+    }
+    for (const [index, block] of blocks.entries()) {
+        try {
+            new node_crypto_1.X509Certificate(block);
+        }
+        catch {
+            throw new InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`);
+        }
+    }
+    return blocks;
 }
 function readConnection(read, onSecret) {
     const raw = read('token').trim();
@@ -14869,7 +14963,8 @@ function readConnection(read, onSecret) {
         credential,
         apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || exports.DEFAULT_API_URL),
         timeoutMs: readInteger(read, 'timeout-seconds', 1, 600) * 1000,
-        maxAttempts: readInteger(read, 'max-attempts', 1, 10)
+        maxAttempts: readInteger(read, 'max-attempts', 1, 10),
+        caCertificates: readCaCertificates(read)
     };
 }
 function readApiUrl(value) {
@@ -14970,6 +15065,7 @@ async function runMain() {
     try {
         const inputs = (0, inputs_js_1.readInputs)(runner.readInput, runner.mask);
         const client = await (0, client_factory_js_1.createClient)(inputs, runner.debug);
+        runner.setOutput('api-url', inputs.apiUrl);
         switch (inputs.operation) {
             case 'create':
                 return await (0, create_step_js_1.runCreate)(client, inputs);
@@ -15023,7 +15119,7 @@ async function pruneStale(client, inputs) {
     const verb = inputs.dryRun ? 'Would remove' : 'Removed';
     for (const account of result.removed)
         runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`);
-    runner.setOutput('removed', JSON.stringify(result.removed.map(a => ({ id: a.id, name: a.name, created_at: a.created_at }))));
+    runner.setOutput('removed', (0, outputs_js_1.removedOutput)(result.removed));
     runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
     if (result.failed.length) {
@@ -15136,28 +15232,32 @@ async function findByName(client, name) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.createdBy = createdBy;
 exports.staleAccounts = staleAccounts;
 exports.prune = prune;
-const errors_js_1 = __nccwpck_require__(6316);
+exports.removeEach = removeEach;
 const answers_js_1 = __nccwpck_require__(3020);
+const errors_js_1 = __nccwpck_require__(6316);
+/** Created at or before `cutoff`; an unreadable date is never taken for old. */
+function createdBy(account, cutoff) {
+    const created = (0, answers_js_1.parseCreatedAt)(account.created_at);
+    return Number.isFinite(created) && created <= cutoff;
+}
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
 function staleAccounts(accounts, options) {
     const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
-    return accounts.filter(account => {
-        if (!account.name?.startsWith(options.namePrefix))
-            return false;
-        const created = (0, answers_js_1.parseCreatedAt)(account.created_at);
-        // An unreadable date is never taken for old.
-        return Number.isFinite(created) && created <= cutoff;
-    });
+    return accounts.filter(account => account.name?.startsWith(options.namePrefix) && createdBy(account, cutoff));
 }
-/** Removes stale accounts one by one, going on past failures so one bad account blocks none. */
 async function prune(client, options) {
     const stale = staleAccounts(await client.list(), options);
     if (options.dryRun)
         return { removed: stale, failed: [] };
+    return removeEach(client, stale);
+}
+/** Removes accounts one by one, going on past failures so one bad account blocks none. */
+async function removeEach(client, accounts) {
     const result = { removed: [], failed: [] };
-    for (const account of stale) {
+    for (const account of accounts) {
         try {
             await client.rm(account.id);
             result.removed.push(account);
@@ -15170,6 +15270,33 @@ async function prune(client, options) {
         }
     }
     return result;
+}
+
+
+/***/ }),
+
+/***/ 6590:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.leftovers = leftovers;
+exports.sweep = sweep;
+const names_js_1 = __nccwpck_require__(3735);
+const prune_js_1 = __nccwpck_require__(1186);
+/**
+ * Accounts this action generated for this repository in other runs, older than the limit:
+ * what runs that never reached their post step left behind.
+ */
+function leftovers(accounts, options) {
+    const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
+    return accounts.filter(account => {
+        const run = account.name === null ? undefined : (0, names_js_1.generatedNameRun)(account.name, options.repository);
+        return run !== undefined && run !== options.runId && (0, prune_js_1.createdBy)(account, cutoff);
+    });
+}
+async function sweep(client, options) {
+    return (0, prune_js_1.removeEach)(client, leftovers(await client.list(), options));
 }
 
 
@@ -15212,12 +15339,72 @@ async function resolveTarget(client, given, context) {
 
 /***/ }),
 
+/***/ 1233:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CredentialNotAcceptedError = void 0;
+exports.verifyCredential = verifyCredential;
+exports.registryHost = registryHost;
+const errors_js_1 = __nccwpck_require__(6316);
+class CredentialNotAcceptedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CredentialNotAcceptedError';
+    }
+}
+exports.CredentialNotAcceptedError = CredentialNotAcceptedError;
+/**
+ * Asks `GET /config` as the new account until the platform says it is authorized: a new
+ * token may take a moment to be accepted everywhere. One request when it already is;
+ * otherwise waits of 0.5 s, doubling to at most 5 s, within `seconds`.
+ */
+async function verifyCredential(asNewAccount, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    const deadline = now() + options.seconds * 1000;
+    let last = '';
+    for (let delay = 500;; delay = Math.min(delay * 2, 5_000)) {
+        try {
+            const config = await asNewAccount.config();
+            if (config.authorized)
+                return config;
+            last = 'GET /config answered "authorized": false';
+        }
+        catch (error) {
+            last = (0, errors_js_1.errorMessage)(error);
+        }
+        const left = deadline - now();
+        if (left <= 0)
+            break;
+        await sleep(Math.min(delay, left));
+    }
+    throw new CredentialNotAcceptedError(`the new token was still not accepted after ${options.seconds} s (${last})`);
+}
+/** The registry host of a cluster in a /config answer, or '' when it names none. */
+function registryHost(config, cluster) {
+    const url = config.clusters.find(c => c.name === cluster)?.registry_url;
+    if (!url)
+        return '';
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return '';
+    }
+}
+
+
+/***/ }),
+
 /***/ 7729:
 /***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.accountOutputs = accountOutputs;
+exports.removedOutput = removedOutput;
 /** The account's outputs, by their action.yml names. */
 function accountOutputs(account) {
     return {
@@ -15231,6 +15418,10 @@ function accountOutputs(account) {
         'created-at': account.created_at,
         'role-deleted': String(account.role_deleted ?? false)
     };
+}
+/** The `removed` output of prune and of create's sweep: what went, never more than that. */
+function removedOutput(accounts) {
+    return JSON.stringify(accounts.map(a => ({ id: a.id, name: a.name, created_at: a.created_at })));
 }
 
 
@@ -15299,7 +15490,11 @@ function readConfig(value) {
         authorized: fields.authorized === true,
         clusters: list(fields.clusters)
             .filter(c => typeof c.name === 'string')
-            .map(c => ({ name: text(c.name), orgs: Array.isArray(c.orgs) ? c.orgs.filter(o => typeof o === 'string') : [] })),
+            .map(c => ({
+            name: text(c.name),
+            orgs: Array.isArray(c.orgs) ? c.orgs.filter(o => typeof o === 'string') : [],
+            registry_url: text(c.registry_url)
+        })),
         projects: list(fields.projects)
             .filter(p => typeof p.name === 'string' && typeof p.cluster_name === 'string')
             .map(p => ({ name: text(p.name), cluster_name: text(p.cluster_name), org_name: textOrNull(p.org_name) }))
@@ -15338,6 +15533,7 @@ const NDJSON_TYPE = 'application/x-ndjson';
  */
 class PlatformClient {
     apiUrl;
+    timeoutMs;
     options;
     deadline;
     constructor(options) {
@@ -15353,6 +15549,7 @@ class PlatformClient {
             ...options
         };
         const { timeoutMs, maxAttempts, budgetMs } = this.options;
+        this.timeoutMs = timeoutMs;
         this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs);
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
@@ -15397,6 +15594,10 @@ class PlatformClient {
         return this.callJson(
         // Granting the same permission twice leaves the same grant, so it may repeat.
         { operation, kind: 'grant', method: 'POST', path: ['users', role.replaceAll('/', ':'), 'permissions'], body: permissions }, [201, 200], value => (0, answers_js_1.readPermissions)(operation, value));
+    }
+    /** The same client speaking as someone else, e.g. a new account, with its own budget. */
+    as(authToken, overrides) {
+        return new PlatformClient({ ...this.options, authToken, ...overrides });
     }
     /** Waits before trying again after `failure`, within the budget; false when none is left. */
     async pause(attempt, failure) {
@@ -15754,8 +15955,15 @@ function isLoopbackHost(hostname) {
  * proxy: the bearer would cross the network in clear. Only runs behind a proxy load the
  * proxy agent.
  */
-async function createDispatcher(timeoutMs, apiUrl, env = process.env) {
-    const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+async function createDispatcher(timeoutMs, apiUrl, extraCa = [], env = process.env) {
+    const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined;
+    const options = {
+        connect: { timeout: timeoutMs, ca },
+        // Through a proxy, the TLS to the API runs inside the tunnel.
+        requestTls: { ca },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs
+    };
     const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name]);
     if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
         const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
@@ -15765,10 +15973,24 @@ async function createDispatcher(timeoutMs, apiUrl, env = process.env) {
         ]);
         // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's
         // entry point adds to every dispatcher; add just that one.
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
         Dispatcher.prototype.connect ??= apiConnect;
         return new EnvHttpProxyAgent(options);
     }
     return new agent_js_1.default(options);
+}
+/**
+ * Node's trusted certificates plus `extra`: giving TLS a `ca` list replaces the defaults,
+ * so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
+ */
+async function trustedCertificates(extra, env) {
+    const tls = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1692, 23));
+    // Added in Node 22.15, so absent on older runtimes whatever the types say.
+    if (typeof tls.getCACertificates === 'function')
+        return [...tls.getCACertificates('default'), ...extra];
+    // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
+    const fromEnv = env.NODE_EXTRA_CA_CERTS ? [await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS, 'utf8')).catch(() => '')] : [];
+    return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra];
 }
 async function sendRequest(dispatcher, req) {
     const url = new URL(req.url);
@@ -15852,6 +16074,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GENERATED_NAME_PREFIX = exports.NAME_PATTERN = void 0;
 exports.isValidName = isValidName;
 exports.generatedName = generatedName;
+exports.generatedNameRun = generatedNameRun;
 exports.isAccountId = isAccountId;
 const errors_js_1 = __nccwpck_require__(6316);
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
@@ -15875,6 +16098,19 @@ function generatedName(run, randomSuffix) {
         label(randomSuffix, 12)
     ].filter(Boolean);
     return exports.GENERATED_NAME_PREFIX + parts.join('-');
+}
+/**
+ * The run id in a name `generatedName` made for this repository, or undefined when the name
+ * is not one: the whole shape must match, so `gha-<repo>-extra-…` of another repository
+ * whose name merely starts with this one's is not taken for ours.
+ */
+function generatedNameRun(name, repository) {
+    const repo = label(repository.split('/').pop() ?? '', 30);
+    if (!name.startsWith(`${exports.GENERATED_NAME_PREFIX}${repo}-`))
+        return undefined;
+    const rest = name.slice(exports.GENERATED_NAME_PREFIX.length + repo.length + 1);
+    // <run id>-<attempt>-[<job>-]<6 hex>, each part as label() writes it.
+    return /^(\d{1,20})-\d{1,5}-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{6}$/.exec(rest)?.[1];
 }
 function label(value, maxLength) {
     return value
@@ -15920,6 +16156,9 @@ function parsePermissions(text) {
         const [uri, action] = fields;
         if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
             throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`);
+        }
+        if (/^image:\/\/[^/]+\/.*[:@]/.test(uri)) {
+            throw new Error(`${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`);
         }
         if (!exports.PERMISSION_ACTIONS.includes(action)) {
             throw new Error(`${where} has action "${action}"; allowed: ${exports.PERMISSION_ACTIONS.join(', ')}`);
@@ -16594,6 +16833,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

@@ -10,7 +10,7 @@ export async function createClient(inputs: ConnectionInputs, log: (line: string)
     userAgent: USER_AGENT,
     timeoutMs: inputs.timeoutMs,
     maxAttempts: inputs.maxAttempts,
-    dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl),
+    dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
     log
   })
 }

@@ -1,13 +1,13 @@
 import { lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import path from 'node:path'
 
 /** Every CLI config folder the action makes starts with this, directly inside the root. */
 const PREFIX = 'apolo-service-account-'
 
 /** A fresh folder for the CLI's config under `root` (the runner's temp folder). */
 export function makeConfigDir(root: string | undefined): string {
-  return mkdtempSync(join(root ?? tmpdir(), PREFIX))
+  return mkdtempSync(path.join(root ?? tmpdir(), PREFIX))
 }
 
 /**
@@ -24,9 +24,13 @@ export function removeConfigDir(dir: string, root: string | undefined): string |
     return undefined // already gone
   }
   const expectedParent = realpathSync(root ?? tmpdir())
-  if (dirname(real) !== expectedParent || !basename(real).startsWith(PREFIX) || basename(real) === PREFIX) {
-    return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`
-  }
+  if (!isConfigDirOf(real, expectedParent)) return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`
   rmSync(real, { recursive: true, force: true })
   return undefined
+}
+
+/** Whether a real path is one `makeConfigDir` could have made in `root`, by the platform's path rules. */
+export function isConfigDirOf(real: string, root: string, paths: path.PlatformPath = path): boolean {
+  const name = paths.basename(real)
+  return paths.dirname(real) === paths.resolve(root) && name.startsWith(PREFIX) && name.length > PREFIX.length
 }

@@ -3,22 +3,27 @@ import { join } from 'node:path'
 import { makeConfigDir } from './config-dir.js'
 import type { CreateInputs } from './inputs.js'
 import { createAccount, UnresolvedCreateError } from './operations/create.js'
+import type { RemovalResult } from './operations/prune.js'
+import { sweep } from './operations/sweep.js'
 import { resolveTarget } from './operations/target.js'
-import { accountOutputs } from './outputs.js'
+import { registryHost, verifyCredential } from './operations/verify.js'
+import { accountOutputs, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
-import { generatedName } from './platform/names.js'
+import { generatedName, type RunIdentity } from './platform/names.js'
 import { decodeFullToken, tokenForms } from './platform/token.js'
-import type { CreatedServiceAccount, Permission } from './platform/types.js'
+import type { CreatedServiceAccount, DiscoveryConfig, Permission } from './platform/types.js'
 import * as runner from './runner.js'
 import { saveAccount, saveConfigDir } from './state.js'
-import { createdSummary } from './summary.js'
+import { accountsSummary, createdSummary } from './summary.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
+  const run = runner.runIdentity()
   const target = await resolveTarget(client, inputs, inputs.credential.context)
+  if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs)
   const generated = !inputs.name
-  const name = inputs.name || generatedName(runner.runIdentity(), randomBytes(3).toString('hex'))
+  const name = inputs.name || generatedName(run, randomBytes(3).toString('hex'))
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
   saveAccount({ kind: 'pending', name, generated, cleanup })
@@ -46,10 +51,14 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
     await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)')
   }
   const granted = await grantOrRemove(client, account, inputs.permissions)
+  const registry = inputs.verifySeconds ? await verifyOrRemove(client, account, decoded!.authToken, inputs.verifySeconds) : ''
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
-  runner.setOutput('token', account.token)
-  runner.setOutput('auth-token', decoded!.authToken)
+  if (inputs.outputToken) {
+    runner.setOutput('token', account.token)
+    runner.setOutput('auth-token', decoded!.authToken)
+  }
   runner.setOutput('permissions', JSON.stringify(granted))
+  runner.setOutput('registry', registry)
   if (inputs.exportEnv) exportCliEnvironment(account.token)
   saveAccount({ kind: 'created', id: account.id, delivered: true, cleanup })
   runner.info(
@@ -71,6 +80,43 @@ async function grantOrRemove(client: PlatformClient, account: CreatedServiceAcco
   }
   for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
   return granted
+}
+
+/**
+ * A credential handed out must work: asks the platform as the new account until it is
+ * accepted, or removes it. Returns the registry host of its cluster.
+ */
+async function verifyOrRemove(client: PlatformClient, account: CreatedServiceAccount, authToken: string, seconds: number): Promise<string> {
+  let config: DiscoveryConfig
+  try {
+    // Each try is one request; the waits between them are verifyCredential's.
+    config = await verifyCredential(client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }), { seconds })
+  } catch (error) {
+    return removeUndelivered(client, account, errorMessage(error))
+  }
+  if (!config.clusters.some(c => c.name === account.default_cluster)) {
+    runner.warning(
+      `The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
+        `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
+        `"storage://${account.default_cluster}/<org>/<project> read"`
+    )
+  }
+  return registryHost(config, account.default_cluster)
+}
+
+/** Removes what runs of this repository left behind; a failure here never fails the create. */
+async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderThanMs: number): Promise<void> {
+  let result: RemovalResult
+  try {
+    result = await sweep(client, { repository: run.repository, runId: String(run.runId), olderThanMs })
+  } catch (error) {
+    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
+    return
+  }
+  for (const account of result.removed) runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
+  for (const { account, reason } of result.failed) runner.warning(`Could not sweep ${account.id}: ${reason}`)
+  runner.setOutput('removed', removedOutput(result.removed))
+  if (result.removed.length) await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
 }
 
 /** Removes an account whose token never reached the workflow, and fails the step. */

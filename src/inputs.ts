@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { redactTokens } from './platform/errors.js'
 import { isLoopbackHost } from './platform/http.js'
 import { isValidName } from './platform/names.js'
@@ -16,6 +17,8 @@ export interface ConnectionInputs {
   apiUrl: string
   timeoutMs: number
   maxAttempts: number
+  /** PEM certificates to trust besides Node's own. */
+  caCertificates: string[]
 }
 
 /** Each operation's own inputs, read only for that operation. */
@@ -39,6 +42,12 @@ interface CreateFields {
   permissions: Permission[]
   /** Log later apolo/neuro CLI steps in as the new account. */
   exportEnv: boolean
+  /** Set the token and auth-token outputs; false leaves export-env the only way. */
+  outputToken: boolean
+  /** How long to wait for the new token to be accepted; 0: not checked. */
+  verifySeconds: number
+  /** Remove this repository's generated accounts older than this first; 0: off. */
+  sweepOlderThanMs: number
 }
 
 interface PruneFields {
@@ -60,7 +69,9 @@ export const INPUT_DEFAULTS = {
   'older-than': '24h',
   'dry-run': 'false',
   'timeout-seconds': '30',
-  'max-attempts': '5'
+  'max-attempts': '5',
+  'verify-seconds': '30',
+  'output-token': 'true'
 } as const
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -99,7 +110,9 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         org: readPlainValue(read, 'org'),
         cleanup: readBoolean(read, 'cleanup'),
         permissions: readPermissions(read),
-        exportEnv: readBoolean(read, 'export-env')
+        ...readDelivery(read),
+        verifySeconds: readInteger(read, 'verify-seconds', 0, 600),
+        sweepOlderThanMs: read('sweep-older-than').trim() ? readDuration(read, 'sweep-older-than', MIN_SWEEP_AGE) : 0
       }
     case 'list':
       return { ...connection, operation }
@@ -111,7 +124,7 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         ...connection,
         operation,
         namePrefix: readNamePrefix(read),
-        olderThanMs: readDuration(read, 'older-than'),
+        olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
         dryRun: readBoolean(read, 'dry-run')
       }
   }
@@ -160,18 +173,53 @@ function readNamePrefix(read: InputReader): string {
   return prefix
 }
 
-const MIN_AGE_MS = 60_000
 const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+const MIN_PRUNE_AGE = '1m'
+// A sweep runs unattended on every create: only what no job of a day could still be using.
+const MIN_SWEEP_AGE = '6h'
 
-function readDuration(read: InputReader, name: keyof typeof INPUT_DEFAULTS): number {
-  const value = read(name).trim() || INPUT_DEFAULTS[name]
-  // `30m`, `6h`, `7d`, `2w`: a whole number and a unit.
-  const match = /^(\d+)([smhdw])$/.exec(value)
-  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined
-  if (ms === undefined || ms < MIN_AGE_MS) {
-    throw new InputError(name, `must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`)
+function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than', minimum: string): number {
+  const value = read(name).trim() || (name === 'older-than' ? INPUT_DEFAULTS[name] : '')
+  const ms = durationMs(value)
+  if (ms === undefined || ms < durationMs(minimum)!) {
+    throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`)
   }
   return ms
+}
+
+/** `30m`, `6h`, `7d`, `2w`: a whole number and a unit. */
+function durationMs(value: string): number | undefined {
+  const match = /^(\d{1,9})([smhdw])$/.exec(value)
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined
+}
+
+/** How the credential reaches later steps: at least one way, or it could never be used. */
+function readDelivery(read: InputReader): { outputToken: boolean; exportEnv: boolean } {
+  const outputToken = readBoolean(read, 'output-token')
+  const exportEnv = readBoolean(read, 'export-env')
+  if (!outputToken && !exportEnv) {
+    throw new InputError('output-token', 'can be "false" only with export-env: "true": otherwise no later step could use the credential')
+  }
+  return { outputToken, exportEnv }
+}
+
+/** PEM certificates, each one parsed: a typo should fail here, not as a TLS error later. */
+function readCaCertificates(read: InputReader): string[] {
+  const text = read('ca-certificate').trim()
+  if (!text) return []
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  const outside = text.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim()
+  if (!blocks.length || outside) {
+    throw new InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else')
+  }
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block)
+    } catch {
+      throw new InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`)
+    }
+  }
+  return blocks
 }
 
 export function readConnection(read: InputReader, onSecret: (secret: string) => void): ConnectionInputs {
@@ -189,7 +237,8 @@ export function readConnection(read: InputReader, onSecret: (secret: string) => 
     credential,
     apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || DEFAULT_API_URL),
     timeoutMs: readInteger(read, 'timeout-seconds', 1, 600) * 1000,
-    maxAttempts: readInteger(read, 'max-attempts', 1, 10)
+    maxAttempts: readInteger(read, 'max-attempts', 1, 10),
+    caCertificates: readCaCertificates(read)
   }
 }
 

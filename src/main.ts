@@ -2,7 +2,7 @@ import { createClient } from './client-factory.js'
 import { runCreate } from './create-step.js'
 import { readInputs, type PruneInputs } from './inputs.js'
 import { prune } from './operations/prune.js'
-import { accountOutputs } from './outputs.js'
+import { accountOutputs, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
 import * as runner from './runner.js'
@@ -13,6 +13,7 @@ export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
     const client = await createClient(inputs, runner.debug)
+    runner.setOutput('api-url', inputs.apiUrl)
     switch (inputs.operation) {
       case 'create':
         return await runCreate(client, inputs)
@@ -70,7 +71,7 @@ async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<
   })
   const verb = inputs.dryRun ? 'Would remove' : 'Removed'
   for (const account of result.removed) runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
-  runner.setOutput('removed', JSON.stringify(result.removed.map(a => ({ id: a.id, name: a.name, created_at: a.created_at }))))
+  runner.setOutput('removed', removedOutput(result.removed))
   runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`)
   await runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
   if (result.failed.length) {

@@ -14,3 +14,8 @@ export function accountOutputs(account: ServiceAccount): Record<string, string> 
     'role-deleted': String(account.role_deleted ?? false)
   }
 }
+
+/** The `removed` output of prune and of create's sweep: what went, never more than that. */
+export function removedOutput(accounts: ServiceAccount[]): string {
+  return JSON.stringify(accounts.map(a => ({ id: a.id, name: a.name, created_at: a.created_at })))
+}

@@ -72,7 +72,7 @@ async function worker(index: number, cycles: number): Promise<void> {
         const kind = choose(KINDS)
         // Hangs cost a whole timeout: keep them rare so the run stays bounded.
         if (kind.kind === 'hang-after' && pick() < 0.7) continue
-        emulator.addFault({ ...choose(TARGETS), ...kind, times: 1 + Math.floor(pick() * 2) } as Fault)
+        emulator.addFault({ ...choose(TARGETS), ...kind, times: 1 + Math.floor(pick() * 2) })
         tally.faults++
       }
       const inputs = {

@@ -1,12 +1,10 @@
 // The built action's main and post under every fault the emulator can play: each case must
 // end as expected, leave no account that should be gone, and print no secret.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
-import { join } from 'node:path'
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
-import { ROOT, runStep, type StepResult } from '../helpers/action.js'
+import { runStep, type StepResult } from '../helpers/action.js'
+import { makeCertificate, startTlsFront, type TlsFront } from '../helpers/tls.js'
 import { useEmulator, type Emulator, type Fault } from '../helpers/suite.js'
 
 let emulator: Emulator
@@ -231,29 +229,23 @@ describe('secrets in debug mode', () => {
 
 describe('proxies', () => {
   let proxy: Server
-  let tls: TlsServer
+  let front: TlsFront
   let proxyUrl: string
   let proxied: string[]
-  // An HTTPS platform at api.test: TLS with the test CA in front of the emulator.
-  const viaProxy = { 'api-url': 'https://api.test/api/v1' }
-  const trust = { NODE_EXTRA_CA_CERTS: join(ROOT, '__tests__/fixtures/tls/ca.pem') }
+  // An HTTPS platform at api.test: TLS with a throwaway certificate in front of the emulator.
+  let viaProxy: Record<string, string>
 
   beforeAll(async () => {
     proxied = []
-    const fixture = (name: string) => readFileSync(join(ROOT, '__tests__/fixtures/tls', name))
-    tls = createTlsServer({ key: fixture('server.key'), cert: fixture('server.pem') }, socket => {
-      const upstream = connect(emulator.port, '127.0.0.1')
-      socket.pipe(upstream).pipe(socket)
-      upstream.on('error', () => socket.destroy())
-      socket.on('error', () => upstream.destroy())
-    })
-    await new Promise<void>(done => tls.listen(0, '127.0.0.1', done))
+    const certificate = await makeCertificate({ dns: ['api.test'] })
+    front = await startTlsFront(certificate, emulator.port)
+    viaProxy = { 'api-url': 'https://api.test/api/v1', 'ca-certificate': certificate.cert }
     // A forward proxy on loopback that tunnels api.test:443 to the TLS front.
     proxy = createServer((_, res) => res.writeHead(502).end())
     proxy.on('connect', (req, client: Socket, head) => {
       proxied.push(`CONNECT ${req.url}`)
       if (req.url !== 'api.test:443') return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-      const upstream = connect((tls.address() as AddressInfo).port, '127.0.0.1', () => {
+      const upstream = connect(front.port, '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         upstream.write(head)
         upstream.pipe(client)
@@ -267,12 +259,12 @@ describe('proxies', () => {
   })
   afterAll(async () => {
     proxy.closeAllConnections()
-    await Promise.all([new Promise(done => proxy.close(done)), new Promise(done => tls.close(done))])
+    await Promise.all([new Promise(done => proxy.close(done)), front.close()])
   })
 
-  test('HTTPS_PROXY carries every request of main and post', async () => {
+  test('HTTPS_PROXY carries every request of main and post, with the CA of ca-certificate inside the tunnel', async () => {
     proxied.length = 0
-    const { main, post } = await job([], viaProxy, { HTTPS_PROXY: proxyUrl, ...trust })
+    const { main, post } = await job([], viaProxy, { HTTPS_PROXY: proxyUrl })
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
     expect(proxied.length).toBeGreaterThanOrEqual(2)
@@ -281,7 +273,7 @@ describe('proxies', () => {
 
   test('NO_PROXY bypasses it: the request goes direct (and here finds no such host)', async () => {
     proxied.length = 0
-    const { main } = await job([], { ...viaProxy, 'max-attempts': '1' }, { HTTPS_PROXY: proxyUrl, NO_PROXY: 'api.test', ...trust })
+    const { main } = await job([], { ...viaProxy, 'max-attempts': '1' }, { HTTPS_PROXY: proxyUrl, NO_PROXY: 'api.test' })
     expect(main.code).toBe(1)
     expect(errorText(main)).toMatch(/ENOTFOUND|EAI_AGAIN/)
     expect(proxied).toEqual([])

@@ -55,11 +55,12 @@ describe('create, then post', () => {
     expect(emulator.account(outputs.id)).toBeUndefined()
   })
 
-  test('with every default given, create is one request and post is one request', async () => {
+  test('with every default given, create is one request and one as the new account to verify it; post is one', async () => {
     emulator.resetLog()
     const main = await step('main', { token, name: 'ci-one-request', cluster: 'default', project: 'test-project' })
     expect(main.code).toBe(0)
-    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/service_accounts'])
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/service_accounts', 'GET /api/v1/config'])
+    expect(emulator.requests[1].headers.authorization).toBe(`Bearer ${main.outputs['auth-token']}`)
     emulator.resetLog()
     await step('post', { token }, main.state)
     expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([`DELETE /api/v1/service_accounts/${main.outputs.id}`])
@@ -83,7 +84,8 @@ describe('create, then post', () => {
     expect(main.outputs['default-org']).toBe('test-org')
     expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v1/config',
-      'POST /api/v1/service_accounts'
+      'POST /api/v1/service_accounts',
+      'GET /api/v1/config'
     ])
     await step('post', { token }, main.state)
     expect(emulator.account(main.outputs.id)).toBeUndefined()
@@ -99,7 +101,8 @@ describe('create, then post', () => {
     expect(main.code).toBe(0)
     expect(main.masks).toEqual(expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token]))
     expect(main.outputs['default-project']).toBe('from-token')
-    expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts'])
+    // No GET /config for defaults: the only one is the new account's verification.
+    expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts', '/api/v1/config'])
     await runStep('post', { inputs: { token: fullToken }, state: main.state }).then(r => suite.record(r))
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })

@@ -69,7 +69,9 @@ const scenario = fc.record({
     org: maybe(hostileInput, ''),
     permissions: maybe(hostileInput, 'storage://default/o/p/data read'),
     'name-prefix': maybe(hostileInput, 'gha-'),
-    'export-env': fc.constantFrom('true', 'false')
+    'export-env': fc.constantFrom('true', 'false'),
+    'sweep-older-than': fc.constantFrom('', '6h'),
+    'verify-seconds': fc.constantFrom('0', '1')
   })
 })
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
@@ -97,12 +99,13 @@ function respond(s: Scenario) {
 let server: HostileServer
 let current: Scenario
 const ACTION_COMMAND = /^::(add-mask|debug|warning|error)::/
+const ACCOUNT = ['id', 'name', 'role', 'owner', 'default-cluster', 'default-project', 'default-org', 'created-at', 'role-deleted']
 const OUTPUTS: Record<string, string[]> = {
-  create: ['id', 'name', 'role', 'owner', 'default-cluster', 'default-project', 'default-org', 'created-at', 'role-deleted', 'token', 'auth-token', 'permissions'],
-  get: ['id', 'name', 'role', 'owner', 'default-cluster', 'default-project', 'default-org', 'created-at', 'role-deleted'],
-  rm: ['id'],
-  list: ['accounts'],
-  prune: ['removed']
+  create: [...ACCOUNT, 'token', 'auth-token', 'permissions', 'registry', 'removed', 'api-url'],
+  get: [...ACCOUNT, 'api-url'],
+  rm: ['id', 'api-url'],
+  list: ['accounts', 'api-url'],
+  prune: ['removed', 'api-url']
 }
 const ENV = ['APOLO_PASSED_CONFIG', 'NEURO_PASSED_CONFIG', 'APOLO_CONFIG', 'NEUROMATION_CONFIG']
 

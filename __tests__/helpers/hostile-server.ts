@@ -26,12 +26,14 @@ export interface HostileServer {
 
 export async function startHostileServer(respond: (request: Request) => Answer): Promise<HostileServer> {
   const requests: Request[] = []
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     let body = ''
-    for await (const chunk of req) body += chunk
-    const request = { method: req.method ?? 'GET', path: (req.url ?? '/').replace(/^\/api\/v1/, ''), body }
-    requests.push(request)
-    await send(res, respond(request)).catch(() => res.destroy())
+    req.on('data', chunk => (body += chunk))
+    req.on('end', () => {
+      const request = { method: req.method ?? 'GET', path: (req.url ?? '/').replace(/^\/api\/v1/, ''), body }
+      requests.push(request)
+      send(res, respond(request)).catch(() => res.destroy())
+    })
   })
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done))
   const { port } = server.address() as AddressInfo

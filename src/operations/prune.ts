@@ -1,7 +1,7 @@
 import type { PlatformClient } from '../platform/client.js'
+import { parseCreatedAt } from '../platform/answers.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
 import type { ServiceAccount } from '../platform/types.js'
-import { parseCreatedAt } from '../platform/answers.js'
 
 export interface PruneOptions {
   namePrefix: string
@@ -10,30 +10,35 @@ export interface PruneOptions {
   now?: number
 }
 
-export interface PruneResult {
+export interface RemovalResult {
   /** What was removed, or with dry-run what would be. */
   removed: ServiceAccount[]
   /** Accounts that could not be removed, with why. */
   failed: { account: ServiceAccount; reason: string }[]
 }
 
+/** Created at or before `cutoff`; an unreadable date is never taken for old. */
+export function createdBy(account: ServiceAccount, cutoff: number): boolean {
+  const created = parseCreatedAt(account.created_at)
+  return Number.isFinite(created) && created <= cutoff
+}
+
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
 export function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): ServiceAccount[] {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
-  return accounts.filter(account => {
-    if (!account.name?.startsWith(options.namePrefix)) return false
-    const created = parseCreatedAt(account.created_at)
-    // An unreadable date is never taken for old.
-    return Number.isFinite(created) && created <= cutoff
-  })
+  return accounts.filter(account => account.name?.startsWith(options.namePrefix) && createdBy(account, cutoff))
 }
 
-/** Removes stale accounts one by one, going on past failures so one bad account blocks none. */
-export async function prune(client: PlatformClient, options: PruneOptions): Promise<PruneResult> {
+export async function prune(client: PlatformClient, options: PruneOptions): Promise<RemovalResult> {
   const stale = staleAccounts(await client.list(), options)
   if (options.dryRun) return { removed: stale, failed: [] }
-  const result: PruneResult = { removed: [], failed: [] }
-  for (const account of stale) {
+  return removeEach(client, stale)
+}
+
+/** Removes accounts one by one, going on past failures so one bad account blocks none. */
+export async function removeEach(client: PlatformClient, accounts: ServiceAccount[]): Promise<RemovalResult> {
+  const result: RemovalResult = { removed: [], failed: [] }
+  for (const account of accounts) {
     try {
       await client.rm(account.id)
       result.removed.push(account)

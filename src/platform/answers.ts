@@ -59,7 +59,11 @@ export function readConfig(value: unknown): DiscoveryConfig {
     authorized: fields.authorized === true,
     clusters: list(fields.clusters)
       .filter(c => typeof c.name === 'string')
-      .map(c => ({ name: text(c.name), orgs: Array.isArray(c.orgs) ? c.orgs.filter(o => typeof o === 'string') : [] })),
+      .map(c => ({
+        name: text(c.name),
+        orgs: Array.isArray(c.orgs) ? c.orgs.filter(o => typeof o === 'string') : [],
+        registry_url: text(c.registry_url)
+      })),
     projects: list(fields.projects)
       .filter(p => typeof p.name === 'string' && typeof p.cluster_name === 'string')
       .map(p => ({ name: text(p.name), cluster_name: text(p.cluster_name), org_name: textOrNull(p.org_name) }))

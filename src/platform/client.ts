@@ -58,6 +58,7 @@ const NDJSON_TYPE = 'application/x-ndjson'
  */
 export class PlatformClient {
   readonly apiUrl: string
+  readonly timeoutMs: number
   private readonly options: Required<
     Pick<PlatformClientOptions, 'timeoutMs' | 'maxAttempts' | 'maxDelayMs' | 'baseDelayMs' | 'sleep' | 'random' | 'now'>
   > &
@@ -77,6 +78,7 @@ export class PlatformClient {
       ...options
     }
     const { timeoutMs, maxAttempts, budgetMs } = this.options
+    this.timeoutMs = timeoutMs
     this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs)
   }
 
@@ -140,6 +142,11 @@ export class PlatformClient {
       [201, 200],
       value => readPermissions(operation, value)
     )
+  }
+
+  /** The same client speaking as someone else, e.g. a new account, with its own budget. */
+  as(authToken: string, overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'>): PlatformClient {
+    return new PlatformClient({ ...this.options, authToken, ...overrides })
   }
 
   /** Waits before trying again after `failure`, within the budget; false when none is left. */

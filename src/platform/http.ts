@@ -50,9 +50,17 @@ export function isLoopbackHost(hostname: string): boolean {
 export async function createDispatcher(
   timeoutMs: number,
   apiUrl: string,
+  extraCa: string[] = [],
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Dispatcher> {
-  const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+  const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined
+  const options = {
+    connect: { timeout: timeoutMs, ca },
+    // Through a proxy, the TLS to the API runs inside the tunnel.
+    requestTls: { ca },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs
+  }
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])
   if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
     const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
@@ -62,10 +70,24 @@ export async function createDispatcher(
     ])
     // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's
     // entry point adds to every dispatcher; add just that one.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
     Dispatcher.prototype.connect ??= apiConnect
     return new EnvHttpProxyAgent(options)
   }
   return new Agent(options)
+}
+
+/**
+ * Node's trusted certificates plus `extra`: giving TLS a `ca` list replaces the defaults,
+ * so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
+ */
+async function trustedCertificates(extra: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const tls = await import('node:tls')
+  // Added in Node 22.15, so absent on older runtimes whatever the types say.
+  if (typeof tls.getCACertificates === 'function') return [...tls.getCACertificates('default'), ...extra]
+  // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
+  const fromEnv = env.NODE_EXTRA_CA_CERTS ? [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')] : []
+  return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra]
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {

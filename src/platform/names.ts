@@ -34,6 +34,19 @@ export function generatedName(run: RunIdentity, randomSuffix: string): string {
   return GENERATED_NAME_PREFIX + parts.join('-')
 }
 
+/**
+ * The run id in a name `generatedName` made for this repository, or undefined when the name
+ * is not one: the whole shape must match, so `gha-<repo>-extra-…` of another repository
+ * whose name merely starts with this one's is not taken for ours.
+ */
+export function generatedNameRun(name: string, repository: string): string | undefined {
+  const repo = label(repository.split('/').pop() ?? '', 30)
+  if (!name.startsWith(`${GENERATED_NAME_PREFIX}${repo}-`)) return undefined
+  const rest = name.slice(GENERATED_NAME_PREFIX.length + repo.length + 1)
+  // <run id>-<attempt>-[<job>-]<6 hex>, each part as label() writes it.
+  return /^(\d{1,20})-\d{1,5}-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{6}$/.exec(rest)?.[1]
+}
+
 function label(value: string, maxLength: number): string {
   return value
     .toLowerCase()

@@ -18,6 +18,9 @@ export function parsePermissions(text: string): Permission[] {
     if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
       throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`)
     }
+    if (/^image:\/\/[^/]+\/.*[:@]/.test(uri)) {
+      throw new Error(`${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`)
+    }
     if (!(PERMISSION_ACTIONS as readonly string[]).includes(action)) {
       throw new Error(`${where} has action "${action}"; allowed: ${PERMISSION_ACTIONS.join(', ')}`)
     }

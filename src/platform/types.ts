@@ -33,6 +33,6 @@ export interface Permission {
 /** The parts of `GET /config` this action uses. */
 export interface DiscoveryConfig {
   authorized: boolean
-  clusters: { name: string; orgs?: string[] }[]
+  clusters: { name: string; orgs?: string[]; registry_url?: string }[]
   projects: { name: string; cluster_name: string; org_name?: string | null }[]
 }

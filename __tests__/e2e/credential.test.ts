@@ -1,0 +1,168 @@
+// A credential proven to work, a registry, a sweep of earlier runs' leftovers, a private CA:
+// through the built action against the emulator.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
+import { useEmulator, type Emulator } from '../helpers/suite.js'
+
+let emulator: Emulator
+const suite = useEmulator(started => {
+  emulator = started
+})
+const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
+const hour = 3600
+
+describe('verification', () => {
+  test('the common case costs one request as the new account, and gives the registry host', async () => {
+    emulator.resetLog()
+    const main = await suite.step('main', defaults)
+    expect(main.code).toBe(0)
+    const asNew = emulator.requests.filter(r => r.path.endsWith('/config'))
+    expect(asNew).toHaveLength(1)
+    expect(asNew[0].headers.authorization).toBe(`Bearer ${main.outputs['auth-token']}`)
+    const config = JSON.parse(Buffer.from(main.outputs.token, 'base64').toString()).url
+    expect(config).toBe(emulator.url)
+    expect(main.outputs.registry).toMatch(/^[a-z0-9.-]+(:\d+)?$/)
+    await suite.step('post', {}, { state: main.state })
+  })
+
+  test('verify-seconds: 0 makes no request as the new account and leaves registry empty', async () => {
+    emulator.resetLog()
+    const main = await suite.step('main', { ...defaults, 'verify-seconds': '0' })
+    expect(main.code).toBe(0)
+    expect(emulator.requests.filter(r => r.path.endsWith('/config'))).toEqual([])
+    expect(main.outputs.registry).toBe('')
+    await suite.step('post', {}, { state: main.state })
+  })
+})
+
+describe('outputs every operation and option sets', () => {
+  test('api-url is set by every operation', async () => {
+    for (const inputs of [{ operation: 'list' }, { operation: 'prune', 'name-prefix': 'none-', 'dry-run': 'true' }] as Record<string, string>[]) {
+      const main = await suite.step('main', inputs)
+      expect(main.outputs['api-url']).toBe(emulator.url)
+    }
+  })
+
+  test('output-token: false leaves token and auth-token unset; the CLI login still gets it', async () => {
+    const main = await suite.step('main', { ...defaults, 'output-token': 'false', 'export-env': 'true' })
+    expect(main.code).toBe(0)
+    expect(main.outputs.token).toBeUndefined()
+    expect(main.outputs['auth-token']).toBeUndefined()
+    expect(main.env.APOLO_PASSED_CONFIG).toMatch(/^eyJ0b2tlbi/)
+    suite.secret(main.env.APOLO_PASSED_CONFIG)
+    await suite.step('post', {}, { state: main.state, runnerTemp: main.runnerTemp })
+  })
+
+  test('output-token: false without export-env is refused before any request', async () => {
+    emulator.resetLog()
+    const main = await suite.step('main', { ...defaults, 'output-token': 'false' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('Input "output-token" can be "false" only with export-env: "true"')
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('an image permission with a tag or digest is refused before any request', async () => {
+    emulator.resetLog()
+    for (const uri of ['image://default/test-org/test-project/trainer:v1', 'image://default/test-org/test-project/trainer@sha256:abc']) {
+      const main = await suite.step('main', { ...defaults, permissions: `${uri} read` })
+      expect(main.code).toBe(1)
+      expect(main.errors.join('\n')).toContain('names an image with a tag or digest')
+    }
+    expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('sweep-older-than', () => {
+  // The runner's repository is octo-org/octo-repo and its run 4242 (scripts/local-runner.js).
+  beforeAll(() => {
+    for (const [name, age] of [
+      ['gha-octo-repo-1000-1-build-a1b2c3', 48], // an earlier run's, old: swept
+      ['gha-octo-repo-1001-2-a1b2c4', 48], // an earlier run's without a job label, old: swept
+      ['gha-octo-repo-1002-1-build-a1b2c5', 1], // an earlier run's, young: kept
+      ['gha-octo-repo-4242-1-build-a1b2c6', 48], // the current run's, however old: kept
+      ['gha-octo-repo-extra-1003-1-build-a1b2c7', 48], // another repository's (octo-repo-extra): kept
+      ['gha-octo-repo-1004-1-build-nothex', 48], // not a name the action makes: kept
+      ['ci-octo-repo-1005', 48] // someone's own: kept
+    ] as const) {
+      emulator.seedAccount('alice', { name, created_at: new Date(Date.now() - age * hour * 1000).toISOString() })
+    }
+  })
+  const names = () => emulator.accounts().map(a => a.name)
+
+  test('removes only this repository\'s generated leftovers of other runs, older than the limit', async () => {
+    const main = await suite.step('main', { ...defaults, 'sweep-older-than': '1d' })
+    expect(main.code).toBe(0)
+    expect(JSON.parse(main.outputs.removed).map((a: { name: string }) => a.name).sort()).toEqual([
+      'gha-octo-repo-1000-1-build-a1b2c3',
+      'gha-octo-repo-1001-2-a1b2c4'
+    ])
+    expect(main.stdout).toContain('Swept gha-octo-repo-1000-1-build-a1b2c3')
+    expect(main.summary).toContain("Swept earlier runs' leftover Apolo service accounts (2)")
+    expect(names()).toEqual(
+      expect.arrayContaining([
+        'gha-octo-repo-1002-1-build-a1b2c5',
+        'gha-octo-repo-4242-1-build-a1b2c6',
+        'gha-octo-repo-extra-1003-1-build-a1b2c7',
+        'gha-octo-repo-1004-1-build-nothex',
+        'ci-octo-repo-1005'
+      ])
+    )
+    await suite.step('post', {}, { state: main.state })
+  })
+
+  test('a sweep that fails is a warning: the create goes on', async () => {
+    emulator.seedAccount('alice', { name: 'gha-octo-repo-1006-1-build-a1b2c8', created_at: '2020-01-01T00:00:00+00:00' })
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, times: Infinity })
+    const main = await suite.step('main', { ...defaults, 'sweep-older-than': '6h' })
+    expect(main.code).toBe(0)
+    expect(main.warnings.join('\n')).toContain("Could not sweep earlier runs' leftover accounts")
+    expect(main.outputs.id).toMatch(/^service-account-/)
+    emulator.clearFaults()
+    await suite.step('post', {}, { state: main.state })
+  })
+
+  test('under 6h is refused before any request', async () => {
+    emulator.resetLog()
+    const main = await suite.step('main', { ...defaults, 'sweep-older-than': '5h' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('Input "sweep-older-than" must be a duration of at least 6h')
+    expect(emulator.requests).toEqual([])
+  })
+
+  afterAll(async () => {
+    for (const account of emulator.accounts()) await suite.step('main', { operation: 'rm', name: account.id })
+  })
+})
+
+describe('ca-certificate: a platform behind a private CA', () => {
+  let certificate: Certificate
+  let front: TlsFront
+  beforeAll(async () => {
+    certificate = await makeCertificate({ ips: ['127.0.0.1'] })
+    front = await startTlsFront(certificate, emulator.port)
+  })
+  afterAll(() => front.close())
+
+  test('trusted through the input, main and post work over TLS', async () => {
+    const inputs = { ...defaults, 'api-url': `https://127.0.0.1:${front.port}/api/v1`, 'ca-certificate': certificate.cert }
+    const main = await suite.step('main', inputs)
+    expect(main.code).toBe(0)
+    const post = await suite.step('post', inputs, { state: main.state })
+    expect(post.code).toBe(0)
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+  })
+
+  test('without it, a clear TLS failure that is not retried', async () => {
+    emulator.resetLog()
+    const main = await suite.step('main', { operation: 'list', 'api-url': `https://127.0.0.1:${front.port}/api/v1` })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toMatch(/self.signed|SELF_SIGNED|unable to verify/i)
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('text that is not PEM is refused, naming the input', async () => {
+    const main = await suite.step('main', { operation: 'list', 'ca-certificate': 'not a certificate' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('Input "ca-certificate" must be PEM text')
+  })
+})
