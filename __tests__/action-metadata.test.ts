@@ -37,7 +37,8 @@ describe('action.yml', () => {
   })
 
   test('fixed defaults are in action.yml; fallbacks from the credential are not', () => {
-    for (const name of ['api-url', 'cluster', 'project', 'org', 'name', 'token']) expect([name, inputs[name].default]).toEqual([name, undefined])
+    for (const name of ['api-url', 'cluster', 'project', 'org', 'name', 'token'])
+      expect([name, inputs[name].default]).toEqual([name, undefined])
     for (const [name, input] of Object.entries(inputs)) {
       if (['api-url', 'cluster', 'project', 'org', 'name', 'token'].includes(name)) continue
       expect([name, input.default !== undefined]).toEqual([name, true])
@@ -46,13 +47,17 @@ describe('action.yml', () => {
   })
 
   test('the inputs the code reads are exactly those declared', () => {
-    const read = new Set([...code.matchAll(/read[A-Za-z]*\(read, '([a-z-]+)'|read\('([a-z-]+)'\)/g)].map(m => m[1] ?? m[2]))
+    const read = new Set(
+      [...code.matchAll(/read[A-Za-z]*\(read, '([a-z-]+)'|read\('([a-z-]+)'\)/g)].map(m => m[1] ?? m[2])
+    )
     expect([...read].sort()).toEqual(Object.keys(inputs).sort())
   })
 
   test('the outputs the code sets are exactly those declared', () => {
     const set = new Set([...code.matchAll(/setOutput\(\s*'([a-z-]+)'/g)].map(m => m[1]))
-    const accountKeys = [...readFileSync(join(ROOT, 'src/outputs.ts'), 'utf8').matchAll(/^\s+'?([a-z-]+)'?: (?:String\()?account\./gm)].map(m => m[1])
+    const accountKeys = [
+      ...readFileSync(join(ROOT, 'src/outputs.ts'), 'utf8').matchAll(/^\s+'?([a-z-]+)'?: (?:String\()?account\./gm)
+    ].map(m => m[1])
     expect([...new Set([...set, ...accountKeys])].sort()).toEqual(Object.keys(outputs).sort())
   })
 

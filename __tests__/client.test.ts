@@ -4,12 +4,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
+import type { Emulator } from './helpers/suite.js'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
 import { PlatformError } from '../src/platform/errors.js'
 import { isTransient, mayHaveActed } from '../src/platform/retry.js'
 import { decodeFullToken } from '../src/platform/token.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
 let emulator: Emulator
 let dispatcher: Agent
 const sleeps: number[] = []
@@ -58,11 +58,22 @@ describe('operations', () => {
   test('create returns the account and a full token whose JWT works as a bearer', async () => {
     const alice = client()
     const created = await alice.create({ name: 'client-create', ...target, default_org: 'test-org' })
-    expect(created).toMatchObject({ name: 'client-create', owner: 'alice', role: 'alice/service-accounts/client-create', default_org: 'test-org', role_deleted: false })
+    expect(created).toMatchObject({
+      name: 'client-create',
+      owner: 'alice',
+      role: 'alice/service-accounts/client-create',
+      default_org: 'test-org',
+      role_deleted: false
+    })
     expect(created.id).toMatch(/^service-account-[0-9a-f-]{36}$/)
     const inner = decodeFullToken(created.token)
     expect(inner?.context).toEqual({ url: emulator.url, cluster: 'default', project: 'test-project', org: 'test-org' })
-    const asAccount = new PlatformClient({ apiUrl: emulator.url, authToken: inner!.authToken, userAgent: 'x', dispatcher })
+    const asAccount = new PlatformClient({
+      apiUrl: emulator.url,
+      authToken: inner!.authToken,
+      userAgent: 'x',
+      dispatcher
+    })
     expect((await asAccount.config()).authorized).toBe(true)
     await alice.rm(created.id)
     expect((await asAccount.config()).authorized).toBe(false)
@@ -93,7 +104,9 @@ describe('operations', () => {
   test('grant gives the role permissions', async () => {
     const alice = client()
     const created = await alice.create({ name: 'client-grant', ...target })
-    const granted = await alice.grant(created.role, [{ uri: 'storage://default/test-org/test-project/data', action: 'read' }])
+    const granted = await alice.grant(created.role, [
+      { uri: 'storage://default/test-org/test-project/data', action: 'read' }
+    ])
     expect(granted).toEqual([{ uri: 'storage://default/test-org/test-project/data', action: 'read' }])
     expect(emulator.grants(created.role)).toEqual(granted)
     await alice.rm(created.id)
@@ -120,7 +133,9 @@ describe('errors carry the status and the server message', () => {
   })
 
   test('401 bad token', async () => {
-    const error = await failure(new PlatformClient({ apiUrl: emulator.url, authToken: 'a.b.c', userAgent: 'x', dispatcher }).list())
+    const error = await failure(
+      new PlatformClient({ apiUrl: emulator.url, authToken: 'a.b.c', userAgent: 'x', dispatcher }).list()
+    )
     expect(error.status).toBe(401)
     expect(error.message).toBe('list service accounts failed: HTTP 401: 401: Unauthorized')
   })
@@ -133,7 +148,14 @@ describe('errors carry the status and the server message', () => {
   })
 
   test('500 with the server error text, not retried', async () => {
-    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, body: '{"error": "Unexpected exception: auth down"}', headers: { 'content-type': 'application/json' } })
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 500,
+      body: '{"error": "Unexpected exception: auth down"}',
+      headers: { 'content-type': 'application/json' }
+    })
     emulator.resetLog()
     const error = await failure(client().list())
     expect(error.message).toBe('list service accounts failed: HTTP 500: Unexpected exception: auth down')
@@ -150,14 +172,34 @@ describe('retries', () => {
   })
 
   test('429 honours Retry-After in seconds, capped', async () => {
-    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, headers: { 'retry-after': '3' } })
-    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, headers: { 'retry-after': '3600' } })
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3' }
+    })
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3600' }
+    })
     await client('alice', { maxDelayMs: 10_000 }).list()
     expect(sleeps).toEqual([3000, 10_000])
   })
 
   test('gives up after max attempts with the last status', async () => {
-    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502, times: Infinity, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } })
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 502,
+      times: Infinity,
+      body: '<html>bad gateway</html>',
+      headers: { 'content-type': 'text/html' }
+    })
     emulator.resetLog()
     const error = await failure(client('alice', { maxAttempts: 3 }).list())
     expect(error.message).toBe('list service accounts failed: HTTP 502: Bad Gateway')
@@ -198,7 +240,9 @@ describe('retries', () => {
         probe.close(() => done(port))
       })
     })
-    const error = await failure(client('alice', { apiUrl: `http://127.0.0.1:${closed}/api/v1`, maxAttempts: 3 }).create({ name: 'x', ...target }))
+    const error = await failure(
+      client('alice', { apiUrl: `http://127.0.0.1:${closed}/api/v1`, maxAttempts: 3 }).create({ name: 'x', ...target })
+    )
     expect(error.code).toBe('ECONNREFUSED')
     expect(sleeps).toHaveLength(2)
   })
@@ -207,7 +251,9 @@ describe('retries', () => {
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'hang', times: Infinity })
     const started = Date.now()
     const error = await failure(client('alice', { timeoutMs: 300, maxAttempts: 2 }).list())
-    expect(error.message).toBe(`list service accounts failed: timed out after 0.3 s waiting for GET ${emulator.url}/service_accounts (TIMEOUT)`)
+    expect(error.message).toBe(
+      `list service accounts failed: timed out after 0.3 s waiting for GET ${emulator.url}/service_accounts (TIMEOUT)`
+    )
     expect(Date.now() - started).toBeLessThan(2_000)
   })
 
@@ -233,7 +279,12 @@ describe('scale', () => {
     const big = await startEmulator({ users: ['dora'], logRequests: false })
     try {
       big.seedAccounts('dora', 10_000, { namePrefix: 'bulk-' })
-      const dora = new PlatformClient({ apiUrl: big.url, authToken: big.issueToken('dora'), userAgent: 'x', dispatcher })
+      const dora = new PlatformClient({
+        apiUrl: big.url,
+        authToken: big.issueToken('dora'),
+        userAgent: 'x',
+        dispatcher
+      })
       const accounts = await dora.list()
       expect(accounts).toHaveLength(10_000)
       expect(new Set(accounts.map(a => a.name)).size).toBe(10_000)
@@ -260,6 +311,8 @@ describe('failures that no retry mends', () => {
     expect(error.status).toBe(0)
     expect(isTransient(error)).toBe(false)
     expect(sleeps).toEqual([])
-    expect(error.message).toMatch(/^list service accounts failed: .+\(GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/service_accounts\) \(\w+\)$/)
+    expect(error.message).toMatch(
+      /^list service accounts failed: .+\(GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/service_accounts\) \(\w+\)$/
+    )
   })
 })

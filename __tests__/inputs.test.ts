@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
-import { DEFAULT_API_URL, InputError, readInputs, type Inputs } from '../src/inputs.js'
+import { InputError } from '../src/input-error.js'
+import { DEFAULT_API_URL, readInputs, type Inputs } from '../src/inputs.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 const fullToken = (fields: Record<string, string>) =>
@@ -7,7 +8,11 @@ const fullToken = (fields: Record<string, string>) =>
 
 function read(inputs: Record<string, string>) {
   const masked: string[] = []
-  const parse = () => readInputs(name => inputs[name] ?? '', secret => masked.push(secret))
+  const parse = () =>
+    readInputs(
+      name => inputs[name] ?? '',
+      secret => masked.push(secret)
+    )
   return { parse, masked }
 }
 
@@ -40,12 +45,22 @@ describe('readInputs', () => {
   })
 
   test('a full token gives its JWT as the bearer, its URL and its context, and both forms are masked', () => {
-    const token = fullToken({ url: 'https://api.dev.apolo.us/api/v1/', cluster: 'c1', project_name: 'p1', org_name: 'o1' })
+    const token = fullToken({
+      url: 'https://api.dev.apolo.us/api/v1/',
+      cluster: 'c1',
+      project_name: 'p1',
+      org_name: 'o1'
+    })
     const { parse, masked } = read({ token })
     const inputs = parse()
     expect(inputs.credential.authToken).toBe(JWT)
     expect(inputs.apiUrl).toBe('https://api.dev.apolo.us/api/v1')
-    expect(inputs.credential.context).toEqual({ url: 'https://api.dev.apolo.us/api/v1/', cluster: 'c1', project: 'p1', org: 'o1' })
+    expect(inputs.credential.context).toEqual({
+      url: 'https://api.dev.apolo.us/api/v1/',
+      cluster: 'c1',
+      project: 'p1',
+      org: 'o1'
+    })
     expect(masked).toEqual([token, JWT])
   })
 
@@ -65,7 +80,11 @@ describe('readInputs', () => {
     [{ token: JWT, 'timeout-seconds': '0' }, 'timeout-seconds', 'whole number from 1 to 600'],
     [{ token: JWT, 'max-attempts': '2.5' }, 'max-attempts', 'whole number from 1 to 10'],
     [{ token: JWT, 'api-url': 'api.apolo.us' }, 'api-url', 'must be an absolute URL'],
-    [{ token: JWT, 'api-url': 'http://api.apolo.us/api/v1' }, 'api-url', 'plain http is allowed only for a loopback host'],
+    [
+      { token: JWT, 'api-url': 'http://api.apolo.us/api/v1' },
+      'api-url',
+      'plain http is allowed only for a loopback host'
+    ],
     [{ token: JWT, 'api-url': 'ftp://api.apolo.us/' }, 'api-url', 'must be an https URL'],
     [{ token: JWT, 'api-url': 'https://u:p@api.apolo.us/' }, 'api-url', 'must not carry a user name']
   ])('%j fails on input %s', (inputs, input, message) => {

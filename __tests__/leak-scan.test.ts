@@ -7,7 +7,21 @@ const full = Buffer.from(`{"token": "${jwt}", "url": "u"}`).toString('base64')
 
 function result(parts: Partial<StepResult['files']> & { stdout?: string; stderr?: string }): StepResult {
   const files = { state: '', env: '', summary: '', path: '', ...parts }
-  return { step: 'main', code: 0, stdout: parts.stdout ?? '', stderr: parts.stderr ?? '', outputs: {}, state: {}, env: {}, summary: files.summary, masks: [], errors: [], warnings: [], files, runnerTemp: '' }
+  return {
+    step: 'main',
+    code: 0,
+    stdout: parts.stdout ?? '',
+    stderr: parts.stderr ?? '',
+    outputs: {},
+    state: {},
+    env: {},
+    summary: files.summary,
+    masks: [],
+    errors: [],
+    warnings: [],
+    files,
+    runnerTemp: ''
+  }
 }
 
 test('a full token has its JWT and the JWT signature as derived forms', () => {
@@ -18,7 +32,10 @@ test('mask commands are allowed; the secret anywhere else is a leak', () => {
   expect(findLeaks([result({ stdout: `::add-mask::${full}\n::add-mask::${jwt}\n` })], [full])).toEqual([])
   // The JWT and its signature, both found.
   expect(findLeaks([result({ stdout: `::debug::Bearer ${jwt}` })], [full])).toHaveLength(2)
-  expect(findLeaks([result({ stderr: `at x (${jwt})` })], [jwt])).toEqual(['main stderr: eyJhbGciOiJI…', 'main stderr: c2lnbmF0dXJl…'])
+  expect(findLeaks([result({ stderr: `at x (${jwt})` })], [jwt])).toEqual([
+    'main stderr: eyJhbGciOiJI…',
+    'main stderr: c2lnbmF0dXJl…'
+  ])
   expect(findLeaks([result({ state: `id<<d\n${full}\nd` })], [full]).length).toBeGreaterThan(0)
   expect(findLeaks([result({ summary: `| token | ${jwt.split('.')[2]} |` })], [full])).toHaveLength(1)
 })

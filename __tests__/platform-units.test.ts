@@ -9,13 +9,25 @@ describe('names', () => {
   test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'service-account-3f1c'])('accepts %s', name => {
     expect(isValidName(name)).toBe(true)
   })
-  test.each(['test_name', 'test/name', 'test..name', 'test-.name', 'test.-name', '-test', 'test-', '.test', 'test.', 'Test', ''])(
-    'rejects %j',
-    name => expect(isValidName(name)).toBe(false)
-  )
+  test.each([
+    'test_name',
+    'test/name',
+    'test..name',
+    'test-.name',
+    'test.-name',
+    '-test',
+    'test-',
+    '.test',
+    'test.',
+    'Test',
+    ''
+  ])('rejects %j', name => expect(isValidName(name)).toBe(false))
 
   test('a generated name traces the run, fits the grammar and starts with the repository prefix', () => {
-    const name = generatedName({ repository: 'Octo-Org/My_Repo', runId: 123456, runAttempt: 2, job: 'Build & Test' }, 'a1b2c3')
+    const name = generatedName(
+      { repository: 'Octo-Org/My_Repo', runId: 123456, runAttempt: 2, job: 'Build & Test' },
+      'a1b2c3'
+    )
     expect(name).toBe('gha-my-repo-123456-2-build-test-a1b2c3')
     expect(isValidName(name)).toBe(true)
     // What `prune` with `name-prefix: gha-<repo>-` finds.
@@ -35,9 +47,14 @@ describe('tokens', () => {
     expect(parseCredential(` ${jwt} `)).toEqual({ authToken: jwt, context: {} })
   })
   test('a full token decodes to its JWT and context', () => {
-    const full = Buffer.from(`{"token": "${jwt}", "cluster": "c", "url": "https://x/api/v1", "project_name": "p"}`).toString('base64')
+    const full = Buffer.from(
+      `{"token": "${jwt}", "cluster": "c", "url": "https://x/api/v1", "project_name": "p"}`
+    ).toString('base64')
     expect(full.startsWith('eyJ0b2tlbi')).toBe(true)
-    expect(decodeFullToken(full)).toEqual({ authToken: jwt, context: { url: 'https://x/api/v1', cluster: 'c', project: 'p', org: undefined } })
+    expect(decodeFullToken(full)).toEqual({
+      authToken: jwt,
+      context: { url: 'https://x/api/v1', cluster: 'c', project: 'p', org: undefined }
+    })
   })
   test('base64 JSON without a token is not a full token', () => {
     expect(decodeFullToken(Buffer.from('{"url": "x"}').toString('base64'))).toBeUndefined()
@@ -50,10 +67,12 @@ describe('error bodies', () => {
     expect(serverMessage(`{"error": "{'name': ['Invalid service account name']}"}`, 'application/json')).toBe(
       "{'name': ['Invalid service account name']}"
     )
-    expect(serverMessage('{"code": "unique", "description": "Service Account with such name exists"}', 'application/json')).toBe(
-      'Service Account with such name exists'
+    expect(
+      serverMessage('{"code": "unique", "description": "Service Account with such name exists"}', 'application/json')
+    ).toBe('Service Account with such name exists')
+    expect(serverMessage('Service account x not found', 'text/plain; charset=utf-8')).toBe(
+      'Service account x not found'
     )
-    expect(serverMessage('Service account x not found', 'text/plain; charset=utf-8')).toBe('Service account x not found')
   })
   test('HTML and multi-line bodies give no message', () => {
     expect(serverMessage('<html><body>502 Bad Gateway</body></html>', 'text/html')).toBe('')
@@ -88,8 +107,13 @@ describe('summary', () => {
   test('a long list is cut to the first rows and says how many more there are', async () => {
     const { accountsSummary, SUMMARY_ROWS } = await import('../src/summary.js')
     const accounts = Array.from({ length: SUMMARY_ROWS + 5 }, (_, i) => ({
-      id: `service-account-${i}`, name: `n${i}`, role: `a/service-accounts/n${i}`, owner: 'a',
-      default_cluster: 'c', default_project: 'p', created_at: '2026-01-01T00:00:00+00:00'
+      id: `service-account-${i}`,
+      name: `n${i}`,
+      role: `a/service-accounts/n${i}`,
+      owner: 'a',
+      default_cluster: 'c',
+      default_project: 'p',
+      created_at: '2026-01-01T00:00:00+00:00'
     }))
     const markdown = accountsSummary('Accounts', accounts)
     expect(markdown).toContain(`### Accounts (${SUMMARY_ROWS + 5})`)
@@ -100,7 +124,9 @@ describe('summary', () => {
 
   test('server values cannot inject markup or break the table', async () => {
     const { accountsSummary } = await import('../src/summary.js')
-    const markdown = accountsSummary('x', [{ id: 'i', name: 'n', role: 'r', owner: 'o', default_cluster: '<script>|', default_project: 'p', created_at: 't' }])
+    const markdown = accountsSummary('x', [
+      { id: 'i', name: 'n', role: 'r', owner: 'o', default_cluster: '<script>|', default_project: 'p', created_at: 't' }
+    ])
     expect(markdown).toContain('&#60;script&#62;&#124;')
     expect(markdown).not.toContain('<script>')
   })

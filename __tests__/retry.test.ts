@@ -33,12 +33,12 @@ const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = 
 
 describe.each(rules)('%s', (_, failure, read, create, grant, remove, acted) => {
   test(`read ${read ? 'repeats' : 'stops'}, create ${create ? 'repeats' : 'stops'}, grant ${grant ? 'repeats' : 'stops'}, remove ${remove ? 'repeats' : 'stops'}`, () => {
-    expect([mayRepeat('read', failure), mayRepeat('create', failure), mayRepeat('grant', failure), mayRepeat('remove', failure)]).toEqual([
-      read,
-      create,
-      grant,
-      remove
-    ])
+    expect([
+      mayRepeat('read', failure),
+      mayRepeat('create', failure),
+      mayRepeat('grant', failure),
+      mayRepeat('remove', failure)
+    ]).toEqual([read, create, grant, remove])
   })
 
   test(`a create ${acted ? 'may have' : 'surely has not'} made the account`, () => {
@@ -53,7 +53,9 @@ describe.each(rules)('%s', (_, failure, read, create, grant, remove, acted) => {
 describe('backoff', () => {
   const limits = { baseMs: 500, maxMs: 20_000 }
   test('full jitter under a ceiling that doubles per attempt', () => {
-    expect([1, 2, 3, 4].map(attempt => backoffDelay(attempt, undefined, limits, () => 0.999))).toEqual([499, 999, 1998, 3996])
+    expect([1, 2, 3, 4].map(attempt => backoffDelay(attempt, undefined, limits, () => 0.999))).toEqual([
+      499, 999, 1998, 3996
+    ])
     expect(backoffDelay(10, undefined, limits, () => 0.5)).toBe(10_000)
   })
 

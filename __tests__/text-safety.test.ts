@@ -12,12 +12,41 @@ console.log(`text safety: seed ${SEED} (replay with FC_SEED=${SEED})`)
 
 const tricky = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', '\u0000', '\t', ' ', ':', '#', '[', ']', '%', '|', '`', '<', '>', '&', '*', '_', 'e', 'y', 'J', '.'),
+    fc.constantFrom(
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      '\u0085',
+      '\u0000',
+      '\t',
+      ' ',
+      ':',
+      '#',
+      '[',
+      ']',
+      '%',
+      '|',
+      '`',
+      '<',
+      '>',
+      '&',
+      '*',
+      '_',
+      'e',
+      'y',
+      'J',
+      '.'
+    ),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
   )
 })
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2YtdGhlLXRva2Vu'
-const withSecret = fc.tuple(tricky, fc.constantFrom(JWT, Buffer.from(JSON.stringify({ url: 'u', token: JWT })).toString('base64')), tricky)
+const withSecret = fc.tuple(
+  tricky,
+  fc.constantFrom(JWT, Buffer.from(JSON.stringify({ url: 'u', token: JWT })).toString('base64')),
+  tricky
+)
 
 test('a log line is one line that the runner cannot read as a command', () => {
   fc.assert(
@@ -44,7 +73,8 @@ test('a secret anywhere in a text is cut out, by every path to the log', () => {
   fc.assert(
     fc.property(withSecret, ([before, secret, after]) => {
       const text = `${before}${secret}${after}`
-      for (const out of [redactTokens(text), safeText(text), cleanMessage(text), cell(text)]) expect(out).not.toContain(JWT.slice(-20))
+      for (const out of [redactTokens(text), safeText(text), cleanMessage(text), cell(text)])
+        expect(out).not.toContain(JWT.slice(-20))
     }),
     params
   )

@@ -14662,7 +14662,9 @@ async function runCreate(client, inputs) {
         await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
     }
     const granted = await grantOrRemove(client, account, inputs.permissions);
-    const registry = inputs.verifySeconds ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds) : '';
+    const registry = inputs.verifySeconds
+        ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
+        : '';
     for (const [key, value] of Object.entries((0, outputs_js_1.accountOutputs)(account)))
         runner.setOutput(key, value);
     if (inputs.outputToken) {
@@ -14783,21 +14785,45 @@ async function settleThroughSignals(work) {
 
 /***/ }),
 
+/***/ 6236:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.InputError = void 0;
+const errors_js_1 = __nccwpck_require__(6316);
+/**
+ * A bad input: the message names the input and what it allows. A value it repeats has
+ * anything token-like cut out, in case a secret went into the wrong input.
+ */
+class InputError extends Error {
+    input;
+    constructor(input, detail) {
+        super((0, errors_js_1.redactTokens)(`Input "${input}" ${detail}`));
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+exports.InputError = InputError;
+
+
+/***/ }),
+
 /***/ 8422:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.InputError = exports.INPUT_DEFAULTS = exports.DEFAULT_API_URL = exports.OPERATIONS = void 0;
+exports.INPUT_DEFAULTS = exports.DEFAULT_API_URL = void 0;
 exports.readInputs = readInputs;
 exports.readConnection = readConnection;
 const node_crypto_1 = __nccwpck_require__(7598);
-const errors_js_1 = __nccwpck_require__(6316);
+const input_error_js_1 = __nccwpck_require__(6236);
 const http_js_1 = __nccwpck_require__(1267);
 const names_js_1 = __nccwpck_require__(3735);
 const permissions_js_1 = __nccwpck_require__(2731);
 const token_js_1 = __nccwpck_require__(206);
-exports.OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'];
+const OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'];
 exports.DEFAULT_API_URL = 'https://api.apolo.us/api/v1';
 /** The defaults of optional inputs, as action.yml declares them (a test keeps them equal). */
 exports.INPUT_DEFAULTS = {
@@ -14812,26 +14838,13 @@ exports.INPUT_DEFAULTS = {
     'output-token': 'true'
 };
 /**
- * A bad input: the message names the input and what it allows. A value it repeats has
- * anything token-like cut out, in case a secret went into the wrong input.
- */
-class InputError extends Error {
-    input;
-    constructor(input, detail) {
-        super((0, errors_js_1.redactTokens)(`Input "${input}" ${detail}`));
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-exports.InputError = InputError;
-/**
  * Reads and checks every input, before any request. `onSecret` sees each form of the
  * credential first, so it can be masked before anything could print it.
  */
 function readInputs(read, onSecret) {
     // The credential first, so that it is masked before any other input can fail.
     const connection = readConnection(read, onSecret);
-    const operation = readChoice(read, 'operation', exports.OPERATIONS);
+    const operation = readChoice(read, 'operation', OPERATIONS);
     switch (operation) {
         case 'create':
             return {
@@ -14865,9 +14878,9 @@ function readInputs(read, onSecret) {
 function readName(read, required, operation) {
     const name = read('name').trim();
     if (required && !name)
-        throw new InputError('name', `is required for operation "${operation}": the id or name of the account`);
+        throw new input_error_js_1.InputError('name', `is required for operation "${operation}": the id or name of the account`);
     if (name && !(0, names_js_1.isValidName)(name)) {
-        throw new InputError('name', `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`);
+        throw new input_error_js_1.InputError('name', `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`);
     }
     return name;
 }
@@ -14878,7 +14891,7 @@ function readName(read, required, operation) {
 function readPlainValue(read, name) {
     const value = read(name).trim();
     if (!/^[\x21-\x7e]*$/.test(value)) {
-        throw new InputError(name, `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`);
+        throw new input_error_js_1.InputError(name, `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`);
     }
     return value;
 }
@@ -14887,16 +14900,16 @@ function readPermissions(read) {
         return (0, permissions_js_1.parsePermissions)(read('permissions'));
     }
     catch (error) {
-        throw new InputError('permissions', error.message);
+        throw new input_error_js_1.InputError('permissions', error.message);
     }
 }
 function readNamePrefix(read) {
     const prefix = read('name-prefix').trim();
     if (!prefix) {
-        throw new InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")');
+        throw new input_error_js_1.InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")');
     }
     if (prefix && !/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
-        throw new InputError('name-prefix', `must be the start of a valid name: lowercase letters, digits, "-" and "."; got "${prefix}"`);
+        throw new input_error_js_1.InputError('name-prefix', `must be the start of a valid name: lowercase letters, digits, "-" and "."; got "${prefix}"`);
     }
     return prefix;
 }
@@ -14908,7 +14921,7 @@ function readDuration(read, name, minimum) {
     const value = read(name).trim() || (name === 'older-than' ? exports.INPUT_DEFAULTS[name] : '');
     const ms = durationMs(value);
     if (ms === undefined || ms < durationMs(minimum)) {
-        throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
+        throw new input_error_js_1.InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
     }
     return ms;
 }
@@ -14922,7 +14935,7 @@ function readDelivery(read) {
     const outputToken = readBoolean(read, 'output-token');
     const exportEnv = readBoolean(read, 'export-env');
     if (!outputToken && !exportEnv) {
-        throw new InputError('output-token', 'can be "false" only with export-env: "true": otherwise no later step could use the credential');
+        throw new input_error_js_1.InputError('output-token', 'can be "false" only with export-env: "true": otherwise no later step could use the credential');
     }
     return { outputToken, exportEnv };
 }
@@ -14934,14 +14947,14 @@ function readCaCertificates(read) {
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
     const outside = text.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim();
     if (!blocks.length || outside) {
-        throw new InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else');
+        throw new input_error_js_1.InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else');
     }
     for (const [index, block] of blocks.entries()) {
         try {
             new node_crypto_1.X509Certificate(block);
         }
         catch {
-            throw new InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`);
+            throw new input_error_js_1.InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`);
         }
     }
     return blocks;
@@ -14949,14 +14962,14 @@ function readCaCertificates(read) {
 function readConnection(read, onSecret) {
     const raw = read('token').trim();
     if (!raw)
-        throw new InputError('token', 'is required: a platform auth token (JWT) or full token');
+        throw new input_error_js_1.InputError('token', 'is required: a platform auth token (JWT) or full token');
     onSecret(raw);
     let credential;
     try {
         credential = (0, token_js_1.parseCredential)(raw);
     }
     catch (error) {
-        throw new InputError('token', error.message);
+        throw new input_error_js_1.InputError('token', error.message);
     }
     onSecret(credential.authToken);
     return {
@@ -14973,24 +14986,24 @@ function readApiUrl(value) {
         url = new URL(value);
     }
     catch {
-        throw new InputError('api-url', `must be an absolute URL such as ${exports.DEFAULT_API_URL}; got "${value}"`);
+        throw new input_error_js_1.InputError('api-url', `must be an absolute URL such as ${exports.DEFAULT_API_URL}; got "${value}"`);
     }
     if (url.username || url.password)
-        throw new InputError('api-url', 'must not carry a user name or password');
+        throw new input_error_js_1.InputError('api-url', 'must not carry a user name or password');
     if (url.protocol === 'http:' && !(0, http_js_1.isLoopbackHost)(url.hostname)) {
-        throw new InputError('api-url', `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`);
+        throw new input_error_js_1.InputError('api-url', `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('api-url', `must be an https URL; got "${url.protocol}"`);
+        throw new input_error_js_1.InputError('api-url', `must be an https URL; got "${url.protocol}"`);
     }
     if (url.search || url.hash)
-        throw new InputError('api-url', 'must not have a query or fragment');
+        throw new input_error_js_1.InputError('api-url', 'must not have a query or fragment');
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 function readChoice(read, name, allowed) {
     const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     if (!allowed.includes(value)) {
-        throw new InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`);
+        throw new input_error_js_1.InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`);
     }
     return value;
 }
@@ -15000,12 +15013,12 @@ function readBoolean(read, name) {
         return true;
     if (value === 'false')
         return false;
-    throw new InputError(name, `must be "true" or "false"; got "${value}"`);
+    throw new input_error_js_1.InputError(name, `must be "true" or "false"; got "${value}"`);
 }
 function readInteger(read, name, min, max) {
     const value = read(name).trim() || exports.INPUT_DEFAULTS[name];
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-        throw new InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`);
+        throw new input_error_js_1.InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`);
     }
     return Number(value);
 }
@@ -15123,7 +15136,8 @@ async function pruneStale(client, inputs) {
     runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
     if (result.failed.length) {
-        throw new Error(`Could not remove ${result.failed.length} account(s): ` + result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '));
+        throw new Error(`Could not remove ${result.failed.length} account(s): ` +
+            result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '));
     }
 }
 
@@ -15208,7 +15222,7 @@ async function settleLostCreate(client, name, generated, failure, warn) {
         status: failure.status,
         code: failure.code,
         message: `${failure.serverMessage || 'the answer was lost'}; an account named "${name}" exists (${existing.id}, created ${existing.created_at}), ` +
-            'made by this create or by another job using the same name. It was left as it is: if it is this run\'s, ' +
+            "made by this create or by another job using the same name. It was left as it is: if it is this run's, " +
             `remove it with "apolo service-account rm ${existing.id}"; give each job its own name, or leave "name" empty`,
         cause: failure
     });
@@ -15233,7 +15247,6 @@ async function findByName(client, name) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createdBy = createdBy;
-exports.staleAccounts = staleAccounts;
 exports.prune = prune;
 exports.removeEach = removeEach;
 const answers_js_1 = __nccwpck_require__(3020);
@@ -15280,7 +15293,6 @@ async function removeEach(client, accounts) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.leftovers = leftovers;
 exports.sweep = sweep;
 const names_js_1 = __nccwpck_require__(3735);
 const prune_js_1 = __nccwpck_require__(1186);
@@ -15308,7 +15320,7 @@ async function sweep(client, options) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveTarget = resolveTarget;
-const inputs_js_1 = __nccwpck_require__(8422);
+const input_error_js_1 = __nccwpck_require__(6236);
 /**
  * Where the new account points: the inputs first, then the full token's context, then the
  * platform's discovery document, asked only when cluster or project is still unknown.
@@ -15324,12 +15336,12 @@ async function resolveTarget(client, given, context) {
         }
         cluster ||= config.clusters[0]?.name;
         if (!cluster)
-            throw new inputs_js_1.InputError('cluster', 'is needed: the platform config lists no cluster to default to');
+            throw new input_error_js_1.InputError('cluster', 'is needed: the platform config lists no cluster to default to');
         const onCluster = config.projects.filter(p => p.cluster_name === cluster && (!org || !p.org_name || p.org_name === org));
         const chosen = project ? onCluster.find(p => p.name === project) : onCluster[0];
         project ||= chosen?.name;
         if (!project) {
-            throw new inputs_js_1.InputError('project', `is needed: the platform config lists no project on cluster "${cluster}" to default to`);
+            throw new input_error_js_1.InputError('project', `is needed: the platform config lists no project on cluster "${cluster}" to default to`);
         }
         org ||= chosen?.org_name ?? undefined;
     }
@@ -15344,17 +15356,9 @@ async function resolveTarget(client, given, context) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CredentialNotAcceptedError = void 0;
 exports.verifyCredential = verifyCredential;
 exports.registryHost = registryHost;
 const errors_js_1 = __nccwpck_require__(6316);
-class CredentialNotAcceptedError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'CredentialNotAcceptedError';
-    }
-}
-exports.CredentialNotAcceptedError = CredentialNotAcceptedError;
 /**
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
  * token may take a moment to be accepted everywhere. One request when it already is;
@@ -15380,7 +15384,7 @@ async function verifyCredential(asNewAccount, options) {
             break;
         await sleep(Math.min(delay, left));
     }
-    throw new CredentialNotAcceptedError(`the new token was still not accepted after ${options.seconds} s (${last})`);
+    throw new Error(`the new token was still not accepted after ${options.seconds} s (${last})`);
 }
 /** The registry host of a cluster in a /config answer, or '' when it names none. */
 function registryHost(config, cluster) {
@@ -15556,7 +15560,13 @@ class PlatformClient {
     async list() {
         const operation = 'list service accounts';
         const accounts = [];
-        await this.call({ operation, kind: 'read', method: 'GET', path: ['service_accounts'], accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5` }, [200], async (response) => {
+        await this.call({
+            operation,
+            kind: 'read',
+            method: 'GET',
+            path: ['service_accounts'],
+            accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5`
+        }, [200], async (response) => {
             accounts.length = 0; // a retry reads the list again from the start
             await parseAccounts(operation, response, accounts);
         });
@@ -15582,7 +15592,12 @@ class PlatformClient {
     }
     /** Removes an account; the platform revokes its token at once. */
     async rm(idOrName) {
-        await this.call({ operation: `remove service account ${idOrName}`, kind: 'remove', method: 'DELETE', path: ['service_accounts', idOrName] }, [204, 200], response => response.discard());
+        await this.call({
+            operation: `remove service account ${idOrName}`,
+            kind: 'remove',
+            method: 'DELETE',
+            path: ['service_accounts', idOrName]
+        }, [204, 200], response => response.discard());
     }
     /** The discovery document: clusters and projects the caller can use. */
     async config() {
@@ -15593,7 +15608,13 @@ class PlatformClient {
         const operation = `grant permissions to ${role}`;
         return this.callJson(
         // Granting the same permission twice leaves the same grant, so it may repeat.
-        { operation, kind: 'grant', method: 'POST', path: ['users', role.replaceAll('/', ':'), 'permissions'], body: permissions }, [201, 200], value => (0, answers_js_1.readPermissions)(operation, value));
+        {
+            operation,
+            kind: 'grant',
+            method: 'POST',
+            path: ['users', role.replaceAll('/', ':'), 'permissions'],
+            body: permissions
+        }, [201, 200], value => (0, answers_js_1.readPermissions)(operation, value));
     }
     /** The same client speaking as someone else, e.g. a new account, with its own budget. */
     as(authToken, overrides) {
@@ -15618,7 +15639,12 @@ class PlatformClient {
             }
             catch (error) {
                 if (error instanceof SyntaxError)
-                    throw new errors_js_1.PlatformError({ operation: call.operation, status: response.status, message: 'the answer is not valid JSON', unreadable: true });
+                    throw new errors_js_1.PlatformError({
+                        operation: call.operation,
+                        status: response.status,
+                        message: 'the answer is not valid JSON',
+                        unreadable: true
+                    });
                 throw error;
             }
             result = check(value);
@@ -15729,7 +15755,10 @@ async function statusFailure(call, response) {
         return new errors_js_1.PlatformError({ ...fields, message: PROXY_REFUSED });
     }
     const body = await response.head(ERROR_BODY_BYTES).catch(() => '');
-    return new errors_js_1.PlatformError({ ...fields, message: (0, errors_js_1.serverMessage)(body, response.header('content-type')) || response.statusText });
+    return new errors_js_1.PlatformError({
+        ...fields,
+        message: (0, errors_js_1.serverMessage)(body, response.header('content-type')) || response.statusText
+    });
 }
 const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY';
 function networkFailure(call, error, timeoutMs, url) {
@@ -15739,14 +15768,21 @@ function networkFailure(call, error, timeoutMs, url) {
     const proxyStatus = /^Proxy response \((\d{3})\)/.exec(message)?.[1];
     if (proxyStatus) {
         const status = Number(proxyStatus);
-        return new errors_js_1.PlatformError({ operation: call.operation, status, message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel', cause: error });
+        return new errors_js_1.PlatformError({
+            operation: call.operation,
+            status,
+            message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel',
+            cause: error
+        });
     }
     const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true;
     return new errors_js_1.PlatformError({
         operation: call.operation,
         status: 0,
         code: code ?? 'ERROR',
-        message: timedOut ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}` : `${(0, errors_js_1.cleanMessage)(message)} (${call.method} ${url})`,
+        message: timedOut
+            ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
+            : `${(0, errors_js_1.cleanMessage)(message)} (${call.method} ${url})`,
         cause: error
     });
 }
@@ -15928,7 +15964,6 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.BodyTooLargeError = void 0;
 exports.isLoopbackHost = isLoopbackHost;
 exports.createDispatcher = createDispatcher;
 exports.sendRequest = sendRequest;
@@ -15944,7 +15979,6 @@ class BodyTooLargeError extends Error {
         this.name = 'BodyTooLargeError';
     }
 }
-exports.BodyTooLargeError = BodyTooLargeError;
 /** Loopback hosts as URL's `hostname` writes them. */
 function isLoopbackHost(hostname) {
     return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -15989,7 +16023,9 @@ async function trustedCertificates(extra, env) {
     if (typeof tls.getCACertificates === 'function')
         return [...tls.getCACertificates('default'), ...extra];
     // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
-    const fromEnv = env.NODE_EXTRA_CA_CERTS ? [await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS, 'utf8')).catch(() => '')] : [];
+    const fromEnv = env.NODE_EXTRA_CA_CERTS
+        ? [await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23)).then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS, 'utf8')).catch(() => '')]
+        : [];
     return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra];
 }
 async function sendRequest(dispatcher, req) {
@@ -16071,19 +16107,18 @@ async function sendRequest(dispatcher, req) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.GENERATED_NAME_PREFIX = exports.NAME_PATTERN = void 0;
 exports.isValidName = isValidName;
 exports.generatedName = generatedName;
 exports.generatedNameRun = generatedNameRun;
 exports.isAccountId = isAccountId;
 const errors_js_1 = __nccwpck_require__(6316);
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
-exports.NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 function isValidName(name) {
-    return exports.NAME_PATTERN.test(name);
+    return NAME_PATTERN.test(name);
 }
 /** Every generated name starts with this, so `prune` can find what runs left behind. */
-exports.GENERATED_NAME_PREFIX = 'gha-';
+const GENERATED_NAME_PREFIX = 'gha-';
 /**
  * A name that traces the account to the run that made it:
  * `gha-<repo>-<run id>-<attempt>-<job>-<random>`, fitted to the name grammar.
@@ -16097,7 +16132,7 @@ function generatedName(run, randomSuffix) {
         label(run.job, 30),
         label(randomSuffix, 12)
     ].filter(Boolean);
-    return exports.GENERATED_NAME_PREFIX + parts.join('-');
+    return GENERATED_NAME_PREFIX + parts.join('-');
 }
 /**
  * The run id in a name `generatedName` made for this repository, or undefined when the name
@@ -16106,9 +16141,9 @@ function generatedName(run, randomSuffix) {
  */
 function generatedNameRun(name, repository) {
     const repo = label(repository.split('/').pop() ?? '', 30);
-    if (!name.startsWith(`${exports.GENERATED_NAME_PREFIX}${repo}-`))
+    if (!name.startsWith(`${GENERATED_NAME_PREFIX}${repo}-`))
         return undefined;
-    const rest = name.slice(exports.GENERATED_NAME_PREFIX.length + repo.length + 1);
+    const rest = name.slice(GENERATED_NAME_PREFIX.length + repo.length + 1);
     // <run id>-<attempt>-[<job>-]<6 hex>, each part as label() writes it.
     return /^(\d{1,20})-\d{1,5}-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{6}$/.exec(rest)?.[1];
 }
@@ -16136,9 +16171,8 @@ function isAccountId(value) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PERMISSION_ACTIONS = void 0;
 exports.parsePermissions = parsePermissions;
-exports.PERMISSION_ACTIONS = ['read', 'write', 'manage'];
+const PERMISSION_ACTIONS = ['read', 'write', 'manage'];
 /**
  * Parses one grant per line, `<uri> <action>`. Blank lines and `#` comments are skipped.
  * Throws with the line number and what is wrong.
@@ -16160,8 +16194,8 @@ function parsePermissions(text) {
         if (/^image:\/\/[^/]+\/.*[:@]/.test(uri)) {
             throw new Error(`${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`);
         }
-        if (!exports.PERMISSION_ACTIONS.includes(action)) {
-            throw new Error(`${where} has action "${action}"; allowed: ${exports.PERMISSION_ACTIONS.join(', ')}`);
+        if (!PERMISSION_ACTIONS.includes(action)) {
+            throw new Error(`${where} has action "${action}"; allowed: ${PERMISSION_ACTIONS.join(', ')}`);
         }
         permissions.push({ uri, action: action });
     });
@@ -16261,7 +16295,6 @@ function parseRetryAfter(value, now = Date.now()) {
 
 /** The two forms of platform credential and the conversions between them. */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.isJwt = isJwt;
 exports.parseCredential = parseCredential;
 exports.decodeFullToken = decodeFullToken;
 exports.tokenForms = tokenForms;
@@ -16371,7 +16404,6 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PENDING_LOOKUP_DELAYS_MS = void 0;
 exports.runPost = runPost;
 const promises_1 = __nccwpck_require__(8500);
 const client_factory_js_1 = __nccwpck_require__(523);
@@ -16386,7 +16418,7 @@ const summary_js_1 = __nccwpck_require__(8855);
  * Waits between looks for an account whose create main never saw the end of: it may show
  * up a moment after the create's answer was lost (README, "When an answer is lost").
  */
-exports.PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
+const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 async function runPost() {
     cleanConfigDir();
@@ -16448,7 +16480,7 @@ async function removePending(client, record) {
         await runner.writeSummary((0, summary_js_1.removedSummary)(account.id, 'left'));
         return;
     }
-    for (const delay of [0, ...exports.PENDING_LOOKUP_DELAYS_MS]) {
+    for (const delay of [0, ...PENDING_LOOKUP_DELAYS_MS]) {
         if (delay)
             await (0, promises_1.setTimeout)(delay);
         // A generated name is this run's alone: whatever holds it is the lost create's account.
@@ -16616,7 +16648,6 @@ function repositoryName(context) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.STATE_KEYS = void 0;
 exports.encodeAccount = encodeAccount;
 exports.decodeAccount = decodeAccount;
 exports.saveAccount = saveAccount;
@@ -16629,7 +16660,7 @@ exports.loadConfigDir = loadConfigDir;
  */
 const names_js_1 = __nccwpck_require__(3735);
 const runner_js_1 = __nccwpck_require__(4813);
-exports.STATE_KEYS = {
+const STATE_KEYS = {
     account: 'account',
     /** The CLI config folder made by export-env, for post to remove. */
     configDir: 'config-dir'
@@ -16674,17 +16705,17 @@ function decodeAccount(text) {
 }
 /** Main's side: the latest record wins, as the runner keeps the last value of a key. */
 function saveAccount(record) {
-    (0, runner_js_1.saveState)(exports.STATE_KEYS.account, encodeAccount(record));
+    (0, runner_js_1.saveState)(STATE_KEYS.account, encodeAccount(record));
 }
 function saveConfigDir(dir) {
-    (0, runner_js_1.saveState)(exports.STATE_KEYS.configDir, dir);
+    (0, runner_js_1.saveState)(STATE_KEYS.configDir, dir);
 }
 /** Post's side. */
 function loadAccount() {
-    return decodeAccount((0, runner_js_1.getState)(exports.STATE_KEYS.account));
+    return decodeAccount((0, runner_js_1.getState)(STATE_KEYS.account));
 }
 function loadConfigDir() {
-    return (0, runner_js_1.getState)(exports.STATE_KEYS.configDir);
+    return (0, runner_js_1.getState)(STATE_KEYS.configDir);
 }
 
 
@@ -16715,7 +16746,10 @@ function createdSummary(account, permissions, cleanup) {
             ['Project', cell(account.default_project)],
             ['Org', cell(account.default_org ?? '(none)')],
             ['Created at', cell(account.created_at)],
-            ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'],
+            [
+                'Permissions',
+                permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'
+            ],
             ['Removed by the post step', cleanup ? 'yes' : 'no (<code>cleanup: false</code>)']
         ])
     ].join('\n');

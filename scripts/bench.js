@@ -48,8 +48,14 @@ async function coldStart() {
       'one GET, node:http (floor)': () => timed(bin, ['-e', floorGet, listUrl]),
       'one GET, global fetch': () => timed(bin, ['-e', fetchGet, listUrl]),
       'main: list (1 request)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'list' })),
-      'main: create (1 request)': () =>
+      'main: create and verify (2 requests)': () =>
         timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ cluster: 'default', project: 'p', cleanup: 'false' })),
+      'main: create, verify-seconds 0 (1 request)': () =>
+        timed(
+          bin,
+          [join(ROOT, 'dist/main.js')],
+          mainEnv({ cluster: 'default', project: 'p', cleanup: 'false', 'verify-seconds': '0' })
+        ),
       'main: bad input (0 requests)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'nope' }))
     }
     /** @type {Record<string, number[]>} */
@@ -82,7 +88,17 @@ function bundle() {
   const stats = join(work, 'stats.json')
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(ROOT, 'src/index.ts'), '-o', join(work, 'out'), '--transpile-only', '--quiet', '--stats-out', stats],
+    [
+      join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(ROOT, 'src/index.ts'),
+      '-o',
+      join(work, 'out'),
+      '--transpile-only',
+      '--quiet',
+      '--stats-out',
+      stats
+    ],
     { cwd: ROOT, stdio: 'ignore' }
   )
   /** @type {{modules?: {name: string, size: number}[]}} */
@@ -110,7 +126,9 @@ async function requestsPerOperation() {
   const count = async (/** @type {string} */ label, /** @type {() => Promise<unknown>} */ run) => {
     emulator.resetLog()
     await run()
-    console.log(`| ${label} | ${emulator.requests.length} (${emulator.requests.map(r => `${r.method} ${r.path.replace(/service_accounts\/.+/, 'service_accounts/{id}')}`).join(', ')}) |`)
+    console.log(
+      `| ${label} | ${emulator.requests.length} (${emulator.requests.map(r => `${r.method} ${r.path.replace(/service_accounts\/.+/, 'service_accounts/{id}')}`).join(', ')}) |`
+    )
   }
   const inputs = { token, 'api-url': emulator.url }
   /** @type {Record<string, string>} */
@@ -123,9 +141,16 @@ async function requestsPerOperation() {
   await count('create, defaults from GET /config', async () => {
     state = (await runStep('main', { inputs })).state
   })
+  await count('create with sweep-older-than, then post', async () => {
+    const main = await runStep('main', {
+      inputs: { ...inputs, cluster: 'default', project: 'p', 'sweep-older-than': '1d' }
+    })
+    await runStep('post', { inputs, state: main.state })
+  })
+  const id = /** @type {{id: string}} */ (JSON.parse(state.account)).id
   await count('list', () => runStep('main', { inputs: { ...inputs, operation: 'list' } }))
-  await count('get', () => runStep('main', { inputs: { ...inputs, operation: 'get', name: state['account-id'] } }))
-  await count('rm', () => runStep('main', { inputs: { ...inputs, operation: 'rm', name: state['account-id'] } }))
+  await count('get', () => runStep('main', { inputs: { ...inputs, operation: 'get', name: id } }))
+  await count('rm', () => runStep('main', { inputs: { ...inputs, operation: 'rm', name: id } }))
   await count('prune, dry-run', () =>
     runStep('main', { inputs: { ...inputs, operation: 'prune', 'name-prefix': 'gha-', 'dry-run': 'true' } })
   )
@@ -145,8 +170,13 @@ async function scale() {
       big.seedAccounts('bulk', n - seeded, { namePrefix: `bulk-${seeded}-`, ageSeconds: 7 * 86400 })
       seeded = n
       const list = await measured(bin, mainEnv({ ...bulkInputs, operation: 'list' }))
-      const prune = await measured(bin, mainEnv({ ...bulkInputs, operation: 'prune', 'name-prefix': 'bulk-', 'dry-run': 'true' }))
-      console.log(`| ${n.toLocaleString('en')} | ${list.ms.toFixed(0)} | ${list.rssMb.toFixed(0)} | ${prune.ms.toFixed(0)} | ${prune.rssMb.toFixed(0)} |`)
+      const prune = await measured(
+        bin,
+        mainEnv({ ...bulkInputs, operation: 'prune', 'name-prefix': 'bulk-', 'dry-run': 'true' })
+      )
+      console.log(
+        `| ${n.toLocaleString('en')} | ${list.ms.toFixed(0)} | ${list.rssMb.toFixed(0)} | ${prune.ms.toFixed(0)} | ${prune.rssMb.toFixed(0)} |`
+      )
     }
   } finally {
     await big.close()
@@ -193,10 +223,14 @@ function measured(bin, env) {
   const report = `process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS + '\\n'))`
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(bin, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'dist/main.js')], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
+    const child = spawn(
+      bin,
+      ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'dist/main.js')],
+      {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe']
+      }
+    )
     let stderr = ''
     child.stderr.on('data', chunk => (stderr += chunk))
     child.on('error', reject)

@@ -11,7 +11,10 @@ execFileSync(
   [ncc, 'build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet', '--transpile-only'],
   { stdio: 'inherit' }
 )
-for (const [step, run] of [['main', 'runMain'], ['post', 'runPost']]) {
+for (const [step, run] of [
+  ['main', 'runMain'],
+  ['post', 'runPost']
+]) {
   writeFileSync(
     `dist/${step}.js`,
     `// The ${step} step of action.yml (written by scripts/build.js). ${run} reports every failure itself.\nimport { ${run} } from './index.js'\n\nvoid ${run}()\n`

@@ -12,7 +12,11 @@ import { ROOT } from './local-runner.js'
  */
 
 /** @param {string} text */
-const cell = text => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim()
+const cell = text =>
+  text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim()
 
 /** @param {ActionMetadata} action */
 export function inputsTable(action) {
@@ -25,7 +29,9 @@ export function inputsTable(action) {
 
 /** @param {ActionMetadata} action */
 export function outputsTable(action) {
-  const rows = Object.entries(action.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(output.description ?? '')} |`)
+  const rows = Object.entries(action.outputs ?? {}).map(
+    ([name, output]) => `| \`${name}\` | ${cell(output.description ?? '')} |`
+  )
   return ['| output | description |', '|---|---|', ...rows].join('\n')
 }
 

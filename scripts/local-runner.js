@@ -160,14 +160,20 @@ export function stdoutCommands(stdout) {
     const lower = name.toLowerCase()
     if (lower === 'stop-commands') stoppedUntil = data
     const key = /(?:^|[,;])\s*name=([^,;]*)/.exec(props)?.[1]
-    if ((lower === 'set-output' || lower === 'save-state') && key !== undefined) obeyed[lower][unescape(key)] = unescape(data)
+    if ((lower === 'set-output' || lower === 'save-state') && key !== undefined)
+      obeyed[lower][unescape(key)] = unescape(data)
   }
   return obeyed
 }
 
 /** The runner's own unescaping of command values. @param {string} text */
 function unescape(text) {
-  return text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%25/g, '%')
+  return text
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%25/g, '%')
 }
 
 /**

@@ -24,7 +24,8 @@ export function removeConfigDir(dir: string, root: string | undefined): string |
     return undefined // already gone
   }
   const expectedParent = realpathSync(root ?? tmpdir())
-  if (!isConfigDirOf(real, expectedParent)) return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`
+  if (!isConfigDirOf(real, expectedParent))
+    return `it is not a folder this action makes (${PREFIX}… directly inside ${expectedParent})`
   rmSync(real, { recursive: true, force: true })
   return undefined
 }

@@ -48,10 +48,16 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
 
   const decoded = decodeFullToken(account.token)
   if (!decoded) {
-    await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)')
+    await removeUndelivered(
+      client,
+      account,
+      'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)'
+    )
   }
   const granted = await grantOrRemove(client, account, inputs.permissions)
-  const registry = inputs.verifySeconds ? await verifyOrRemove(client, account, decoded!.authToken, inputs.verifySeconds) : ''
+  const registry = inputs.verifySeconds
+    ? await verifyOrRemove(client, account, decoded!.authToken, inputs.verifySeconds)
+    : ''
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
     runner.setOutput('token', account.token)
@@ -70,7 +76,11 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
 }
 
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
-async function grantOrRemove(client: PlatformClient, account: CreatedServiceAccount, permissions: Permission[]): Promise<Permission[]> {
+async function grantOrRemove(
+  client: PlatformClient,
+  account: CreatedServiceAccount,
+  permissions: Permission[]
+): Promise<Permission[]> {
   if (!permissions.length) return []
   let granted: Permission[]
   try {
@@ -86,11 +96,19 @@ async function grantOrRemove(client: PlatformClient, account: CreatedServiceAcco
  * A credential handed out must work: asks the platform as the new account until it is
  * accepted, or removes it. Returns the registry host of its cluster.
  */
-async function verifyOrRemove(client: PlatformClient, account: CreatedServiceAccount, authToken: string, seconds: number): Promise<string> {
+async function verifyOrRemove(
+  client: PlatformClient,
+  account: CreatedServiceAccount,
+  authToken: string,
+  seconds: number
+): Promise<string> {
   let config: DiscoveryConfig
   try {
     // Each try is one request; the waits between them are verifyCredential's.
-    config = await verifyCredential(client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }), { seconds })
+    config = await verifyCredential(
+      client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }),
+      { seconds }
+    )
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }
@@ -113,21 +131,30 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderTha
     runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
   }
-  for (const account of result.removed) runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
+  for (const account of result.removed)
+    runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   for (const { account, reason } of result.failed) runner.warning(`Could not sweep ${account.id}: ${reason}`)
   runner.setOutput('removed', removedOutput(result.removed))
-  if (result.removed.length) await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
+  if (result.removed.length)
+    await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
 }
 
 /** Removes an account whose token never reached the workflow, and fails the step. */
-async function removeUndelivered(client: PlatformClient, account: CreatedServiceAccount, reason: string): Promise<never> {
+async function removeUndelivered(
+  client: PlatformClient,
+  account: CreatedServiceAccount,
+  reason: string
+): Promise<never> {
   try {
     await client.rm(account.id)
   } catch (removal) {
     // The saved record still says undelivered, so the post step removes it whatever cleanup says.
-    throw new Error(`${reason}; removing service account ${account.id} failed too, the post step will try again: ${errorMessage(removal)}`, {
-      cause: removal
-    })
+    throw new Error(
+      `${reason}; removing service account ${account.id} failed too, the post step will try again: ${errorMessage(removal)}`,
+      {
+        cause: removal
+      }
+    )
   }
   saveAccount({ kind: 'none' })
   throw new Error(`${reason}; service account ${account.id} was removed again`)
@@ -152,7 +179,9 @@ function exportCliEnvironment(fullToken: string): void {
  * while `work` is in flight a signal is only noted, and the caller learns of it once `work`
  * has settled and can save what it made.
  */
-async function settleThroughSignals<T>(work: Promise<T>): Promise<{ result: PromiseSettledResult<T>; signal?: NodeJS.Signals }> {
+async function settleThroughSignals<T>(
+  work: Promise<T>
+): Promise<{ result: PromiseSettledResult<T>; signal?: NodeJS.Signals }> {
   let signal: NodeJS.Signals | undefined
   const onSignal = (received: NodeJS.Signals) => {
     signal = received

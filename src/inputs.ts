@@ -1,12 +1,12 @@
 import { X509Certificate } from 'node:crypto'
-import { redactTokens } from './platform/errors.js'
+import { InputError } from './input-error.js'
 import { isLoopbackHost } from './platform/http.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
 import type { Permission } from './platform/types.js'
 
-export const OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'] as const
+const OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'] as const
 export type Operation = (typeof OPERATIONS)[number]
 
 export const DEFAULT_API_URL = 'https://api.apolo.us/api/v1'
@@ -78,20 +78,6 @@ export const INPUT_DEFAULTS = {
 export type InputReader = (name: string) => string
 
 /**
- * A bad input: the message names the input and what it allows. A value it repeats has
- * anything token-like cut out, in case a secret went into the wrong input.
- */
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    detail: string
-  ) {
-    super(redactTokens(`Input "${input}" ${detail}`))
-    this.name = 'InputError'
-  }
-}
-
-/**
  * Reads and checks every input, before any request. `onSecret` sees each form of the
  * credential first, so it can be masked before anything could print it.
  */
@@ -132,7 +118,8 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
 
 function readName(read: InputReader, required: boolean, operation?: string): string {
   const name = read('name').trim()
-  if (required && !name) throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
+  if (required && !name)
+    throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
   if (name && !isValidName(name)) {
     throw new InputError(
       'name',
@@ -149,7 +136,10 @@ function readName(read: InputReader, required: boolean, operation?: string): str
 function readPlainValue(read: InputReader, name: string): string {
   const value = read(name).trim()
   if (!/^[\x21-\x7e]*$/.test(value)) {
-    throw new InputError(name, `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`)
+    throw new InputError(
+      name,
+      `must be printable ASCII with no spaces or line breaks (e.g. "default"); got ${JSON.stringify(value.slice(0, 100))}`
+    )
   }
   return value
 }
@@ -165,10 +155,16 @@ function readPermissions(read: InputReader): Permission[] {
 function readNamePrefix(read: InputReader): string {
   const prefix = read('name-prefix').trim()
   if (!prefix) {
-    throw new InputError('name-prefix', 'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")')
+    throw new InputError(
+      'name-prefix',
+      'is required for operation "prune", so that it never removes every account (e.g. "gha-my-repo-")'
+    )
   }
   if (prefix && !/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
-    throw new InputError('name-prefix', `must be the start of a valid name: lowercase letters, digits, "-" and "."; got "${prefix}"`)
+    throw new InputError(
+      'name-prefix',
+      `must be the start of a valid name: lowercase letters, digits, "-" and "."; got "${prefix}"`
+    )
   }
   return prefix
 }
@@ -182,7 +178,10 @@ function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than'
   const value = read(name).trim() || (name === 'older-than' ? INPUT_DEFAULTS[name] : '')
   const ms = durationMs(value)
   if (ms === undefined || ms < durationMs(minimum)!) {
-    throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`)
+    throw new InputError(
+      name,
+      `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`
+    )
   }
   return ms
 }
@@ -198,7 +197,10 @@ function readDelivery(read: InputReader): { outputToken: boolean; exportEnv: boo
   const outputToken = readBoolean(read, 'output-token')
   const exportEnv = readBoolean(read, 'export-env')
   if (!outputToken && !exportEnv) {
-    throw new InputError('output-token', 'can be "false" only with export-env: "true": otherwise no later step could use the credential')
+    throw new InputError(
+      'output-token',
+      'can be "false" only with export-env: "true": otherwise no later step could use the credential'
+    )
   }
   return { outputToken, exportEnv }
 }
@@ -210,13 +212,19 @@ function readCaCertificates(read: InputReader): string[] {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
   const outside = text.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim()
   if (!blocks.length || outside) {
-    throw new InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else')
+    throw new InputError(
+      'ca-certificate',
+      'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else'
+    )
   }
   for (const [index, block] of blocks.entries()) {
     try {
       new X509Certificate(block)
     } catch {
-      throw new InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`)
+      throw new InputError(
+        'ca-certificate',
+        `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`
+      )
     }
   }
   return blocks

@@ -70,11 +70,15 @@ async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<
     dryRun: inputs.dryRun
   })
   const verb = inputs.dryRun ? 'Would remove' : 'Removed'
-  for (const account of result.removed) runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
+  for (const account of result.removed)
+    runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
   runner.setOutput('removed', removedOutput(result.removed))
   runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`)
   await runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
   if (result.failed.length) {
-    throw new Error(`Could not remove ${result.failed.length} account(s): ` + result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '))
+    throw new Error(
+      `Could not remove ${result.failed.length} account(s): ` +
+        result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; ')
+    )
   }
 }

@@ -13,7 +13,7 @@ import { removedSummary } from './summary.js'
  * Waits between looks for an account whose create main never saw the end of: it may show
  * up a moment after the create's answer was lost (README, "When an answer is lost").
  */
-export const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000]
+const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000]
 
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 export async function runPost(): Promise<void> {
@@ -65,7 +65,10 @@ async function removeAccount(client: PlatformClient, id: string): Promise<void> 
 }
 
 /** Main never saw the create's answer: find what it made, if anything, and remove it if provably this run's. */
-async function removePending(client: PlatformClient, record: Extract<AccountRecord, { kind: 'pending' }>): Promise<void> {
+async function removePending(
+  client: PlatformClient,
+  record: Extract<AccountRecord, { kind: 'pending' }>
+): Promise<void> {
   if (!record.generated) {
     // A name the workflow chose may be another job's: what holds it is never removed on a guess.
     const account = await findByName(client, record.name)
@@ -85,7 +88,9 @@ async function removePending(client: PlatformClient, record: Extract<AccountReco
     // A generated name is this run's alone: whatever holds it is the lost create's account.
     const account = await findByName(client, record.name)
     if (account) {
-      runner.warning(`Main stopped before it saw the create finish; removing ${account.id} ("${record.name}") made by it`)
+      runner.warning(
+        `Main stopped before it saw the create finish; removing ${account.id} ("${record.name}") made by it`
+      )
       return removeAccount(client, account.id)
     }
   }

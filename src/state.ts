@@ -13,7 +13,7 @@ export type AccountRecord =
   /** Created; `delivered` once its token reached the workflow's outputs or environment. */
   | { kind: 'created'; id: string; delivered: boolean; cleanup: boolean }
 
-export const STATE_KEYS = {
+const STATE_KEYS = {
   account: 'account',
   /** The CLI config folder made by export-env, for post to remove. */
   configDir: 'config-dir'

@@ -18,7 +18,10 @@ export function createdSummary(account: ServiceAccount, permissions: Permission[
         ['Project', cell(account.default_project)],
         ['Org', cell(account.default_org ?? '(none)')],
         ['Created at', cell(account.created_at)],
-        ['Permissions', permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'],
+        [
+          'Permissions',
+          permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'
+        ],
         ['Removed by the post step', cleanup ? 'yes' : 'no (<code>cleanup: false</code>)']
       ]
     )
@@ -51,7 +54,10 @@ export function accountsSummary(title: string, accounts: ServiceAccount[]): stri
   ].join('\n')
 }
 
-export function removedSummary(account: string, outcome: 'removed' | 'already gone' | 'kept' | 'NOT removed' | 'left'): string {
+export function removedSummary(
+  account: string,
+  outcome: 'removed' | 'already gone' | 'kept' | 'NOT removed' | 'left'
+): string {
   return `### Apolo service account cleanup\n\n${code(account)}: **${outcome}**\n`
 }
 

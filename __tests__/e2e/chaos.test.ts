@@ -5,9 +5,7 @@
 import { afterAll, expect, test } from '@jest/globals'
 import { startEmulator } from '../../emulator/server.js'
 import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
-type Fault = Parameters<Emulator['addFault']>[0]
+import type { Fault } from '../helpers/suite.js'
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261128)
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 200)
@@ -36,7 +34,12 @@ const KINDS: Omit<Fault, 'method' | 'path'>[] = [
   { kind: 'status', status: 502, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } },
   { kind: 'status', status: 504 },
   { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
-  { kind: 'status', status: 500, body: '{"error": "Unexpected exception: chaos"}', headers: { 'content-type': 'application/json' } },
+  {
+    kind: 'status',
+    status: 500,
+    body: '{"error": "Unexpected exception: chaos"}',
+    headers: { 'content-type': 'application/json' }
+  },
   { kind: 'status-after', status: 502 },
   { kind: 'reset-before' },
   { kind: 'reset-after' },
@@ -58,7 +61,16 @@ interface Tally {
   faults: number
 }
 
-const tally: Tally = { cycles: 0, mainOk: 0, mainFailed: 0, postOk: 0, reportedLeftovers: 0, orphans: [], leaks: [], faults: 0 }
+const tally: Tally = {
+  cycles: 0,
+  mainOk: 0,
+  mainFailed: 0,
+  postOk: 0,
+  reportedLeftovers: 0,
+  orphans: [],
+  leaks: [],
+  faults: 0
+}
 
 async function worker(index: number, cycles: number): Promise<void> {
   const pick = random(SEED + index)
@@ -95,11 +107,16 @@ async function worker(index: number, cycles: number): Promise<void> {
       checkClearErrors(main, post)
       const left = emulator.accounts()
       if (left.length) {
-        const reported = post.code !== 0 && left.every(a => post.errors.join('\n').includes(`apolo service-account rm ${a.id}`))
+        const reported =
+          post.code !== 0 && left.every(a => post.errors.join('\n').includes(`apolo service-account rm ${a.id}`))
         if (reported) tally.reportedLeftovers += left.length
         else {
           const why = [...main.errors, ...post.errors, ...post.warnings].join(' / ')
-          tally.orphans.push(...left.map(a => `seed ${SEED + index} cycle ${cycle}: ${a.id} (main ${main.code}, post ${post.code}: ${why})`))
+          tally.orphans.push(
+            ...left.map(
+              a => `seed ${SEED + index} cycle ${cycle}: ${a.id} (main ${main.code}, post ${post.code}: ${why})`
+            )
+          )
         }
         for (const account of left) await runStep('main', { inputs: { ...inputs, operation: 'rm', name: account.id } })
       }

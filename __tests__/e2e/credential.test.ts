@@ -37,7 +37,10 @@ describe('verification', () => {
 
 describe('outputs every operation and option sets', () => {
   test('api-url is set by every operation', async () => {
-    for (const inputs of [{ operation: 'list' }, { operation: 'prune', 'name-prefix': 'none-', 'dry-run': 'true' }] as Record<string, string>[]) {
+    for (const inputs of [
+      { operation: 'list' },
+      { operation: 'prune', 'name-prefix': 'none-', 'dry-run': 'true' }
+    ] as Record<string, string>[]) {
       const main = await suite.step('main', inputs)
       expect(main.outputs['api-url']).toBe(emulator.url)
     }
@@ -63,7 +66,10 @@ describe('outputs every operation and option sets', () => {
 
   test('an image permission with a tag or digest is refused before any request', async () => {
     emulator.resetLog()
-    for (const uri of ['image://default/test-org/test-project/trainer:v1', 'image://default/test-org/test-project/trainer@sha256:abc']) {
+    for (const uri of [
+      'image://default/test-org/test-project/trainer:v1',
+      'image://default/test-org/test-project/trainer@sha256:abc'
+    ]) {
       const main = await suite.step('main', { ...defaults, permissions: `${uri} read` })
       expect(main.code).toBe(1)
       expect(main.errors.join('\n')).toContain('names an image with a tag or digest')
@@ -89,13 +95,14 @@ describe('sweep-older-than', () => {
   })
   const names = () => emulator.accounts().map(a => a.name)
 
-  test('removes only this repository\'s generated leftovers of other runs, older than the limit', async () => {
+  test("removes only this repository's generated leftovers of other runs, older than the limit", async () => {
     const main = await suite.step('main', { ...defaults, 'sweep-older-than': '1d' })
     expect(main.code).toBe(0)
-    expect(JSON.parse(main.outputs.removed).map((a: { name: string }) => a.name).sort()).toEqual([
-      'gha-octo-repo-1000-1-build-a1b2c3',
-      'gha-octo-repo-1001-2-a1b2c4'
-    ])
+    expect(
+      JSON.parse(main.outputs.removed)
+        .map((a: { name: string }) => a.name)
+        .sort()
+    ).toEqual(['gha-octo-repo-1000-1-build-a1b2c3', 'gha-octo-repo-1001-2-a1b2c4'])
     expect(main.stdout).toContain('Swept gha-octo-repo-1000-1-build-a1b2c3')
     expect(main.summary).toContain("Swept earlier runs' leftover Apolo service accounts (2)")
     expect(names()).toEqual(
@@ -111,7 +118,10 @@ describe('sweep-older-than', () => {
   })
 
   test('a sweep that fails is a warning: the create goes on', async () => {
-    emulator.seedAccount('alice', { name: 'gha-octo-repo-1006-1-build-a1b2c8', created_at: '2020-01-01T00:00:00+00:00' })
+    emulator.seedAccount('alice', {
+      name: 'gha-octo-repo-1006-1-build-a1b2c8',
+      created_at: '2020-01-01T00:00:00+00:00'
+    })
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, times: Infinity })
     const main = await suite.step('main', { ...defaults, 'sweep-older-than': '6h' })
     expect(main.code).toBe(0)
@@ -144,7 +154,11 @@ describe('ca-certificate: a platform behind a private CA', () => {
   afterAll(() => front.close())
 
   test('trusted through the input, main and post work over TLS', async () => {
-    const inputs = { ...defaults, 'api-url': `https://127.0.0.1:${front.port}/api/v1`, 'ca-certificate': certificate.cert }
+    const inputs = {
+      ...defaults,
+      'api-url': `https://127.0.0.1:${front.port}/api/v1`,
+      'ca-certificate': certificate.cert
+    }
     const main = await suite.step('main', inputs)
     expect(main.code).toBe(0)
     const post = await suite.step('post', inputs, { state: main.state })

@@ -20,35 +20,43 @@ afterEach(() => {
 
 const base = { cluster: 'default', project: 'test-project', 'timeout-seconds': '1' }
 
-function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, env?: Record<string, string>) {
-  return suite.step(kind, inputs, { state, env })
-}
-
 /** Main with the faults, then post, as one job. */
 async function job(faults: Fault[], inputs: Record<string, string> = {}, env?: Record<string, string>) {
   for (const fault of faults) emulator.addFault(fault)
-  const main = await step('main', { ...base, ...inputs }, undefined, env)
-  const post = await step('post', { 'timeout-seconds': '1', ...inputs }, main.state, env)
+  const main = await suite.step('main', { ...base, ...inputs }, { env })
+  const post = await suite.step('post', { 'timeout-seconds': '1', ...inputs }, { state: main.state, env })
   return { main, post }
 }
 
 const errorText = (result: StepResult) => result.errors.join('\n')
 /** The record main left for post. */
-const saved = (result: StepResult) => JSON.parse(result.state.account ?? '{"kind":"none"}') as { kind: string; id?: string; name?: string; delivered?: boolean; cleanup?: boolean }
+const saved = (result: StepResult) =>
+  JSON.parse(result.state.account ?? '{"kind":"none"}') as {
+    kind: string
+    id?: string
+    name?: string
+    delivered?: boolean
+    cleanup?: boolean
+  }
 const POST = { method: 'POST', path: '/service_accounts' }
 const DELETE = { method: 'DELETE', path: /^\/service_accounts\/[^/]+$/ }
 
 describe('create survives what can be retried', () => {
-  test.each<[string, Fault[]]>([
-    ['503 on the POST', [{ ...POST, kind: 'status', status: 503 }]],
-    ['429 twice on the POST', [{ ...POST, kind: 'status', status: 429, times: 2 }]],
-    ['429 with Retry-After', [{ ...POST, kind: 'status', status: 429, headers: { 'retry-after': '1' } }]],
-    ['a reset before the server acted', [{ ...POST, kind: 'reset-before' }]],
-    ['503 twice on GET /config', [{ method: 'GET', path: '/config', kind: 'status', status: 503, times: 2 }]],
-    ['a reset on GET /config', [{ method: 'GET', path: '/config', kind: 'reset-before' }]],
-    ['a slow answer within the limit', [{ ...POST, kind: 'delay', ms: 300 }]]
-  ])('%s', async (_, faults) => {
-    const inputs: Record<string, string> = _.includes('/config') ? { cluster: '', project: '' } : {}
+  // Without cluster and project, create asks GET /config for them first.
+  const fromConfig = { cluster: '', project: '' }
+  test.each<[string, Fault[], Record<string, string>]>([
+    ['503 on the POST', [{ ...POST, kind: 'status', status: 503 }], {}],
+    ['429 twice on the POST', [{ ...POST, kind: 'status', status: 429, times: 2 }], {}],
+    ['429 with Retry-After', [{ ...POST, kind: 'status', status: 429, headers: { 'retry-after': '1' } }], {}],
+    ['a reset before the server acted', [{ ...POST, kind: 'reset-before' }], {}],
+    [
+      '503 twice on GET /config',
+      [{ method: 'GET', path: '/config', kind: 'status', status: 503, times: 2 }],
+      fromConfig
+    ],
+    ['a reset on GET /config', [{ method: 'GET', path: '/config', kind: 'reset-before' }], fromConfig],
+    ['a slow answer within the limit', [{ ...POST, kind: 'delay', ms: 300 }], {}]
+  ])('%s', async (_, faults, inputs) => {
     const { main, post } = await job(faults, inputs)
     expect(main.code).toBe(0)
     expect(post.code).toBe(0)
@@ -58,7 +66,10 @@ describe('create survives what can be retried', () => {
 
 const lostAnswers: [string, Fault][] = [
   ['a reset after the server acted', { ...POST, kind: 'reset-after' }],
-  ['a 502 from a proxy after the server acted', { ...POST, kind: 'status-after', status: 502, body: '<html>502</html>', headers: { 'content-type': 'text/html' } }],
+  [
+    'a 502 from a proxy after the server acted',
+    { ...POST, kind: 'status-after', status: 502, body: '<html>502</html>', headers: { 'content-type': 'text/html' } }
+  ],
   ['a 503 after the server acted', { ...POST, kind: 'status-after', status: 503 }],
   ['a 504 after the server acted', { ...POST, kind: 'status-after', status: 504 }],
   ['a hang after the server acted', { ...POST, kind: 'hang-after' }],
@@ -67,7 +78,7 @@ const lostAnswers: [string, Fault][] = [
   ['a 201 without a token', { ...POST, kind: 'no-token' }]
 ]
 
-describe('a lost answer for a generated name: the account it made is this run\'s, removed and made again', () => {
+describe("a lost answer for a generated name: the account it made is this run's, removed and made again", () => {
   test.each(lostAnswers)('%s', async (_, fault) => {
     const { main, post } = await job([fault])
     expect(main.code).toBe(0)
@@ -76,10 +87,17 @@ describe('a lost answer for a generated name: the account it made is this run\'s
     expect(post.code).toBe(0)
   })
 
-  test('a 502 after acting, then a look-up that misses it: the retry\'s 409 is this run\'s account', async () => {
+  test("a 502 after acting, then a look-up that misses it: the retry's 409 is this run's account", async () => {
     const { main, post } = await job([
       { ...POST, kind: 'status-after', status: 502 },
-      { method: 'GET', path: /^\/service_accounts\/gha-/, kind: 'status', status: 404, body: 'Service account not found', headers: { 'content-type': 'text/plain' } }
+      {
+        method: 'GET',
+        path: /^\/service_accounts\/gha-/,
+        kind: 'status',
+        status: 404,
+        body: 'Service account not found',
+        headers: { 'content-type': 'text/plain' }
+      }
     ])
     expect(main.code).toBe(0)
     expect(main.warnings.join('\n')).toContain('HTTP 409')
@@ -97,24 +115,48 @@ describe('a lost answer for a name the workflow chose: never removed on a guess'
     expect(errorText(main)).toContain(`apolo service-account rm ${id}`)
     expect(post.code).toBe(0)
     expect(emulator.account(id!)).toBeDefined()
-    await step('main', { operation: 'rm', name: id! })
+    await suite.step('main', { operation: 'rm', name: id! })
   })
 
   test('another job holds the name and the 409 is lost behind a 502: its account is left alone', async () => {
-    const other = await step('main', { ...base, name: 'fault-other-job', cleanup: 'false' })
+    const other = await suite.step('main', { ...base, name: 'fault-other-job', cleanup: 'false' })
     const { main } = await job([{ ...POST, kind: 'status-after', status: 502 }], { name: 'fault-other-job' })
     expect(main.code).toBe(1)
     expect(errorText(main)).toContain(`an account named "fault-other-job" exists (${other.outputs.id}`)
     expect(emulator.account(other.outputs.id)).toBeDefined()
-    await step('main', { operation: 'rm', name: other.outputs.id })
+    await suite.step('main', { operation: 'rm', name: other.outputs.id })
   })
 })
 
 describe('create fails clearly on what must not be retried', () => {
   test.each<[string, Fault, string]>([
-    ['500', { ...POST, kind: 'status', status: 500, body: '{"error": "Unexpected exception: boom"}', headers: { 'content-type': 'application/json' } }, 'create service account failed: HTTP 500: Unexpected exception: boom'],
-    ['401', { ...POST, kind: 'status', status: 401, body: '401: Unauthorized', headers: { 'content-type': 'text/plain' } }, 'create service account failed: HTTP 401: 401: Unauthorized'],
-    ['403', { ...POST, kind: 'status', status: 403, body: '{"error": "Forbidden"}', headers: { 'content-type': 'application/json' } }, 'HTTP 403: Forbidden'],
+    [
+      '500',
+      {
+        ...POST,
+        kind: 'status',
+        status: 500,
+        body: '{"error": "Unexpected exception: boom"}',
+        headers: { 'content-type': 'application/json' }
+      },
+      'create service account failed: HTTP 500: Unexpected exception: boom'
+    ],
+    [
+      '401',
+      { ...POST, kind: 'status', status: 401, body: '401: Unauthorized', headers: { 'content-type': 'text/plain' } },
+      'create service account failed: HTTP 401: 401: Unauthorized'
+    ],
+    [
+      '403',
+      {
+        ...POST,
+        kind: 'status',
+        status: 403,
+        body: '{"error": "Forbidden"}',
+        headers: { 'content-type': 'application/json' }
+      },
+      'HTTP 403: Forbidden'
+    ],
     ['a redirect to another origin', { ...POST, kind: 'redirect' }, 'redirects are not followed']
   ])('%s', async (_, fault, message) => {
     emulator.resetLog()
@@ -128,18 +170,21 @@ describe('create fails clearly on what must not be retried', () => {
 
   test('a server that hangs: the step fails within the limit and says it timed out', async () => {
     const started = Date.now()
-    const { main } = await job([{ method: 'GET', path: '/service_accounts', kind: 'hang', times: Infinity }], { operation: 'list', 'max-attempts': '2' })
+    const { main } = await job([{ method: 'GET', path: '/service_accounts', kind: 'hang', times: Infinity }], {
+      operation: 'list',
+      'max-attempts': '2'
+    })
     expect(main.code).toBe(1)
     expect(errorText(main)).toContain(`timed out after 1 s waiting for GET ${emulator.url}/service_accounts`)
     expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   test('a taken name is a clear 409, never reused', async () => {
-    const first = await step('main', { ...base, name: 'fault-taken' })
+    const first = await suite.step('main', { ...base, name: 'fault-taken' })
     const { main } = await job([], { name: 'fault-taken' })
     expect(main.code).toBe(1)
     expect(errorText(main)).toContain('HTTP 409')
-    await step('post', {}, first.state)
+    await suite.step('post', {}, { state: first.state })
   })
 })
 
@@ -149,40 +194,44 @@ describe('cleanup that happens', () => {
     ['a reset before DELETE acted', { ...DELETE, kind: 'reset-before' }],
     ['a hang on DELETE', { ...DELETE, kind: 'hang' }]
   ])('%s: retried until removed', async (_, fault) => {
-    const main = await step('main', base)
+    const main = await suite.step('main', base)
     emulator.addFault(fault)
-    const post = await step('post', { 'timeout-seconds': '1' }, main.state)
+    const post = await suite.step('post', { 'timeout-seconds': '1' }, { state: main.state })
     expect(post.code).toBe(0)
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
 
   test('a reset after DELETE acted: the retry finds it gone, a warning', async () => {
-    const main = await step('main', base)
+    const main = await suite.step('main', base)
     emulator.addFault({ ...DELETE, kind: 'reset-after' })
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('already gone')
   })
 
   test('DELETE failing every attempt fails post with the id and how to remove it by hand', async () => {
-    const main = await step('main', base)
+    const main = await suite.step('main', base)
     emulator.addFault({ ...DELETE, kind: 'status', status: 503, times: Infinity })
-    const post = await step('post', { 'max-attempts': '2' }, main.state)
+    const post = await suite.step('post', { 'max-attempts': '2' }, { state: main.state })
     expect(post.code).toBe(1)
     expect(errorText(post)).toContain(`Service account ${main.outputs.id} could not be removed`)
     expect(errorText(post)).toContain(`apolo service-account rm ${main.outputs.id}`)
     expect(post.summary).toContain('**NOT removed**')
     emulator.clearFaults()
-    await step('post', {}, main.state)
+    await suite.step('post', {}, { state: main.state })
   })
 
   test('main fails after create (a failing grant that cannot be undone): post removes the account', async () => {
     emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'status', status: 500 })
     emulator.addFault({ ...DELETE, kind: 'status', status: 500, times: 2 })
-    const main = await step('main', { ...base, permissions: 'storage://default/x read', 'max-attempts': '2' })
+    const main = await suite.step('main', { ...base, permissions: 'storage://default/x read', 'max-attempts': '2' })
     expect(main.code).toBe(1)
-    expect(saved(main)).toMatchObject({ kind: 'created', id: expect.stringMatching(/^service-account-/), delivered: false })
-    const post = await step('post', {}, main.state)
+    expect(saved(main)).toMatchObject({
+      kind: 'created',
+      id: expect.stringMatching(/^service-account-/),
+      delivered: false
+    })
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
   })
 
@@ -195,8 +244,12 @@ describe('cleanup that happens', () => {
       })
     )
     expect(main.code).toBe(1)
-    expect(saved(main)).toMatchObject({ kind: 'created', id: expect.stringMatching(/^service-account-/), delivered: false })
-    const post = await step('post', {}, main.state)
+    expect(saved(main)).toMatchObject({
+      kind: 'created',
+      id: expect.stringMatching(/^service-account-/),
+      delivered: false
+    })
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(emulator.account(saved(main).id!)).toBeUndefined()
   })
@@ -210,7 +263,7 @@ describe('cleanup that happens', () => {
       })
     )
     expect(saved(main)).toMatchObject({ kind: 'pending', name: expect.stringMatching(/^gha-/), generated: true })
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
   })
@@ -273,7 +326,11 @@ describe('proxies', () => {
 
   test('NO_PROXY bypasses it: the request goes direct (and here finds no such host)', async () => {
     proxied.length = 0
-    const { main } = await job([], { ...viaProxy, 'max-attempts': '1' }, { HTTPS_PROXY: proxyUrl, NO_PROXY: 'api.test' })
+    const { main } = await job(
+      [],
+      { ...viaProxy, 'max-attempts': '1' },
+      { HTTPS_PROXY: proxyUrl, NO_PROXY: 'api.test' }
+    )
     expect(main.code).toBe(1)
     expect(errorText(main)).toMatch(/ENOTFOUND|EAI_AGAIN/)
     expect(proxied).toEqual([])
@@ -290,21 +347,21 @@ describe('an account whose token nobody holds', () => {
       })
     )
     expect(saved(main)).toMatchObject({ kind: 'pending', cleanup: false, name: expect.stringMatching(/^gha-/) })
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
   })
 })
 
-describe('post\'s look-up for a create main never saw finish', () => {
+describe("post's look-up for a create main never saw finish", () => {
   const pending = (name: string, generated: boolean, cleanup = true) => ({
     account: JSON.stringify({ kind: 'pending', name, generated, cleanup })
   })
 
-  test('a generated name is this run\'s whatever its created_at: a platform clock minutes behind, or a post hours later', async () => {
+  test("a generated name is this run's whatever its created_at: a platform clock minutes behind, or a post hours later", async () => {
     for (const createdAt of ['2026-11-28T00:00:00+00:00', '2020-01-01T00:00:00+00:00']) {
       const seeded = emulator.seedAccount('alice', { name: 'gha-octo-repo-4242-1-build-aaaaaa', created_at: createdAt })
-      const post = await step('post', {}, pending('gha-octo-repo-4242-1-build-aaaaaa', true))
+      const post = await suite.step('post', {}, { state: pending('gha-octo-repo-4242-1-build-aaaaaa', true) })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`Removed service account ${seeded.id}`)
     }
@@ -312,19 +369,21 @@ describe('post\'s look-up for a create main never saw finish', () => {
 
   test('an account that appears a moment after post first looks is still found and removed', async () => {
     setTimeout(() => emulator.seedAccount('alice', { name: 'gha-octo-repo-4242-1-build-late' }), 1_500)
-    const post = await step('post', {}, pending('gha-octo-repo-4242-1-build-late', true, false))
+    const post = await suite.step('post', {}, { state: pending('gha-octo-repo-4242-1-build-late', true, false) })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('Main stopped before it saw the create finish')
   })
 
   test('a name the workflow chose is never removed on a guess, however new the account', async () => {
     const seeded = emulator.seedAccount('alice', { name: 'chosen-by-user' })
-    const post = await step('post', {}, pending('chosen-by-user', false))
+    const post = await suite.step('post', {}, { state: pending('chosen-by-user', false) })
     expect(post.code).toBe(0)
-    expect(post.warnings.join('\n')).toContain(`An account of that name exists (${seeded.id}); it may be this run's or another job's, so it is left`)
+    expect(post.warnings.join('\n')).toContain(
+      `An account of that name exists (${seeded.id}); it may be this run's or another job's, so it is left`
+    )
     expect(post.summary).toContain('**left**')
     expect(emulator.account(seeded.id)).toBeDefined()
-    await step('main', { operation: 'rm', name: seeded.id })
+    await suite.step('main', { operation: 'rm', name: seeded.id })
   })
 
   test('an ambiguous create whose look-up also fails keeps the pending name, and post removes the account', async () => {
@@ -337,7 +396,7 @@ describe('post\'s look-up for a create main never saw finish', () => {
     expect(saved(main)).toMatchObject({ kind: 'pending', generated: true })
     expect(post.code).toBe(1) // the look-up still fails while the fault lasts
     emulator.clearFaults()
-    const again = await step('post', {}, main.state)
+    const again = await suite.step('post', {}, { state: main.state })
     expect(again.code).toBe(0)
     expect(again.warnings.join('\n')).toContain('removing service-account-')
   })
@@ -345,14 +404,26 @@ describe('post\'s look-up for a create main never saw finish', () => {
 
 describe('an account whose token never reached the workflow goes, whatever cleanup says', () => {
   test('a failing grant whose rollback fails too: post removes it with cleanup: false', async () => {
-    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'status', status: 400, body: '{"error": "Invalid URI"}', headers: { 'content-type': 'application/json' } })
+    emulator.addFault({
+      method: 'POST',
+      path: /^\/users\//,
+      kind: 'status',
+      status: 400,
+      body: '{"error": "Invalid URI"}',
+      headers: { 'content-type': 'application/json' }
+    })
     emulator.addFault({ ...DELETE, kind: 'status', status: 500, times: Infinity })
-    const main = await step('main', { ...base, cleanup: 'false', permissions: 'storage://default/x read', 'max-attempts': '2' })
+    const main = await suite.step('main', {
+      ...base,
+      cleanup: 'false',
+      permissions: 'storage://default/x read',
+      'max-attempts': '2'
+    })
     expect(main.code).toBe(1)
     expect(errorText(main)).toContain('removing service account')
     expect(saved(main)).toMatchObject({ kind: 'created', delivered: false, cleanup: false })
     emulator.clearFaults()
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(emulator.account(saved(main).id!)).toBeUndefined()
   })
@@ -361,13 +432,20 @@ describe('an account whose token never reached the workflow goes, whatever clean
     emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'hang' })
     const main = suite.record(
       await runStep('main', {
-        inputs: { 'api-url': emulator.url, token, ...base, cleanup: 'false', permissions: 'storage://default/x read', 'timeout-seconds': '30' },
+        inputs: {
+          'api-url': emulator.url,
+          token,
+          ...base,
+          cleanup: 'false',
+          permissions: 'storage://default/x read',
+          'timeout-seconds': '30'
+        },
         onSpawn: pid => setTimeout(() => process.kill(pid, 'SIGKILL'), 1000)
       })
     )
     expect(saved(main)).toMatchObject({ kind: 'created', delivered: false })
     emulator.clearFaults()
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
     expect(emulator.account(saved(main).id!)).toBeUndefined()
   })
@@ -379,14 +457,14 @@ describe('one step has one time budget', () => {
     emulator.addFault({ method: 'GET', path: /^\/service_accounts\/gha-/, kind: 'hang', times: Infinity })
     emulator.resetLog()
     const started = Date.now()
-    const main = await step('main', { ...base, 'timeout-seconds': '1', 'max-attempts': '3' })
+    const main = await suite.step('main', { ...base, 'timeout-seconds': '1', 'max-attempts': '3' })
     const elapsed = Date.now() - started
     expect(main.code).toBe(1)
     // 9 s of requests and the start-up of one process.
     expect(elapsed).toBeLessThan(12_000)
     expect(emulator.requests.filter(r => r.method === 'POST').length).toBeLessThanOrEqual(3)
     emulator.clearFaults()
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
   }, 60_000)
 })

@@ -13,10 +13,6 @@ const suite = useEmulator((started, userToken) => {
   token = userToken
 })
 
-function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>, runnerTemp?: string) {
-  return suite.step(kind, inputs, { state, runnerTemp })
-}
-
 const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
 
 describe('permissions', () => {
@@ -27,7 +23,7 @@ describe('permissions', () => {
       '',
       'image://default/test-org/test-project/trainer write'
     ].join('\n')
-    const main = await step('main', { ...defaults, name: 'perm-ok', permissions })
+    const main = await suite.step('main', { ...defaults, name: 'perm-ok', permissions })
     expect(main.code).toBe(0)
     const expected = [
       { uri: 'storage://default/test-org/test-project/data', action: 'read' },
@@ -36,34 +32,45 @@ describe('permissions', () => {
     expect(JSON.parse(main.outputs.permissions)).toEqual(expected)
     expect(emulator.grants('alice/service-accounts/perm-ok')).toEqual(expected)
     expect(main.summary).toContain('<code>storage://default/test-org/test-project/data</code> read')
-    await step('post', {}, main.state)
+    await suite.step('post', {}, { state: main.state })
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
 
   test('a failing grant removes the account just made and fails the step', async () => {
-    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'status', status: 400, body: '{"error": "Invalid URI"}', headers: { 'content-type': 'application/json' } })
+    emulator.addFault({
+      method: 'POST',
+      path: /^\/users\//,
+      kind: 'status',
+      status: 400,
+      body: '{"error": "Invalid URI"}',
+      headers: { 'content-type': 'application/json' }
+    })
     const before = emulator.accounts().length
-    const main = await step('main', { ...defaults, name: 'perm-fail', permissions: 'storage://default/x read' })
+    const main = await suite.step('main', { ...defaults, name: 'perm-fail', permissions: 'storage://default/x read' })
     expect(main.code).toBe(1)
-    expect(main.errors.join('\n')).toMatch(/grant permissions to alice\/service-accounts\/perm-fail failed: HTTP 400: Invalid URI; service account service-account-\S+ was removed again/)
+    expect(main.errors.join('\n')).toMatch(
+      /grant permissions to alice\/service-accounts\/perm-fail failed: HTTP 400: Invalid URI; service account service-account-\S+ was removed again/
+    )
     expect(emulator.accounts().length).toBe(before)
     expect(main.state.account).toBe('{"kind":"none"}')
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.code).toBe(0)
   })
 
   test('a bad line fails before any request', async () => {
     emulator.resetLog()
-    const main = await step('main', { ...defaults, permissions: 'storage://x read\nstorage://y own' })
+    const main = await suite.step('main', { ...defaults, permissions: 'storage://x read\nstorage://y own' })
     expect(main.code).toBe(1)
-    expect(main.errors.join('\n')).toContain('Input "permissions" line 2 ("storage://y own") has action "own"; allowed: read, write, manage')
+    expect(main.errors.join('\n')).toContain(
+      'Input "permissions" line 2 ("storage://y own") has action "own"; allowed: read, write, manage'
+    )
     expect(emulator.requests).toEqual([])
   })
 })
 
 describe('export-env', () => {
   test('exports the full token for both CLIs, masked, with fresh config folders that post removes', async () => {
-    const main = await step('main', { ...defaults, 'export-env': 'true' })
+    const main = await suite.step('main', { ...defaults, 'export-env': 'true' })
     expect(main.code).toBe(0)
     expect(main.env.APOLO_PASSED_CONFIG).toBe(main.outputs.token)
     expect(main.env.NEURO_PASSED_CONFIG).toBe(main.outputs.token)
@@ -73,33 +80,42 @@ describe('export-env', () => {
     expect(main.env.APOLO_CONFIG).toBe(join(dir, 'apolo'))
     expect(main.env.NEUROMATION_CONFIG).toBe(join(dir, 'neuro'))
     expect(existsSync(dir)).toBe(true)
-    await step('post', {}, main.state, main.runnerTemp)
+    await suite.step('post', {}, { state: main.state, runnerTemp: main.runnerTemp })
     expect(existsSync(dir)).toBe(false)
   })
 
   test('off by default: nothing exported', async () => {
-    const main = await step('main', defaults)
+    const main = await suite.step('main', defaults)
     expect(main.env).toEqual({})
     expect(main.state['config-dir']).toBeUndefined()
-    await step('post', {}, main.state)
+    await suite.step('post', {}, { state: main.state })
   })
 })
 
 describe('job summary', () => {
   test('create and post: the account and whether it was removed, never a token', async () => {
-    const main = await step('main', { ...defaults, name: 'summary-demo' })
-    for (const text of ['Apolo service account created', main.outputs.id, '<code>summary-demo</code>', 'alice/service-accounts/summary-demo', 'test-project', main.outputs['created-at']]) {
+    const main = await suite.step('main', { ...defaults, name: 'summary-demo' })
+    for (const text of [
+      'Apolo service account created',
+      main.outputs.id,
+      '<code>summary-demo</code>',
+      'alice/service-accounts/summary-demo',
+      'test-project',
+      main.outputs['created-at']
+    ]) {
       expect(main.summary).toContain(text)
     }
-    const post = await step('post', {}, main.state)
+    const post = await suite.step('post', {}, { state: main.state })
     expect(post.summary).toContain(`<code>${main.outputs.id}</code>: **removed**`)
   })
 
   test('list: a table row per account', async () => {
-    const made = await step('main', { ...defaults, name: 'summary-listed' })
-    const list = await step('main', { operation: 'list' })
-    expect(list.summary).toMatch(/\| <code>summary-listed<\/code> \| <code>service-account-[^<]+<\/code> \| default \| test-project \| test-org \|/)
-    await step('post', {}, made.state)
+    const made = await suite.step('main', { ...defaults, name: 'summary-listed' })
+    const list = await suite.step('main', { operation: 'list' })
+    expect(list.summary).toMatch(
+      /\| <code>summary-listed<\/code> \| <code>service-account-[^<]+<\/code> \| default \| test-project \| test-org \|/
+    )
+    await suite.step('post', {}, { state: made.state })
   })
 
   test('a summary that cannot be written is a warning, not a failure', async () => {
@@ -122,58 +138,76 @@ describe('prune', () => {
     emulator.seedAccounts('alice', 2, { namePrefix: 'other-old-', ageSeconds: 48 * hour })
     emulator.seedAccounts('bob', 2, { namePrefix: 'gha-octo-repo-bobs-', ageSeconds: 48 * hour })
   })
-  const names = (owner: string) => emulator.accounts().filter(a => a.owner === owner).map(a => a.name)
+  const names = (owner: string) =>
+    emulator
+      .accounts()
+      .filter(a => a.owner === owner)
+      .map(a => a.name)
 
   test('dry-run reports what would go and removes nothing', async () => {
     const before = emulator.accounts().length
-    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'dry-run': 'true' })
+    const result = await suite.step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'dry-run': 'true' })
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name).sort()).toEqual([
-      'gha-octo-repo-old-0',
-      'gha-octo-repo-old-1',
-      'gha-octo-repo-old-2'
-    ])
+    expect(
+      JSON.parse(result.outputs.removed)
+        .map((a: { name: string }) => a.name)
+        .sort()
+    ).toEqual(['gha-octo-repo-old-0', 'gha-octo-repo-old-1', 'gha-octo-repo-old-2'])
     expect(emulator.accounts().length).toBe(before)
     expect(result.summary).toContain('Would remove stale Apolo service accounts (3)')
   })
 
-  test('removes only the old ones under the prefix, never younger ones, others\' or outside the prefix', async () => {
-    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'older-than': '1d' })
+  test("removes only the old ones under the prefix, never younger ones, others' or outside the prefix", async () => {
+    const result = await suite.step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'older-than': '1d' })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.outputs.removed)).toHaveLength(3)
     const left = names('alice')
     expect(left.filter(n => n?.startsWith('gha-octo-repo-old-'))).toEqual([])
-    expect(left).toEqual(expect.arrayContaining(['gha-octo-repo-new-0', 'gha-octo-repo-new-1', 'other-old-0', 'other-old-1']))
+    expect(left).toEqual(
+      expect.arrayContaining(['gha-octo-repo-new-0', 'gha-octo-repo-new-1', 'other-old-0', 'other-old-1'])
+    )
     expect(names('bob')).toHaveLength(2)
   })
 
   test('the default names of create are found by the repository prefix', async () => {
-    const made = await step('main', { ...defaults, cleanup: 'false' })
-    const result = await step('main', { operation: 'prune', 'name-prefix': 'gha-octo-repo-', 'older-than': '1m', 'dry-run': 'true' })
+    const made = await suite.step('main', { ...defaults, cleanup: 'false' })
+    const result = await suite.step('main', {
+      operation: 'prune',
+      'name-prefix': 'gha-octo-repo-',
+      'older-than': '1m',
+      'dry-run': 'true'
+    })
     expect(result.code).toBe(0)
     expect(made.outputs.name.startsWith('gha-octo-repo-')).toBe(true)
     // Just made, so younger than a minute: not stale yet.
     expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name)).not.toContain(made.outputs.name)
-    await step('main', { operation: 'rm', name: made.outputs.id })
+    await suite.step('main', { operation: 'rm', name: made.outputs.id })
   })
 
   test('the prefix matches at the start of the name only', async () => {
     emulator.seedAccounts('alice', 1, { namePrefix: 'p2-', ageSeconds: 48 * hour })
     emulator.seedAccounts('alice', 1, { namePrefix: 'x-p2-', ageSeconds: 48 * hour })
-    const result = await step('main', { operation: 'prune', 'name-prefix': 'p2-' })
+    const result = await suite.step('main', { operation: 'prune', 'name-prefix': 'p2-' })
     expect(JSON.parse(result.outputs.removed).map((a: { name: string }) => a.name)).toEqual(['p2-0'])
     expect(names('alice')).toContain('x-p2-0')
   })
 
   test('an account removed meanwhile (a 404 on DELETE) counts as done, not as a failure', async () => {
     emulator.seedAccounts('alice', 2, { namePrefix: 'gone-', ageSeconds: 48 * hour })
-    emulator.addFault({ method: 'DELETE', path: /^\/service_accounts\//, kind: 'status', status: 404, body: 'Service account x not found', headers: { 'content-type': 'text/plain' } })
-    const result = await step('main', { operation: 'prune', 'name-prefix': 'gone-' })
+    emulator.addFault({
+      method: 'DELETE',
+      path: /^\/service_accounts\//,
+      kind: 'status',
+      status: 404,
+      body: 'Service account x not found',
+      headers: { 'content-type': 'text/plain' }
+    })
+    const result = await suite.step('main', { operation: 'prune', 'name-prefix': 'gone-' })
     expect(result.code).toBe(0)
     expect(result.errors).toEqual([])
     expect(JSON.parse(result.outputs.removed)).toHaveLength(1)
     emulator.clearFaults()
-    await step('main', { operation: 'prune', 'name-prefix': 'gone-' })
+    await suite.step('main', { operation: 'prune', 'name-prefix': 'gone-' })
   })
 
   test.each([
@@ -183,7 +217,7 @@ describe('prune', () => {
     [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be "true" or "false"']
   ])('bad input %j', async (inputs, message) => {
     emulator.resetLog()
-    const result = await step('main', { operation: 'prune', ...inputs })
+    const result = await suite.step('main', { operation: 'prune', ...inputs })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain(message)
     expect(emulator.requests).toEqual([])
@@ -196,7 +230,9 @@ describe('large lists', () => {
     try {
       big.seedAccounts('erin', 5_000, { namePrefix: 'bulk-' })
       const erin = suite.secret(big.issueToken('erin'))
-      const result = suite.record(await runStep('main', { inputs: { token: erin, 'api-url': big.url, operation: 'list' } }))
+      const result = suite.record(
+        await runStep('main', { inputs: { token: erin, 'api-url': big.url, operation: 'list' } })
+      )
       expect(result.code).toBe(0)
       expect(JSON.parse(result.outputs.accounts)).toHaveLength(5_000)
       expect(result.warnings.join('\n')).toMatch(/The accounts output is \d+\.\d MB, over the 1 MB GitHub keeps/)

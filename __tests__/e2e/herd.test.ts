@@ -16,7 +16,14 @@ beforeAll(async () => {
 afterAll(() => emulator.close())
 
 test(`${JOBS} parallel create + post runs under 429 throttling: all succeed, none left, no leaks`, async () => {
-  const inputs = { 'api-url': emulator.url, token, cluster: 'default', project: 'test-project', 'max-attempts': '10', 'timeout-seconds': '10' }
+  const inputs = {
+    'api-url': emulator.url,
+    token,
+    cluster: 'default',
+    project: 'test-project',
+    'max-attempts': '10',
+    'timeout-seconds': '10'
+  }
   const env = (i: number) => ({ GITHUB_JOB: `herd-${i}` })
   const results: StepResult[] = []
   const jobs = Array.from({ length: JOBS }, async (_, i) => {

@@ -7,7 +7,13 @@ import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-import { fakeFullToken, startHostileServer, type Answer, type HostileServer, type Request } from '../helpers/hostile-server.js'
+import {
+  fakeFullToken,
+  startHostileServer,
+  type Answer,
+  type HostileServer,
+  type Request
+} from '../helpers/hostile-server.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2YtdGhlLXRva2Vu'
 const ID = 'service-account-0b5d2a1e-2a5c-4e3c-9b1e-3f2d9b8c7a61'
@@ -15,22 +21,38 @@ const ID = 'service-account-0b5d2a1e-2a5c-4e3c-9b1e-3f2d9b8c7a61'
 /** An account as the platform writes it, with any field replaced. */
 function account(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'ci', default_cluster: 'default', default_project: 'p', default_org: null, id: ID,
-    role: 'alice/service-accounts/ci', owner: 'alice', created_at: '2026-11-28T10:00:00+00:00', role_deleted: false,
+    name: 'ci',
+    default_cluster: 'default',
+    default_project: 'p',
+    default_org: null,
+    id: ID,
+    role: 'alice/service-accounts/ci',
+    owner: 'alice',
+    created_at: '2026-11-28T10:00:00+00:00',
+    role_deleted: false,
     ...fields
   }
 }
 
-const json = (status: number, value: unknown): Answer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) })
+const json = (status: number, value: unknown): Answer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value)
+})
 
 /** A platform whose create and get answer `fields`, and whose delete works. */
 function platform(fields: Record<string, unknown>, token = fakeFullToken('created')) {
   return (request: Request): Answer => {
-    if (request.method === 'POST' && request.path === '/service_accounts') return json(201, { ...account(fields), token })
+    if (request.method === 'POST' && request.path === '/service_accounts')
+      return json(201, { ...account(fields), token })
     if (request.method === 'GET' && request.path.startsWith('/service_accounts/')) return json(200, account(fields))
     if (request.method === 'DELETE') return { status: 204 }
     if (request.path.startsWith('/users/')) return json(201, [])
-    return json(200, { authorized: true, clusters: [{ name: 'default' }], projects: [{ name: 'p', cluster_name: 'default' }] })
+    return json(200, {
+      authorized: true,
+      clusters: [{ name: 'default' }],
+      projects: [{ name: 'p', cluster_name: 'default' }]
+    })
   }
 }
 
@@ -42,15 +64,24 @@ afterEach(async () => {
   expect(findLeaks(runs.splice(0), [JWT, fakeFullToken('created')])).toEqual([])
 })
 
-async function step(kind: 'main' | 'post', inputs: Record<string, string>, options: Parameters<typeof runStep>[1] = {}) {
-  const result = await runStep(kind, { ...options, inputs: { 'api-url': server!.url, token: JWT, cluster: 'default', project: 'p', ...inputs } })
+async function step(
+  kind: 'main' | 'post',
+  inputs: Record<string, string>,
+  options: Parameters<typeof runStep>[1] = {}
+) {
+  const result = await runStep(kind, {
+    ...options,
+    inputs: { 'api-url': server!.url, token: JWT, cluster: 'default', project: 'p', ...inputs }
+  })
   runs.push(result)
   return result
 }
 
 const deletes = () => server!.requests.filter(r => r.method === 'DELETE').map(r => r.path)
 const ownCommands = (result: StepResult) =>
-  result.stdout.split('\n').filter(line => /^\s*::|##\[/.test(line) && !/^::(add-mask|debug|warning|error)::/.test(line))
+  result.stdout
+    .split('\n')
+    .filter(line => /^\s*::|##\[/.test(line) && !/^::(add-mask|debug|warning|error)::/.test(line))
 
 describe('1: no server field or input reaches the runner as a command', () => {
   test('a default_org that saves config-dir state cannot make post remove a folder', async () => {
@@ -69,7 +100,9 @@ describe('1: no server field or input reaches the runner as a command', () => {
   })
 
   test('a get answer whose id saves state fails as not an id, and sets no state', async () => {
-    server = await startHostileServer(platform({ id: '\n::save-state name=account::{"kind":"created","id":"other","delivered":true,"cleanup":true}' }))
+    server = await startHostileServer(
+      platform({ id: '\n::save-state name=account::{"kind":"created","id":"other","delivered":true,"cleanup":true}' })
+    )
     const main = await step('main', { operation: 'get', name: 'ci' })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain('an account id that is not one')
@@ -77,14 +110,17 @@ describe('1: no server field or input reaches the runner as a command', () => {
     expect(ownCommands(main)).toEqual([])
   })
 
-  test.each(['project', 'cluster', 'org'])('a %s input holding a line break is refused before any request', async input => {
-    server = await startHostileServer(platform({}))
-    const main = await step('main', { [input]: 'x\n::save-state name=config-dir::/tmp' })
-    expect(main.code).toBe(1)
-    expect(main.errors.join('\n')).toContain(`Input "${input}" must be printable ASCII`)
-    expect(server.requests).toEqual([])
-    expect(main.state).toEqual({})
-  })
+  test.each(['project', 'cluster', 'org'])(
+    'a %s input holding a line break is refused before any request',
+    async input => {
+      server = await startHostileServer(platform({}))
+      const main = await step('main', { [input]: 'x\n::save-state name=config-dir::/tmp' })
+      expect(main.code).toBe(1)
+      expect(main.errors.join('\n')).toContain(`Input "${input}" must be printable ASCII`)
+      expect(server.requests).toEqual([])
+      expect(main.state).toEqual({})
+    }
+  )
 })
 
 describe('post proves ownership before it deletes', () => {
@@ -122,17 +158,31 @@ describe('post proves ownership before it deletes', () => {
 })
 
 describe('4 and 5: bounded bodies and linear redaction', () => {
-  test.each<[string, Answer]>([
-    ['an endless 201', { status: 201, headers: { 'content-type': 'application/json' }, body: { repeat: '{"id": "service-account-' } }],
-    ['an endless 503', { status: 503, headers: { 'content-type': 'application/json' }, body: { repeat: 'eyJaeyJa' } }],
-    ['an endless NDJSON line', { status: 200, headers: { 'content-type': 'application/x-ndjson' }, body: { repeat: 'x' } }]
-  ])('%s: the step fails within its time, in bounded memory', async (_, answer) => {
-    server = await startHostileServer(request => (request.method === 'GET' && request.path.startsWith('/service_accounts/') ? { status: 404 } : answer))
+  test.each<[string, string, Answer]>([
+    [
+      'an endless 201',
+      'create',
+      { status: 201, headers: { 'content-type': 'application/json' }, body: { repeat: '{"id": "service-account-' } }
+    ],
+    [
+      'an endless 503',
+      'create',
+      { status: 503, headers: { 'content-type': 'application/json' }, body: { repeat: 'eyJaeyJa' } }
+    ],
+    [
+      'an endless NDJSON line',
+      'list',
+      { status: 200, headers: { 'content-type': 'application/x-ndjson' }, body: { repeat: 'x' } }
+    ]
+  ])('%s (%s): the step fails within its time, in bounded memory', async (_, operation, answer) => {
+    server = await startHostileServer(request =>
+      request.method === 'GET' && request.path.startsWith('/service_accounts/') ? { status: 404 } : answer
+    )
     const rss = join(mkdtempSync(join(tmpdir(), 'rss-')), 'rss')
     const started = Date.now()
     const main = await step(
       'main',
-      { operation: _.includes('NDJSON') ? 'list' : 'create', 'timeout-seconds': '3', 'max-attempts': '2' },
+      { operation, 'timeout-seconds': '3', 'max-attempts': '2' },
       { env: { NODE_OPTIONS: `--import=${join(process.cwd(), '__tests__/helpers/report-rss.mjs')}`, RSS_REPORT: rss } }
     )
     expect(main.code).toBe(1)
@@ -161,7 +211,17 @@ describe('10: a created token not in the exact format', () => {
     expect(main.errors.join('\n')).toContain(`service account ${ID} was removed again`)
     const inner = JSON.parse(Buffer.from(good, 'base64').toString()).token as string
     const masks = main.masks.map(value => value.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
-    expect(masks).toEqual(expect.arrayContaining([wrapped, good, inner, ...wrapped.trim().split('\n').filter(piece => piece.length >= 8)]))
+    expect(masks).toEqual(
+      expect.arrayContaining([
+        wrapped,
+        good,
+        inner,
+        ...wrapped
+          .trim()
+          .split('\n')
+          .filter(piece => piece.length >= 8)
+      ])
+    )
     expect(main.outputs['auth-token']).toBeUndefined()
     expect(deletes()).toEqual([`/service_accounts/${ID}`])
     expect(findLeaks([main], [good, wrapped.trim()])).toEqual([])
@@ -222,7 +282,9 @@ describe('9 and 14: proxies', () => {
   })
 
   test('a 407 from the proxy is a clear error, neither retried nor followed by a look-up', async () => {
-    const proxyUrl = await listen(socket => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n'))
+    const proxyUrl = await listen(socket =>
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n')
+    )
     server = await startHostileServer(platform({}))
     const main = await runStep('main', {
       inputs: { 'api-url': 'https://api.test/api/v1', token: JWT, cluster: 'default', project: 'p' },
@@ -230,7 +292,9 @@ describe('9 and 14: proxies', () => {
     })
     runs.push(main)
     expect(main.code).toBe(1)
-    expect(main.errors.join('\n')).toContain('create service account failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)')
+    expect(main.errors.join('\n')).toContain(
+      'create service account failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)'
+    )
     expect(seen).toEqual(['CONNECT api.test:443'])
   })
 })

@@ -14,15 +14,17 @@ const suite = useEmulator(
   ['alice', 'bob']
 )
 
-function step(kind: 'main' | 'post', inputs: Record<string, string>, state?: Record<string, string>) {
-  return suite.step(kind, inputs, { state })
-}
-
 const aliceAccounts = () => emulator.accounts().filter(a => a.owner === 'alice')
 
 describe('create, then post', () => {
   test('creates an account, masks and outputs its token, saves its id, and post removes it', async () => {
-    const main = await step('main', { token, name: 'ci-create', cluster: 'default', project: 'test-project', org: 'test-org' })
+    const main = await suite.step('main', {
+      token,
+      name: 'ci-create',
+      cluster: 'default',
+      project: 'test-project',
+      org: 'test-org'
+    })
     expect(main.code).toBe(0)
     const { outputs } = main
     const account = emulator.account(outputs.id)
@@ -47,9 +49,11 @@ describe('create, then post', () => {
     expect(maskAt(token)).toBeGreaterThanOrEqual(0)
     expect(maskAt(outputs.token)).toBeGreaterThan(maskAt(token))
     // State: one record, the account made and its token handed out; never a token.
-    expect(main.state).toEqual({ account: JSON.stringify({ kind: 'created', id: outputs.id, delivered: true, cleanup: true }) })
+    expect(main.state).toEqual({
+      account: JSON.stringify({ kind: 'created', id: outputs.id, delivered: true, cleanup: true })
+    })
 
-    const post = await step('post', { token }, main.state)
+    const post = await suite.step('post', { token }, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.stdout).toContain(`Removed service account ${outputs.id}`)
     expect(emulator.account(outputs.id)).toBeUndefined()
@@ -57,18 +61,28 @@ describe('create, then post', () => {
 
   test('with every default given, create is one request and one as the new account to verify it; post is one', async () => {
     emulator.resetLog()
-    const main = await step('main', { token, name: 'ci-one-request', cluster: 'default', project: 'test-project' })
+    const main = await suite.step('main', {
+      token,
+      name: 'ci-one-request',
+      cluster: 'default',
+      project: 'test-project'
+    })
     expect(main.code).toBe(0)
-    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/service_accounts', 'GET /api/v1/config'])
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/v1/service_accounts',
+      'GET /api/v1/config'
+    ])
     expect(emulator.requests[1].headers.authorization).toBe(`Bearer ${main.outputs['auth-token']}`)
     emulator.resetLog()
-    await step('post', { token }, main.state)
-    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([`DELETE /api/v1/service_accounts/${main.outputs.id}`])
+    await suite.step('post', { token }, { state: main.state })
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      `DELETE /api/v1/service_accounts/${main.outputs.id}`
+    ])
   })
 
   test('a versioned User-Agent and the bearer go with every request', async () => {
     emulator.resetLog()
-    await step('main', { token, operation: 'list' })
+    await suite.step('main', { token, operation: 'list' })
     const [request] = emulator.requests
     expect(request.headers['user-agent']).toMatch(/^apolo-service-account-action\/\d+\.\d+\.\d+ /)
     expect(request.headers.authorization).toBe(`Bearer ${token}`)
@@ -76,7 +90,7 @@ describe('create, then post', () => {
 
   test('with no name, cluster or project: a run-traceable name and the defaults from GET /config', async () => {
     emulator.resetLog()
-    const main = await step('main', { token })
+    const main = await suite.step('main', { token })
     expect(main.code).toBe(0)
     expect(main.outputs.name).toMatch(/^gha-octo-repo-4242-1-build-[0-9a-f]{6}$/)
     expect(main.outputs['default-cluster']).toBe('default')
@@ -87,7 +101,7 @@ describe('create, then post', () => {
       'POST /api/v1/service_accounts',
       'GET /api/v1/config'
     ])
-    await step('post', { token }, main.state)
+    await suite.step('post', { token }, { state: main.state })
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
 
@@ -99,7 +113,9 @@ describe('create, then post', () => {
     suite.record(main)
     suite.secret(main.outputs.token)
     expect(main.code).toBe(0)
-    expect(main.masks).toEqual(expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token]))
+    expect(main.masks).toEqual(
+      expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token])
+    )
     expect(main.outputs['default-project']).toBe('from-token')
     // No GET /config for defaults: the only one is the new account's verification.
     expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts', '/api/v1/config'])
@@ -108,30 +124,36 @@ describe('create, then post', () => {
   })
 
   test('cleanup: false keeps the account', async () => {
-    const main = await step('main', { token, name: 'ci-keep', cluster: 'default', project: 'test-project', cleanup: 'false' })
+    const main = await suite.step('main', {
+      token,
+      name: 'ci-keep',
+      cluster: 'default',
+      project: 'test-project',
+      cleanup: 'false'
+    })
     expect(JSON.parse(main.state.account)).toMatchObject({ kind: 'created', delivered: true, cleanup: false })
-    const post = await step('post', { token }, main.state)
+    const post = await suite.step('post', { token }, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.stdout).toContain('cleanup is false')
     expect(emulator.account(main.outputs.id)).toBeDefined()
-    await step('main', { token, operation: 'rm', name: 'ci-keep' })
+    await suite.step('main', { token, operation: 'rm', name: 'ci-keep' })
   })
 
   test('post of an account that is already gone warns but succeeds', async () => {
-    const main = await step('main', { token, name: 'ci-gone', cluster: 'default', project: 'test-project' })
-    await step('main', { token, operation: 'rm', name: main.outputs.id })
-    const post = await step('post', { token }, main.state)
+    const main = await suite.step('main', { token, name: 'ci-gone', cluster: 'default', project: 'test-project' })
+    await suite.step('main', { token, operation: 'rm', name: main.outputs.id })
+    const post = await suite.step('post', { token }, { state: main.state })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('already gone')
   })
 
   test('a taken name fails with the server message, and leaves post nothing to remove', async () => {
-    const first = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
-    const second = await step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
+    const first = await suite.step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
+    const second = await suite.step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
     expect(second.code).toBe(1)
     expect(second.errors.join('\n')).toContain('HTTP 409: Service Account with such name exists')
     expect(second.state).toEqual({ account: '{"kind":"none"}' })
-    await step('post', { token }, first.state)
+    await suite.step('post', { token }, { state: first.state })
   })
 
   test('no cluster anywhere: the error says which input to set', async () => {
@@ -151,40 +173,60 @@ describe('create, then post', () => {
 })
 
 describe('list, get, rm', () => {
-  test('list outputs the caller\'s accounts with the platform field names and no tokens', async () => {
-    const made = await step('main', { token, name: 'ci-listed', cluster: 'default', project: 'test-project' })
+  test("list outputs the caller's accounts with the platform field names and no tokens", async () => {
+    const made = await suite.step('main', { token, name: 'ci-listed', cluster: 'default', project: 'test-project' })
     const bobToken = emulator.issueToken('bob')
     suite.secret(bobToken)
-    await step('main', { token: bobToken, name: 'bob-only', cluster: 'default', project: 'test-project', cleanup: 'false' })
-    const list = await step('main', { token, operation: 'list' })
+    await suite.step('main', {
+      token: bobToken,
+      name: 'bob-only',
+      cluster: 'default',
+      project: 'test-project',
+      cleanup: 'false'
+    })
+    const list = await suite.step('main', { token, operation: 'list' })
     expect(list.code).toBe(0)
     const accounts = JSON.parse(list.outputs.accounts) as Record<string, unknown>[]
-    expect(accounts.map(a => a.name).sort()).toEqual(aliceAccounts().map(a => a.name).sort())
-    expect(accounts.find(a => a.name === 'ci-listed')).toMatchObject({ id: made.outputs.id, default_cluster: 'default', owner: 'alice' })
+    expect(accounts.map(a => a.name).sort()).toEqual(
+      aliceAccounts()
+        .map(a => a.name)
+        .sort()
+    )
+    expect(accounts.find(a => a.name === 'ci-listed')).toMatchObject({
+      id: made.outputs.id,
+      default_cluster: 'default',
+      owner: 'alice'
+    })
     expect(accounts.some(a => 'token' in a)).toBe(false)
     expect(accounts.some(a => a.name === 'bob-only')).toBe(false)
-    await step('post', { token }, made.state)
+    await suite.step('post', { token }, { state: made.state })
   })
 
   test('get by name and by id', async () => {
-    const made = await step('main', { token, name: 'ci-get', cluster: 'default', project: 'test-project' })
+    const made = await suite.step('main', { token, name: 'ci-get', cluster: 'default', project: 'test-project' })
     for (const key of ['ci-get', made.outputs.id]) {
-      const got = await step('main', { token, operation: 'get', name: key })
+      const got = await suite.step('main', { token, operation: 'get', name: key })
       expect(got.code).toBe(0)
       expect(got.outputs.id).toBe(made.outputs.id)
       expect(got.outputs.role).toBe('alice/service-accounts/ci-get')
       expect(got.outputs.token).toBeUndefined()
     }
-    await step('post', { token }, made.state)
+    await suite.step('post', { token }, { state: made.state })
   })
 
   test('rm removes and outputs the id; rm of a missing account fails with the server message', async () => {
-    const made = await step('main', { token, name: 'ci-rm', cluster: 'default', project: 'test-project', cleanup: 'false' })
-    const rm = await step('main', { token, operation: 'rm', name: 'ci-rm' })
+    const made = await suite.step('main', {
+      token,
+      name: 'ci-rm',
+      cluster: 'default',
+      project: 'test-project',
+      cleanup: 'false'
+    })
+    const rm = await suite.step('main', { token, operation: 'rm', name: 'ci-rm' })
     expect(rm.code).toBe(0)
     expect(rm.outputs.id).toBe(made.outputs.id)
     expect(emulator.account(made.outputs.id)).toBeUndefined()
-    const again = await step('main', { token, operation: 'rm', name: 'ci-rm' })
+    const again = await suite.step('main', { token, operation: 'rm', name: 'ci-rm' })
     expect(again.code).toBe(1)
     expect(again.errors.join('\n')).toContain('HTTP 404: Service account ci-rm not found')
   })
@@ -193,7 +235,7 @@ describe('list, get, rm', () => {
     const revoked = emulator.issueToken('alice')
     suite.secret(revoked)
     emulator.revoke(revoked)
-    const list = await step('main', { token: revoked, operation: 'list' })
+    const list = await suite.step('main', { token: revoked, operation: 'list' })
     expect(list.code).toBe(1)
     expect(list.errors.join('\n')).toContain('list service accounts failed: HTTP 401: 401: Unauthorized')
   })
@@ -207,14 +249,14 @@ describe('bad input sends nothing', () => {
     [{ cleanup: 'yes' }, 'Input "cleanup" must be "true" or "false"']
   ])('%j', async (inputs, message) => {
     emulator.resetLog()
-    const result = await step('main', { token, ...inputs })
+    const result = await suite.step('main', { token, ...inputs })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain(message)
     expect(emulator.requests).toEqual([])
   })
 
   test('a missing token', async () => {
-    const result = await step('main', { operation: 'list', token: '' })
+    const result = await suite.step('main', { operation: 'list', token: '' })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toContain('Input "token" is required')
   })

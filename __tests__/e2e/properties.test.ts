@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
-import { fakeFullToken, startHostileServer, type Answer, type HostileServer, type Request } from '../helpers/hostile-server.js'
+import {
+  fakeFullToken,
+  startHostileServer,
+  type Answer,
+  type HostileServer,
+  type Request
+} from '../helpers/hostile-server.js'
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 const RUNS = Number(process.env.FC_RUNS ?? 40)
@@ -15,33 +21,37 @@ const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2Ytd
 const CREATED = fakeFullToken('property')
 
 /** Strings meant to break things: commands, delimiters, Markdown, controls, unicode, size. */
-const hostileOf = (huge: number) => fc.oneof(
-  fc.constantFrom(
-    '\n::save-state name=account::{"kind":"created","id":"victim","delivered":true,"cleanup":true}',
-    '\n::save-state name=config-dir::/VICTIM',
-    '\r\n::set-output name=token::stolen',
-    '::stop-commands::pause',
-    '  ::error::spoofed',
-    'x ##[set-output name=auth-token;]stolen',
-    '%0A::save-state name=x::y',
-    '\u2028::warning::x\u0085::debug::y',
-    'ghadelimiter_00000000-0000-0000-0000-000000000000\nname=x',
-    '| a | b |\n\n# heading\n<script>alert(1)</script>',
-    '`code` **bold** [link](https://evil.example)',
-    '..',
-    '.',
-    JWT,
-    CREATED,
-    'service-account-ok'
-  ),
-  fc.string({ unit: fc.constantFrom('\n', '\r', ':', '#', '[', ']', '%', '|', '`', '<', '>', '\u0000', '\u001b', 'a', ' ', '=') }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constant('A'.repeat(huge))
-)
+const hostileOf = (huge: number) =>
+  fc.oneof(
+    fc.constantFrom(
+      '\n::save-state name=account::{"kind":"created","id":"victim","delivered":true,"cleanup":true}',
+      '\n::save-state name=config-dir::/VICTIM',
+      '\r\n::set-output name=token::stolen',
+      '::stop-commands::pause',
+      '  ::error::spoofed',
+      'x ##[set-output name=auth-token;]stolen',
+      '%0A::save-state name=x::y',
+      '\u2028::warning::x\u0085::debug::y',
+      'ghadelimiter_00000000-0000-0000-0000-000000000000\nname=x',
+      '| a | b |\n\n# heading\n<script>alert(1)</script>',
+      '`code` **bold** [link](https://evil.example)',
+      '..',
+      '.',
+      JWT,
+      CREATED,
+      'service-account-ok'
+    ),
+    fc.string({
+      unit: fc.constantFrom('\n', '\r', ':', '#', '[', ']', '%', '|', '`', '<', '>', '\u0000', '\u001b', 'a', ' ', '=')
+    }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constant('A'.repeat(huge))
+  )
 const hostile = hostileOf(300_000)
 // An environment variable holds at most 128 KiB on Linux, and no NUL, as on the runner.
 const hostileInput = hostileOf(60_000).map(value => value.replaceAll('\u0000', ''))
-const maybe = <T>(arb: fc.Arbitrary<T>, fallback: T) => fc.oneof({ weight: 1, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(fallback) })
+const maybe = <T>(arb: fc.Arbitrary<T>, fallback: T) =>
+  fc.oneof({ weight: 1, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(fallback) })
 
 const accountFields = fc.record({
   id: maybe(hostile, 'service-account-2f0c1b8e-2b7a-4c1e-9c55-8d1f0e6a7b3c'),
@@ -61,7 +71,13 @@ const scenario = fc.record({
   grant: fc.record({ uri: hostile, action: hostile }),
   config: fc.record({ cluster: hostile, project: hostile, org: hostile }),
   /** A route that fails, with what body. */
-  failure: fc.option(fc.record({ route: fc.constantFrom('POST', 'GET', 'DELETE', 'config'), status: fc.constantFrom(400, 404, 409, 500, 502, 503), message: hostile })),
+  failure: fc.option(
+    fc.record({
+      route: fc.constantFrom('POST', 'GET', 'DELETE', 'config'),
+      status: fc.constantFrom(400, 404, 409, 500, 502, 503),
+      message: hostile
+    })
+  ),
   inputs: fc.record({
     name: maybe(hostileInput, ''),
     cluster: maybe(hostileInput, 'default'),
@@ -76,14 +92,19 @@ const scenario = fc.record({
 })
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
 
-const json = (status: number, value: unknown): Answer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) })
+const json = (status: number, value: unknown): Answer => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value)
+})
 
 function respond(s: Scenario) {
   const record = { ...s.account, role_deleted: false }
   return (request: Request): Answer => {
     const route = request.path === '/config' ? 'config' : request.method
     if (s.failure && s.failure.route === route) return json(s.failure.status, { error: s.failure.message })
-    if (request.method === 'POST' && request.path === '/service_accounts') return json(201, { ...record, token: s.token })
+    if (request.method === 'POST' && request.path === '/service_accounts')
+      return json(201, { ...record, token: s.token })
     if (request.method === 'POST') return json(201, [s.grant])
     if (request.method === 'DELETE') return { status: 204 }
     if (request.path === '/service_accounts') return json(200, [record])
@@ -99,7 +120,17 @@ function respond(s: Scenario) {
 let server: HostileServer
 let current: Scenario
 const ACTION_COMMAND = /^::(add-mask|debug|warning|error)::/
-const ACCOUNT = ['id', 'name', 'role', 'owner', 'default-cluster', 'default-project', 'default-org', 'created-at', 'role-deleted']
+const ACCOUNT = [
+  'id',
+  'name',
+  'role',
+  'owner',
+  'default-cluster',
+  'default-project',
+  'default-org',
+  'created-at',
+  'role-deleted'
+]
 const OUTPUTS: Record<string, string[]> = {
   create: [...ACCOUNT, 'token', 'auth-token', 'permissions', 'registry', 'removed', 'api-url'],
   get: [...ACCOUNT, 'api-url'],
@@ -116,7 +147,9 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 function assertInert(result: StepResult): void {
-  const foreign = result.stdout.split(/\r?\n/).filter(line => (/^\s*::/.test(line) && !ACTION_COMMAND.test(line)) || line.includes('##['))
+  const foreign = result.stdout
+    .split(/\r?\n/)
+    .filter(line => (/^\s*::/.test(line) && !ACTION_COMMAND.test(line)) || line.includes('##['))
   expect(foreign).toEqual([])
   expect(result.stderr).toBe('')
   expect(result.code).not.toBeNull() // never killed by the time limit
@@ -130,7 +163,14 @@ test('no answer and no input steers the runner, leaks a secret, or makes post to
       const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
       const decoy = join(runnerTemp, 'apolo-service-account-decoy')
       mkdirSync(decoy)
-      const inputs = { 'api-url': server.url, token: JWT, operation: s.operation, 'timeout-seconds': '2', 'max-attempts': '2', ...s.inputs }
+      const inputs = {
+        'api-url': server.url,
+        token: JWT,
+        operation: s.operation,
+        'timeout-seconds': '2',
+        'max-attempts': '2',
+        ...s.inputs
+      }
       const main = await runStep('main', { inputs, runnerTemp, timeoutMs: 30_000 })
       assertInert(main)
       expect(Object.keys(main.outputs).filter(key => !OUTPUTS[s.operation].includes(key))).toEqual([])
@@ -145,7 +185,10 @@ test('no answer and no input steers the runner, leaks a secret, or makes post to
         expect(post.outputs).toEqual({})
         expect(post.state).toEqual({})
         // Post deletes only the id the platform gave for the account this run made.
-        const deleted = server.requests.slice(before).filter(r => r.method === 'DELETE').map(r => r.path)
+        const deleted = server.requests
+          .slice(before)
+          .filter(r => r.method === 'DELETE')
+          .map(r => r.path)
         expect(deleted.every(path => path === `/service_accounts/${encodeURIComponent(s.account.id)}`)).toBe(true)
         expect(existsSync(decoy)).toBe(true)
       }

@@ -60,5 +60,7 @@ async function send(res: ServerResponse, answer: Answer): Promise<void> {
 export function fakeFullToken(seed: string): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
   const jwt = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: seed })}.${Buffer.from(`signature-${seed}-0123456789`).toString('base64url')}`
-  return Buffer.from(JSON.stringify({ token: jwt, cluster: 'default', url: 'http://x/api/v1', project_name: 'p' })).toString('base64')
+  return Buffer.from(
+    JSON.stringify({ token: jwt, cluster: 'default', url: 'http://x/api/v1', project_name: 'p' })
+  ).toString('base64')
 }

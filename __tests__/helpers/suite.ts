@@ -9,7 +9,11 @@ export type Fault = Parameters<Emulator['addFault']>[0]
 
 export interface Suite {
   /** Runs a step with the emulator's URL and the first user's token unless the inputs say otherwise. */
-  step(kind: 'main' | 'post', inputs: Record<string, string>, options?: Omit<StepOptions, 'inputs'>): Promise<StepResult>
+  step(
+    kind: 'main' | 'post',
+    inputs: Record<string, string>,
+    options?: Omit<StepOptions, 'inputs'>
+  ): Promise<StepResult>
   /** Adds a step run some other way to the leak scan. */
   record(result: StepResult): StepResult
   /** Adds a secret to look for. */

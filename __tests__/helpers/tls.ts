@@ -11,11 +11,17 @@ export interface Certificate {
 }
 
 export async function makeCertificate(names: { dns?: string[]; ips?: string[] }): Promise<Certificate> {
-  const altNames = [...(names.dns ?? []).map(value => ({ type: 2 as const, value })), ...(names.ips ?? []).map(ip => ({ type: 7 as const, ip }))]
+  const altNames = [
+    ...(names.dns ?? []).map(value => ({ type: 2 as const, value })),
+    ...(names.ips ?? []).map(ip => ({ type: 7 as const, ip }))
+  ]
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'Throwaway test CA' }], {
     notAfterDate: new Date(Date.now() + 86_400_000),
     keyType: 'ec',
-    extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames }]
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames }
+    ]
   })
   return { cert: pems.cert, key: pems.private }
 }

@@ -76,9 +76,12 @@ async function settleLostCreate(
       return
     }
   } catch (error) {
-    throw new UnresolvedCreateError(`${failure.message}; and whether it made an account is unknown: ${errorMessage(error)}`, {
-      cause: error
-    })
+    throw new UnresolvedCreateError(
+      `${failure.message}; and whether it made an account is unknown: ${errorMessage(error)}`,
+      {
+        cause: error
+      }
+    )
   }
   throw new PlatformError({
     operation: 'create service account',
@@ -86,7 +89,7 @@ async function settleLostCreate(
     code: failure.code,
     message:
       `${failure.serverMessage || 'the answer was lost'}; an account named "${name}" exists (${existing.id}, created ${existing.created_at}), ` +
-      'made by this create or by another job using the same name. It was left as it is: if it is this run\'s, ' +
+      "made by this create or by another job using the same name. It was left as it is: if it is this run's, " +
       `remove it with "apolo service-account rm ${existing.id}"; give each job its own name, or leave "name" empty`,
     cause: failure
   })

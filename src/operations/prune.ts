@@ -24,7 +24,7 @@ export function createdBy(account: ServiceAccount, cutoff: number): boolean {
 }
 
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
-export function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): ServiceAccount[] {
+function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): ServiceAccount[] {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
   return accounts.filter(account => account.name?.startsWith(options.namePrefix) && createdBy(account, cutoff))
 }

@@ -16,7 +16,7 @@ export interface SweepOptions {
  * Accounts this action generated for this repository in other runs, older than the limit:
  * what runs that never reached their post step left behind.
  */
-export function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAccount[] {
+function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAccount[] {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
   return accounts.filter(account => {
     const run = account.name === null ? undefined : generatedNameRun(account.name, options.repository)

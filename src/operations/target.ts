@@ -1,4 +1,4 @@
-import { InputError } from '../inputs.js'
+import { InputError } from '../input-error.js'
 import type { PlatformClient } from '../platform/client.js'
 import type { FullTokenContext } from '../platform/token.js'
 
@@ -23,15 +23,22 @@ export async function resolveTarget(
   if (!cluster || !project) {
     const config = await client.config()
     if (!config.authorized) {
-      throw new Error(`the platform at ${client.apiUrl} did not accept the token (GET /config answered "authorized": false)`)
+      throw new Error(
+        `the platform at ${client.apiUrl} did not accept the token (GET /config answered "authorized": false)`
+      )
     }
     cluster ||= config.clusters[0]?.name
     if (!cluster) throw new InputError('cluster', 'is needed: the platform config lists no cluster to default to')
-    const onCluster = config.projects.filter(p => p.cluster_name === cluster && (!org || !p.org_name || p.org_name === org))
+    const onCluster = config.projects.filter(
+      p => p.cluster_name === cluster && (!org || !p.org_name || p.org_name === org)
+    )
     const chosen = project ? onCluster.find(p => p.name === project) : onCluster[0]
     project ||= chosen?.name
     if (!project) {
-      throw new InputError('project', `is needed: the platform config lists no project on cluster "${cluster}" to default to`)
+      throw new InputError(
+        'project',
+        `is needed: the platform config lists no project on cluster "${cluster}" to default to`
+      )
     }
     org ||= chosen?.org_name ?? undefined
   }

@@ -9,13 +9,6 @@ export interface VerifyOptions {
   now?: () => number
 }
 
-export class CredentialNotAcceptedError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'CredentialNotAcceptedError'
-  }
-}
-
 /**
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
  * token may take a moment to be accepted everywhere. One request when it already is;
@@ -38,7 +31,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
     if (left <= 0) break
     await sleep(Math.min(delay, left))
   }
-  throw new CredentialNotAcceptedError(`the new token was still not accepted after ${options.seconds} s (${last})`)
+  throw new Error(`the new token was still not accepted after ${options.seconds} s (${last})`)
 }
 
 /** The registry host of a cluster in a /config answer, or '' when it names none. */

@@ -87,7 +87,13 @@ export class PlatformClient {
     const operation = 'list service accounts'
     const accounts: ServiceAccount[] = []
     await this.call(
-      { operation, kind: 'read', method: 'GET', path: ['service_accounts'], accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5` },
+      {
+        operation,
+        kind: 'read',
+        method: 'GET',
+        path: ['service_accounts'],
+        accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5`
+      },
       [200],
       async response => {
         accounts.length = 0 // a retry reads the list again from the start
@@ -107,22 +113,31 @@ export class PlatformClient {
     if (request.name) body.name = request.name
     if (request.default_org) body.default_org = request.default_org
     const operation = 'create service account'
-    return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value =>
-      readCreated(operation, value)
+    return this.callJson(
+      { operation, kind: 'create', method: 'POST', path: ['service_accounts'], body },
+      [201],
+      value => readCreated(operation, value)
     )
   }
 
   async get(idOrName: string): Promise<ServiceAccount> {
     const operation = `get service account ${idOrName}`
-    return this.callJson({ operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] }, [200], value =>
-      readAccount(operation, value)
+    return this.callJson(
+      { operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] },
+      [200],
+      value => readAccount(operation, value)
     )
   }
 
   /** Removes an account; the platform revokes its token at once. */
   async rm(idOrName: string): Promise<void> {
     await this.call(
-      { operation: `remove service account ${idOrName}`, kind: 'remove', method: 'DELETE', path: ['service_accounts', idOrName] },
+      {
+        operation: `remove service account ${idOrName}`,
+        kind: 'remove',
+        method: 'DELETE',
+        path: ['service_accounts', idOrName]
+      },
       [204, 200],
       response => response.discard()
     )
@@ -130,7 +145,11 @@ export class PlatformClient {
 
   /** The discovery document: clusters and projects the caller can use. */
   async config(): Promise<DiscoveryConfig> {
-    return this.callJson({ operation: 'read platform config', kind: 'read', method: 'GET', path: ['config'] }, [200], readConfig)
+    return this.callJson(
+      { operation: 'read platform config', kind: 'read', method: 'GET', path: ['config'] },
+      [200],
+      readConfig
+    )
   }
 
   /** Grants permissions to a role, e.g. a service account's `alice/service-accounts/ci`. */
@@ -138,7 +157,13 @@ export class PlatformClient {
     const operation = `grant permissions to ${role}`
     return this.callJson(
       // Granting the same permission twice leaves the same grant, so it may repeat.
-      { operation, kind: 'grant', method: 'POST', path: ['users', role.replaceAll('/', ':'), 'permissions'], body: permissions },
+      {
+        operation,
+        kind: 'grant',
+        method: 'POST',
+        path: ['users', role.replaceAll('/', ':'), 'permissions'],
+        body: permissions
+      },
       [201, 200],
       value => readPermissions(operation, value)
     )
@@ -166,7 +191,13 @@ export class PlatformClient {
       try {
         value = JSON.parse(await response.text(JSON_LIMIT_BYTES))
       } catch (error) {
-        if (error instanceof SyntaxError) throw new PlatformError({ operation: call.operation, status: response.status, message: 'the answer is not valid JSON', unreadable: true })
+        if (error instanceof SyntaxError)
+          throw new PlatformError({
+            operation: call.operation,
+            status: response.status,
+            message: 'the answer is not valid JSON',
+            unreadable: true
+          })
         throw error
       }
       result = check(value)
@@ -282,10 +313,14 @@ async function statusFailure(call: Call, response: HttpResponse): Promise<Platfo
     return new PlatformError({ ...fields, message: PROXY_REFUSED })
   }
   const body = await response.head(ERROR_BODY_BYTES).catch(() => '')
-  return new PlatformError({ ...fields, message: serverMessage(body, response.header('content-type')) || response.statusText })
+  return new PlatformError({
+    ...fields,
+    message: serverMessage(body, response.header('content-type')) || response.statusText
+  })
 }
 
-const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY'
+const PROXY_REFUSED =
+  'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY'
 
 function networkFailure(call: Call, error: unknown, timeoutMs: number, url: string): PlatformError {
   const code = errorCode(error)
@@ -294,14 +329,21 @@ function networkFailure(call: Call, error: unknown, timeoutMs: number, url: stri
   const proxyStatus = /^Proxy response \((\d{3})\)/.exec(message)?.[1]
   if (proxyStatus) {
     const status = Number(proxyStatus)
-    return new PlatformError({ operation: call.operation, status, message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel', cause: error })
+    return new PlatformError({
+      operation: call.operation,
+      status,
+      message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel',
+      cause: error
+    })
   }
   const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true
   return new PlatformError({
     operation: call.operation,
     status: 0,
     code: code ?? 'ERROR',
-    message: timedOut ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}` : `${cleanMessage(message)} (${call.method} ${url})`,
+    message: timedOut
+      ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
+      : `${cleanMessage(message)} (${call.method} ${url})`,
     cause: error
   })
 }
@@ -310,7 +352,8 @@ function networkFailure(call: Call, error: unknown, timeoutMs: number, url: stri
 function bodyFailure(call: Call, status: number, error: unknown, timeoutMs: number, url: string): PlatformError {
   if (error instanceof PlatformError) return error
   const code = errorCode(error)
-  if (code === 'BODY_TOO_LARGE') return new PlatformError({ operation: call.operation, status, message: errorMessage(error), code, cause: error })
+  if (code === 'BODY_TOO_LARGE')
+    return new PlatformError({ operation: call.operation, status, message: errorMessage(error), code, cause: error })
   const failure = networkFailure(call, error, timeoutMs, url)
   return new PlatformError({
     operation: call.operation,
@@ -344,7 +387,8 @@ function safeLocation(location: string): string {
  * not the body; or from a JSON array when the server ignores `Accept`.
  */
 async function parseAccounts(operation: string, response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
-  const bad = () => new PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' })
+  const bad = () =>
+    new PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' })
   const parse = (text: string): unknown => {
     try {
       return JSON.parse(text)

@@ -28,7 +28,7 @@ export interface HttpRequest {
   timeoutMs: number
 }
 
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   readonly code = 'BODY_TOO_LARGE'
   constructor(limitBytes: number) {
     super(`the answer is over the ${Math.round(limitBytes / 1024)} KiB this action reads`)
@@ -86,7 +86,9 @@ async function trustedCertificates(extra: string[], env: NodeJS.ProcessEnv): Pro
   // Added in Node 22.15, so absent on older runtimes whatever the types say.
   if (typeof tls.getCACertificates === 'function') return [...tls.getCACertificates('default'), ...extra]
   // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
-  const fromEnv = env.NODE_EXTRA_CA_CERTS ? [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')] : []
+  const fromEnv = env.NODE_EXTRA_CA_CERTS
+    ? [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')]
+    : []
   return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra]
 }
 

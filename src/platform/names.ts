@@ -1,7 +1,7 @@
 import { redactTokens } from './errors.js'
 
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
-export const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/
+const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/
 
 export function isValidName(name: string): boolean {
   return NAME_PATTERN.test(name)
@@ -16,7 +16,7 @@ export interface RunIdentity {
 }
 
 /** Every generated name starts with this, so `prune` can find what runs left behind. */
-export const GENERATED_NAME_PREFIX = 'gha-'
+const GENERATED_NAME_PREFIX = 'gha-'
 
 /**
  * A name that traces the account to the run that made it:

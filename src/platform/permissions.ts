@@ -1,6 +1,6 @@
 import type { Permission, PermissionAction } from './types.js'
 
-export const PERMISSION_ACTIONS: readonly PermissionAction[] = ['read', 'write', 'manage']
+const PERMISSION_ACTIONS: readonly PermissionAction[] = ['read', 'write', 'manage']
 
 /**
  * Parses one grant per line, `<uri> <action>`. Blank lines and `#` comments are skipped.
@@ -13,13 +13,18 @@ export function parsePermissions(text: string): Permission[] {
     if (!line) return
     const fields = line.split(/\s+/)
     const where = `line ${index + 1} ("${line}")`
-    if (fields.length !== 2) throw new Error(`${where} must be "<uri> <action>", e.g. "storage://default/my-org/my-project/data read"`)
+    if (fields.length !== 2)
+      throw new Error(`${where} must be "<uri> <action>", e.g. "storage://default/my-org/my-project/data read"`)
     const [uri, action] = fields
     if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
-      throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`)
+      throw new Error(
+        `${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`
+      )
     }
     if (/^image:\/\/[^/]+\/.*[:@]/.test(uri)) {
-      throw new Error(`${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`)
+      throw new Error(
+        `${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`
+      )
     }
     if (!(PERMISSION_ACTIONS as readonly string[]).includes(action)) {
       throw new Error(`${where} has action "${action}"; allowed: ${PERMISSION_ACTIONS.join(', ')}`)

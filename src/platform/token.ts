@@ -18,7 +18,7 @@ export interface Credential {
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
-export function isJwt(value: string): boolean {
+function isJwt(value: string): boolean {
   return JWT.test(value)
 }
 
@@ -30,17 +30,13 @@ export function parseCredential(value: string): Credential {
   if (isJwt(trimmed)) return { authToken: trimmed, context: {} }
   const decoded = decodeFullToken(trimmed)
   if (!decoded) {
-    throw new Error(
-      'is neither an auth token (a JWT) nor a full token (base64 JSON with "token" and "url")'
-    )
+    throw new Error('is neither an auth token (a JWT) nor a full token (base64 JSON with "token" and "url")')
   }
   return { authToken: decoded.authToken, fullToken: trimmed, context: decoded.context }
 }
 
 /** The JWT and context inside a full token, or undefined when it is not one. */
-export function decodeFullToken(
-  value: string
-): { authToken: string; context: FullTokenContext } | undefined {
+export function decodeFullToken(value: string): { authToken: string; context: FullTokenContext } | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined
   let parsed: unknown
   try {

@@ -1,0 +1,44 @@
+// The action reaches into a few package files by path (src/runner.ts, src/platform/http.ts) to
+// keep start-up fast. Those paths are not public API, so the versions are pinned exactly in
+// package.json, and this test fails loudly, by path, if an update moves or changes one.
+import { expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { ROOT } from './helpers/action.js'
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>
+}
+const require = createRequire(join(ROOT, 'package.json'))
+
+test('the packages whose internals are used are pinned to exact versions, and those are installed', () => {
+  for (const name of ['@actions/core', '@actions/github', 'undici']) {
+    const pinned = manifest.dependencies[name]
+    expect([name, pinned]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)])
+    const installed = (
+      JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version
+    expect([name, installed]).toEqual([name, pinned])
+  }
+})
+
+test.each([
+  ['@actions/core/lib/file-command.js', ['issueFileCommand', 'prepareKeyValueMessage']],
+  ['@actions/core/lib/summary.js', ['summary']],
+  ['@actions/github/lib/context.js', ['Context']]
+])('%s still exports %j', async (path, names) => {
+  const module = (await import(join(ROOT, 'node_modules', path))) as Record<string, unknown>
+  for (const name of names)
+    expect([path, name, typeof module[name]]).toEqual([path, name, expect.stringMatching(/^(function|object)$/)])
+})
+
+test.each([
+  ['undici/lib/dispatcher/agent.js', 'function'],
+  ['undici/lib/api/api-request.js', 'function'],
+  ['undici/lib/dispatcher/env-http-proxy-agent.js', 'function'],
+  ['undici/lib/dispatcher/dispatcher.js', 'function'],
+  ['undici/lib/api/api-connect.js', 'function']
+])('%s still exists and exports a %s', (path, type) => {
+  expect(typeof require(path)).toBe(type)
+})
