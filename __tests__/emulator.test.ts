@@ -5,15 +5,31 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { startEmulator } from '../emulator/server.js'
+import { REGISTRY_DOMAIN, registryUrl, startEmulator } from '../emulator/server.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 type Reply = { status: number; text: string; headers: Headers }
-type CallOptions = { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; signal?: AbortSignal }
+type CallOptions = {
+  token?: string
+  body?: unknown
+  raw?: string
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const CREATED_AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/
-const RECORD_KEYS = ['name', 'default_cluster', 'default_project', 'default_org', 'id', 'role', 'owner', 'created_at', 'role_deleted']
+const RECORD_KEYS = [
+  'name',
+  'default_cluster',
+  'default_project',
+  'default_org',
+  'id',
+  'role',
+  'owner',
+  'created_at',
+  'role_deleted'
+]
 const CLI = fileURLToPath(new URL('../emulator/cli.js', import.meta.url))
 
 let emulator: Emulator
@@ -43,13 +59,17 @@ async function call(method: string, path: string, options: CallOptions = {}, bas
 const create = (token: string, fields: Record<string, unknown> = {}) =>
   call('POST', '/service_accounts', { token, body: { default_cluster: 'default', default_project: 'p', ...fields } })
 
-async function made(token: string, fields: Record<string, unknown> = {}): Promise<Record<string, string> & { token: string }> {
+async function made(
+  token: string,
+  fields: Record<string, unknown> = {}
+): Promise<Record<string, string> & { token: string }> {
   const reply = await create(token, fields)
   expect(reply.status).toBe(201)
   return JSON.parse(reply.text)
 }
 
-const decode = (base64: string, kind: 'base64' | 'base64url' = 'base64url') => Buffer.from(base64, kind).toString('utf8')
+const decode = (base64: string, kind: 'base64' | 'base64url' = 'base64url') =>
+  Buffer.from(base64, kind).toString('utf8')
 const jwtOf = (fullToken: string): string => JSON.parse(decode(fullToken, 'base64')).token
 const claimsOf = (jwt: string) => JSON.parse(decode(jwt.split('.')[1]))
 const errorBody = (error: string) => `{"error": ${JSON.stringify(error)}}`
@@ -83,8 +103,11 @@ describe('the server', () => {
       call('GET', '/config')
     ])
     expect(answers.map(a => a.status)).toEqual([200, 201, 401, 404, 405, 404, 200])
-    for (const answer of answers) expect(answer.headers.get('x-service-version')).toBe('platform-service-accounts-api/9.8.7')
-    expect((await call('DELETE', '/service_accounts/versioned', { token })).headers.get('x-service-version')).toBe('platform-service-accounts-api/9.8.7')
+    for (const answer of answers)
+      expect(answer.headers.get('x-service-version')).toBe('platform-service-accounts-api/9.8.7')
+    expect((await call('DELETE', '/service_accounts/versioned', { token })).headers.get('x-service-version')).toBe(
+      'platform-service-accounts-api/9.8.7'
+    )
   })
 
   test('unknown paths answer 404 and wrong methods 405 with Allow, before any token check', async () => {
@@ -107,7 +130,9 @@ describe('the server', () => {
     const authorization = `Bearer ${token}`
     const one = await raw('HEAD', '/api/v1/service_accounts/headed', { authorization })
     expect(one.status).toBe(200)
-    expect(Number(one.headers['content-length'])).toBe((await call('GET', '/service_accounts/headed', { token })).text.length)
+    expect(Number(one.headers['content-length'])).toBe(
+      (await call('GET', '/service_accounts/headed', { token })).text.length
+    )
     expect(one.chunks).toEqual([])
     const list = await raw('HEAD', '/api/v1/service_accounts', { authorization })
     expect(list.status).toBe(200)
@@ -122,7 +147,11 @@ describe('tokens and authentication', () => {
     const [header, payload, signature] = emulator.tokens.alice.split('.')
     expect(JSON.parse(decode(header))).toEqual({ alg: 'HS256', typ: 'JWT' })
     const claims = JSON.parse(decode(payload))
-    expect(claims).toEqual({ 'https://platform.neuromation.io/user': 'alice', iat: expect.any(Number), jti: expect.any(String) })
+    expect(claims).toEqual({
+      'https://platform.neuromation.io/user': 'alice',
+      iat: expect.any(Number),
+      jti: expect.any(String)
+    })
     expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60)
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(claimsOf(emulator.issueToken('alice')).jti).not.toBe(claims.jti)
@@ -135,9 +164,14 @@ describe('tokens and authentication', () => {
     expect(missing).toMatchObject({ status: 401, text: '401: Unauthorized' })
     expect(missing.headers.get('content-type')).toBe('text/plain; charset=utf-8')
     const [header, , signature] = token.split('.')
-    const forgedPayload = Buffer.from(JSON.stringify({ 'https://platform.neuromation.io/user': 'alice', iat: 1, jti: 'x' })).toString('base64url')
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ 'https://platform.neuromation.io/user': 'alice', iat: 1, jti: 'x' })
+    ).toString('base64url')
     for (const bad of ['nonsense', 'a.b.c', `${header}.${forgedPayload}.${signature}`, `${token}x`, `${token}.extra`]) {
-      expect(await call('GET', '/service_accounts', { token: bad })).toMatchObject({ status: 401, text: '401: Unauthorized' })
+      expect(await call('GET', '/service_accounts', { token: bad })).toMatchObject({
+        status: 401,
+        text: '401: Unauthorized'
+      })
     }
     const other = await startEmulator()
     try {
@@ -162,39 +196,61 @@ describe('tokens and authentication', () => {
     const basic = await call('GET', '/service_accounts', { headers: { authorization: 'Basic eDp5' } })
     expect(basic).toMatchObject({ status: 400, text: '{"error": "Unexpected authorization scheme"}' })
     expect(basic.headers.get('content-type')).toBe('application/json; charset=utf-8')
-    expect(await call('GET', '/service_accounts', { headers: { authorization: 'Bearer' } })).toMatchObject({ status: 400, text: '{"error": "No credentials"}' })
-    expect(await call('POST', '/service_accounts', { headers: { authorization: `Token ${token}` }, body: {} })).toMatchObject({ status: 400 })
+    expect(await call('GET', '/service_accounts', { headers: { authorization: 'Bearer' } })).toMatchObject({
+      status: 400,
+      text: '{"error": "No credentials"}'
+    })
+    expect(
+      await call('POST', '/service_accounts', { headers: { authorization: `Token ${token}` }, body: {} })
+    ).toMatchObject({ status: 400 })
     // The scheme is case-insensitive.
     expect((await call('GET', '/service_accounts', { headers: { authorization: `bearer ${token}` } })).status).toBe(200)
   })
 })
 
 describe('create', () => {
-  test('201 with the record in the server\'s field order, written as Python writes JSON, plus the full token', async () => {
+  test("201 with the record in the server's field order, written as Python writes JSON, plus the full token", async () => {
     const { name: owner, token } = user()
     const reply = await create(token, { name: 'emu-create', default_org: 'o' })
     expect(reply.status).toBe(201)
     expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
-    expect(reply.text).toMatch(/^\{"name": "emu-create", "default_cluster": "default", "default_project": "p", "default_org": "o", "id": "service-account-/)
+    expect(reply.text).toMatch(
+      /^\{"name": "emu-create", "default_cluster": "default", "default_project": "p", "default_org": "o", "id": "service-account-/
+    )
     const account = JSON.parse(reply.text)
     expect(Object.keys(account)).toEqual([...RECORD_KEYS, 'token'])
-    expect(account).toMatchObject({ name: 'emu-create', default_cluster: 'default', default_project: 'p', default_org: 'o', role: `${owner}/service-accounts/emu-create`, owner, role_deleted: false })
+    expect(account).toMatchObject({
+      name: 'emu-create',
+      default_cluster: 'default',
+      default_project: 'p',
+      default_org: 'o',
+      role: `${owner}/service-accounts/emu-create`,
+      owner,
+      role_deleted: false
+    })
     expect(account.id.slice('service-account-'.length)).toMatch(UUID4)
     expect(account.created_at).toMatch(CREATED_AT)
     expect(Math.abs(Date.parse(account.created_at) - Date.now())).toBeLessThan(60_000)
     expect(emulator.account(account.id)).toEqual({ ...account, token: undefined })
   })
 
-  test('the full token is base64 of json.dumps output, token first; its JWT is the account\'s own bearer', async () => {
+  test("the full token is base64 of json.dumps output, token first; its JWT is the account's own bearer", async () => {
     const { token } = user()
     const account = await made(token, { name: 'emu-full', default_org: 'o' })
     expect(account.token.startsWith('eyJ0b2tlbiI6ICJ')).toBe(true)
     expect(Buffer.from(decode(account.token, 'base64')).toString('base64')).toBe(account.token)
     const jwt = jwtOf(account.token)
-    expect(decode(account.token, 'base64')).toBe(`{"token": "${jwt}", "cluster": "default", "url": "${emulator.url}", "project_name": "p", "org_name": "o"}`)
+    expect(decode(account.token, 'base64')).toBe(
+      `{"token": "${jwt}", "cluster": "default", "url": "${emulator.url}", "project_name": "p", "org_name": "o"}`
+    )
     expect(claimsOf(jwt)['https://platform.neuromation.io/user']).toBe(account.role)
     const plain = await made(token, { name: 'emu-no-org' })
-    expect(JSON.parse(decode(plain.token, 'base64'))).toEqual({ token: jwtOf(plain.token), cluster: 'default', url: emulator.url, project_name: 'p' })
+    expect(JSON.parse(decode(plain.token, 'base64'))).toEqual({
+      token: jwtOf(plain.token),
+      cluster: 'default',
+      url: emulator.url,
+      project_name: 'p'
+    })
     expect(plain.default_org).toBeNull()
   })
 
@@ -209,37 +265,73 @@ describe('create', () => {
     expect(first.role).not.toBe(second.role)
   })
 
-  test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'a1.b-2.c', 'x'.repeat(300)])('accepts the name %s', async name => {
-    const { token } = user()
-    expect((await made(token, { name })).name).toBe(name)
-  })
-
-  test.each(['test_name', 'test/name', 'test..name', 'test-.name', 'test.-name', '-test', 'test-', '.test', 'test.', 'Test', '', 'te st', ' test', 'tést', 'test\n'])(
-    'rejects the name %j: 400, nothing made',
+  test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'a1.b-2.c', 'x'.repeat(300)])(
+    'accepts the name %s',
     async name => {
-      const { name: owner, token } = user()
-      const reply = await create(token, { name })
-      expect(reply.status).toBe(400)
-      expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      expect(reply.text).toBe(errorBody("{'name': ['Invalid service account name']}"))
-      expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
+      const { token } = user()
+      expect((await made(token, { name })).name).toBe(name)
     }
   )
 
   test.each([
+    'test_name',
+    'test/name',
+    'test..name',
+    'test-.name',
+    'test.-name',
+    '-test',
+    'test-',
+    '.test',
+    'test.',
+    'Test',
+    '',
+    'te st',
+    ' test',
+    'tést',
+    'test\n'
+  ])('rejects the name %j: 400, nothing made', async name => {
+    const { name: owner, token } = user()
+    const reply = await create(token, { name })
+    expect(reply.status).toBe(400)
+    expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(reply.text).toBe(errorBody("{'name': ['Invalid service account name']}"))
+    expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
+  })
+
+  test.each([
     ['no default_cluster', { default_project: 'p' }, "{'default_cluster': ['Missing data for required field.']}"],
-    ['nothing at all', {}, "{'default_cluster': ['Missing data for required field.'], 'default_project': ['Missing data for required field.']}"],
-    ['a null cluster', { default_cluster: null, default_project: 'p' }, "{'default_cluster': ['Field may not be null.']}"],
-    ['a number for a project', { default_cluster: 'c', default_project: 42 }, "{'default_project': ['Not a valid string.']}"],
-    ['a number for a name', { name: 5, default_cluster: 'c', default_project: 'p' }, "{'name': ['Not a valid string.']}"],
-    ['a null org (the server has no allow_none there)', { default_cluster: 'c', default_project: 'p', default_org: null }, "{'default_org': ['Field may not be null.']}"],
+    [
+      'nothing at all',
+      {},
+      "{'default_cluster': ['Missing data for required field.'], 'default_project': ['Missing data for required field.']}"
+    ],
+    [
+      'a null cluster',
+      { default_cluster: null, default_project: 'p' },
+      "{'default_cluster': ['Field may not be null.']}"
+    ],
+    [
+      'a number for a project',
+      { default_cluster: 'c', default_project: 42 },
+      "{'default_project': ['Not a valid string.']}"
+    ],
+    [
+      'a number for a name',
+      { name: 5, default_cluster: 'c', default_project: 'p' },
+      "{'name': ['Not a valid string.']}"
+    ],
+    [
+      'a null org (the server has no allow_none there)',
+      { default_cluster: 'c', default_project: 'p', default_org: null },
+      "{'default_org': ['Field may not be null.']}"
+    ],
     ['the old role field', { default_cluster: 'c', default_project: 'p', role: 'x' }, "{'role': ['Unknown field.']}"],
     [
       'everything wrong, in schema order then unknown fields',
       { zeta: 1, name: 'Bad', "it's": 2, default_org: [] },
       "{'name': ['Invalid service account name'], 'default_cluster': ['Missing data for required field.'], 'default_project': ['Missing data for required field.'], 'default_org': ['Not a valid string.'], 'zeta': ['Unknown field.'], \"it's\": ['Unknown field.']}"
     ]
-  ])('400 for %s, with marshmallow\'s message as a Python repr', async (_, body, error) => {
+  ])("400 for %s, with marshmallow's message as a Python repr", async (_, body, error) => {
     const { name: owner, token } = user()
     const reply = await call('POST', '/service_accounts', { token, body })
     expect(reply).toMatchObject({ status: 400, text: errorBody(error) })
@@ -253,7 +345,10 @@ describe('create', () => {
     ['empty', '', 'Expecting value: line 1 column 1 (char 0)']
   ])('400 for a body that is %s', async (_, body, error) => {
     const { token } = user()
-    expect(await call('POST', '/service_accounts', { token, raw: body })).toMatchObject({ status: 400, text: errorBody(error) })
+    expect(await call('POST', '/service_accounts', { token, raw: body })).toMatchObject({
+      status: 400,
+      text: errorBody(error)
+    })
   })
 
   test('400 with a JSON error for a body that is not JSON', async () => {
@@ -272,7 +367,10 @@ describe('create', () => {
     const bob = user()
     await made(alice.token, { name: 'emu-dup' })
     const again = await create(alice.token, { name: 'emu-dup', default_cluster: 'other' })
-    expect(again).toMatchObject({ status: 409, text: '{"code": "unique", "description": "Service Account with such name exists"}' })
+    expect(again).toMatchObject({
+      status: 409,
+      text: '{"code": "unique", "description": "Service Account with such name exists"}'
+    })
     expect(again.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect(emulator.accounts().filter(a => a.owner === alice.name)).toHaveLength(1)
     await made(bob.token, { name: 'emu-dup' })
@@ -282,7 +380,7 @@ describe('create', () => {
 })
 
 describe('list', () => {
-  test('a JSON array of the caller\'s accounts only, without tokens; [] for none', async () => {
+  test("a JSON array of the caller's accounts only, without tokens; [] for none", async () => {
     const mine = user()
     const theirs = user()
     expect(await call('GET', '/service_accounts', { token: mine.token })).toMatchObject({ status: 200, text: '[]' })
@@ -304,13 +402,18 @@ describe('list', () => {
     expect(empty).toMatchObject({ status: 200, text: '' })
     expect(empty.headers.get('content-type')).toBe('application/x-ndjson')
     for (let i = 0; i < 3; i++) await made(token, { name: `nd-${i}` })
-    const reply = await call('GET', '/service_accounts', { token, headers: { accept: 'application/json, application/x-ndjson;q=0.9' } })
+    const reply = await call('GET', '/service_accounts', {
+      token,
+      headers: { accept: 'application/json, application/x-ndjson;q=0.9' }
+    })
     expect(reply.headers.get('content-type')).toBe('application/x-ndjson')
     expect(reply.text.endsWith('\n')).toBe(true)
     const lines = reply.text.slice(0, -1).split('\n')
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^\{"name": "nd-0", /)
-    expect(lines.map(line => JSON.parse(line))).toEqual(JSON.parse((await call('GET', '/service_accounts', { token })).text))
+    expect(lines.map(line => JSON.parse(line))).toEqual(
+      JSON.parse((await call('GET', '/service_accounts', { token })).text)
+    )
   })
 })
 
@@ -327,7 +430,7 @@ describe('get and rm', () => {
     }
   })
 
-  test('404 text for a missing account or another owner\'s, by id or name', async () => {
+  test("404 text for a missing account or another owner's, by id or name", async () => {
     const owner = user()
     const stranger = user()
     const account = await made(owner.token, { name: 'emu-private' })
@@ -335,10 +438,14 @@ describe('get and rm', () => {
       const reply = await call('GET', `/service_accounts/${encodeURIComponent(key)}`, { token: stranger.token })
       expect(reply).toMatchObject({ status: 404, text: `Service account ${key} not found` })
       expect(reply.headers.get('content-type')).toBe('text/plain; charset=utf-8')
-      expect((await call('DELETE', `/service_accounts/${encodeURIComponent(key)}`, { token: stranger.token })).status).toBe(404)
+      expect(
+        (await call('DELETE', `/service_accounts/${encodeURIComponent(key)}`, { token: stranger.token })).status
+      ).toBe(404)
     }
     expect(emulator.account(account.id)).toBeDefined()
-    expect((await call('GET', '/service_accounts/a%20b', { token: stranger.token })).text).toBe('Service account a b not found')
+    expect((await call('GET', '/service_accounts/a%20b', { token: stranger.token })).text).toBe(
+      'Service account a b not found'
+    )
     expect((await call('GET', '/service_accounts/%E0%A4%A', { token: stranger.token })).status).toBe(404)
   })
 
@@ -352,7 +459,7 @@ describe('get and rm', () => {
     expect((await call('GET', `/service_accounts/${bobs.id}`, { token: bob.token })).status).toBe(200)
   })
 
-  test('rm: 204 with no body, by id or name; then 404; the account\'s token stops working', async () => {
+  test("rm: 204 with no body, by id or name; then 404; the account's token stops working", async () => {
     const { token } = user()
     const byName = await made(token, { name: 'emu-rm' })
     const byId = await made(token)
@@ -362,13 +469,19 @@ describe('get and rm', () => {
     expect(removed).toMatchObject({ status: 204, text: '' })
     expect(removed.headers.get('content-length')).toBeNull()
     expect((await call('DELETE', `/service_accounts/${byId.id}`, { token })).status).toBe(204)
-    expect(await call('DELETE', '/service_accounts/emu-rm', { token })).toMatchObject({ status: 404, text: 'Service account emu-rm not found' })
+    expect(await call('DELETE', '/service_accounts/emu-rm', { token })).toMatchObject({
+      status: 404,
+      text: 'Service account emu-rm not found'
+    })
     expect(emulator.account(byName.id)).toBeUndefined()
-    expect(await call('GET', '/service_accounts', { token: jwt })).toMatchObject({ status: 401, text: '401: Unauthorized' })
+    expect(await call('GET', '/service_accounts', { token: jwt })).toMatchObject({
+      status: 401,
+      text: '401: Unauthorized'
+    })
     expect((await call('GET', '/config', { token: jwt })).text).toContain('"authorized": false')
   })
 
-  test('a service account\'s token is a bearer for its role: its own (empty) list, /config', async () => {
+  test("a service account's token is a bearer for its role: its own (empty) list, /config", async () => {
     const { token } = user()
     const account = await made(token, { name: 'emu-sa' })
     const jwt = jwtOf(account.token)
@@ -397,10 +510,17 @@ describe('GET /config', () => {
     // The SDK calls the admin API (quotas) only when /config names one; none is served here.
     expect(config).not.toHaveProperty('admin_url')
     expect(config.clusters).toHaveLength(1)
-    expect(config.clusters[0]).toMatchObject({ name: 'default', orgs: ['test-org'], resource_pool_types: expect.any(Array), resource_presets: expect.any(Array) })
-    for (const key of ['registry_url', 'storage_url', 'users_url', 'monitoring_url', 'secrets_url', 'disks_url', 'buckets_url']) {
+    expect(config.clusters[0]).toMatchObject({
+      name: 'default',
+      orgs: ['test-org'],
+      resource_pool_types: expect.any(Array),
+      resource_presets: expect.any(Array)
+    })
+    for (const key of ['storage_url', 'users_url', 'monitoring_url', 'secrets_url', 'disks_url', 'buckets_url']) {
       expect(config.clusters[0][key]).toMatch(/^http:\/\//)
     }
+    // The registry is an origin of its own, as on the platform.
+    expect(config.clusters[0].registry_url).toBe('https://registry.default.emulator.test')
   })
 
   test('without a token or with a bad one: 200, not authorized, no clusters or projects', async () => {
@@ -424,10 +544,17 @@ describe('GET /config', () => {
       const none = JSON.parse((await call('GET', '/config', { token: lonely.tokens.alice }, lonely.url)).text)
       expect(none).toMatchObject({ authorized: true, clusters: [], projects: [] })
       const some = JSON.parse((await call('GET', '/config', { token: custom.tokens.alice }, custom.url)).text)
-      expect(some.clusters.map((c: { name: string; orgs: string[] }) => [c.name, c.orgs])).toEqual([['c1', ['o1', 'o2']], ['c2', []]])
+      expect(some.clusters.map((c: { name: string; orgs: string[] }) => [c.name, c.orgs])).toEqual([
+        ['c1', ['o1', 'o2']],
+        ['c2', []]
+      ])
       expect(some.projects).toEqual([{ name: 'p9', role: 'writer', cluster_name: 'c2', org_name: 'o1' }])
       // A user's full token defaults to the first discovered project.
-      expect(JSON.parse(decode(custom.fullTokenFor('alice'), 'base64'))).toMatchObject({ cluster: 'c2', project_name: 'p9', org_name: 'o1' })
+      expect(JSON.parse(decode(custom.fullTokenFor('alice'), 'base64'))).toMatchObject({
+        cluster: 'c2',
+        project_name: 'p9',
+        org_name: 'o1'
+      })
     } finally {
       await Promise.all([lonely.close(), custom.close()])
     }
@@ -494,7 +621,10 @@ describe('permissions', () => {
     expect(notFound.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect((await call('GET', `/users/${name}/permissions`, { token: stranger.token })).status).toBe(404)
     expect((await call('POST', `/users/${owner.name}/permissions`, { token: owner.token, body })).status).toBe(404)
-    expect((await call('POST', `/users/${owner.name}:service-accounts:nope/permissions`, { token: owner.token, body })).status).toBe(404)
+    expect(
+      (await call('POST', `/users/${owner.name}:service-accounts:nope/permissions`, { token: owner.token, body }))
+        .status
+    ).toBe(404)
     expect((await call('POST', `/users/${name}/permissions`, { body })).status).toBe(401)
     expect(emulator.grants(account.role)).toEqual([])
   })
@@ -503,7 +633,9 @@ describe('permissions', () => {
     const { token } = user()
     const account = await made(token, { name: 'emu-perm-gone' })
     const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
-    expect((await call('POST', path, { token, body: [{ uri: 'secret://default/o/p/s', action: 'read' }] })).status).toBe(201)
+    expect(
+      (await call('POST', path, { token, body: [{ uri: 'secret://default/o/p/s', action: 'read' }] })).status
+    ).toBe(201)
     await call('DELETE', `/service_accounts/${account.id}`, { token })
     expect(emulator.grants(account.role)).toEqual([])
     expect((await call('GET', path, { token })).status).toBe(404)
@@ -514,7 +646,7 @@ describe('permissions', () => {
 
   // How the SDK (apolo_sdk/_users.py) and the platform's e2e tests (test_e2e_share.py) see the
   // auth server; see emulator/README.md for where each fact comes from.
-  describe('as the SDK and the platform\'s e2e tests see them', () => {
+  describe("as the SDK and the platform's e2e tests see them", () => {
     async function granted(token: string, name: string, permissions: { uri: string; action: string }[]) {
       const account = await made(token, { name })
       const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
@@ -559,17 +691,23 @@ describe('permissions', () => {
         { uri: 'storage://default/o/p/x', action: 'manage' },
         { uri: 'storage://default/o/p/x/deep', action: 'write' }
       ])
-      expect(await acl(token, path, 'storage://default/o/q')).toEqual([{ uri: 'storage://default/o/q', action: 'read' }])
+      expect(await acl(token, path, 'storage://default/o/q')).toEqual([
+        { uri: 'storage://default/o/q', action: 'read' }
+      ])
     })
 
-    test('a service account reads its own role\'s grants with its own token (apolo acl ls), and nothing else', async () => {
+    test("a service account reads its own role's grants with its own token (apolo acl ls), and nothing else", async () => {
       const owner = user()
-      const { account, path } = await granted(owner.token, 'emu-acl-self', [{ uri: 'storage://default/o/p', action: 'read' }])
+      const { account, path } = await granted(owner.token, 'emu-acl-self', [
+        { uri: 'storage://default/o/p', action: 'read' }
+      ])
       const own = jwtOf(account.token)
       expect(await acl(own, path)).toEqual([{ uri: 'storage://default/o/p', action: 'read' }])
       expect(await acl(own, path, 'image:')).toEqual([])
       // Reading is all it may do with its role, and other roles stay hidden.
-      expect((await call('POST', path, { token: own, body: [{ uri: 'storage://default/o/p', action: 'manage' }] })).status).toBe(404)
+      expect(
+        (await call('POST', path, { token: own, body: [{ uri: 'storage://default/o/p', action: 'manage' }] })).status
+      ).toBe(404)
       expect((await call('DELETE', `${path}?uri=storage://default/o/p`, { token: own })).status).toBe(404)
       const sibling = await made(owner.token, { name: 'emu-acl-sibling' })
       const other = await call('GET', `/users/${sibling.role.replaceAll('/', ':')}/permissions`, { token: own })
@@ -590,7 +728,9 @@ describe('permissions', () => {
       expect(none).toMatchObject({ status: 400, text: '{"error": "Operation has no effect"}' })
       expect(none.headers.get('content-type')).toBe('application/json; charset=utf-8')
       // Below a grant is not the grant.
-      expect((await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a/sub')}`, { token })).status).toBe(400)
+      expect(
+        (await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a/sub')}`, { token })).status
+      ).toBe(400)
       // Several uri parameters (neuro_auth_client sends them so): all granted, or nothing is revoked.
       const some = `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}&uri=${encodeURIComponent('storage://default/o/p/never')}`
       expect((await call('DELETE', some, { token })).status).toBe(400)
@@ -598,22 +738,28 @@ describe('permissions', () => {
       const both = `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}&uri=${encodeURIComponent('storage://default/o/p/b')}`
       expect(await call('DELETE', both, { token })).toMatchObject({ status: 204, text: '' })
       expect(emulator.grants(account.role)).toEqual([])
-      expect((await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}`, { token })).status).toBe(400)
+      expect(
+        (await call('DELETE', `${path}?uri=${encodeURIComponent('storage://default/o/p/a')}`, { token })).status
+      ).toBe(400)
     })
 
-    test.each(['image://default/o/p/img:latest', 'image://default/o/p/img@sha256:0123abcd', 'IMAGE://default/o/p/img:1'])(
-      'granting the tagged image %s: 400 "tag is not allowed", nothing granted',
-      async uri => {
-        const { token } = user()
-        const account = await made(token, { name: 'emu-image-tag' })
-        const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
-        const body = [{ uri: 'storage://default/o/p', action: 'read' }, { uri, action: 'read' }]
-        const reply = await call('POST', path, { token, body })
-        expect(reply.status).toBe(400)
-        expect(JSON.parse(reply.text).error).toContain('tag is not allowed')
-        expect(emulator.grants(account.role)).toEqual([])
-      }
-    )
+    test.each([
+      'image://default/o/p/img:latest',
+      'image://default/o/p/img@sha256:0123abcd',
+      'IMAGE://default/o/p/img:1'
+    ])('granting the tagged image %s: 400 "tag is not allowed", nothing granted', async uri => {
+      const { token } = user()
+      const account = await made(token, { name: 'emu-image-tag' })
+      const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
+      const body = [
+        { uri: 'storage://default/o/p', action: 'read' },
+        { uri, action: 'read' }
+      ]
+      const reply = await call('POST', path, { token, body })
+      expect(reply.status).toBe(400)
+      expect(JSON.parse(reply.text).error).toContain('tag is not allowed')
+      expect(emulator.grants(account.role)).toEqual([])
+    })
 
     test('an image without a tag, and a ":" outside an image path, are granted', async () => {
       const { token } = user()
@@ -628,8 +774,383 @@ describe('permissions', () => {
   })
 })
 
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+const OAUTH_KEYS = [
+  'auth_url',
+  'token_url',
+  'logout_url',
+  'client_id',
+  'audience',
+  'callback_urls',
+  'headless_callback_url',
+  'success_redirect_url'
+]
+type ClusterJson = Record<string, unknown> & { name: string }
+
+/**
+ * What the apolo SDK requires of a /config answer (apolo_sdk/_server_cfg.py, get_server_config
+ * and _parse_cluster_config; _parsing_utils.py, _ImageNameParser; _images.py, _get_image_url):
+ * the keys it reads with [] must be there, each URL must parse, and a registry URL must have a
+ * host (the image parser refuses "Empty hostname in registry URL") and no path that matters
+ * (the SDK replaces it with /v2/). Returns the problems found.
+ */
+function sdkProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = []
+  const url = (where: string, value: unknown) => {
+    try {
+      return new URL(String(value))
+    } catch {
+      problems.push(`${where}: not a URL: ${String(value)}`)
+      return undefined
+    }
+  }
+  for (const key of ['auth_url', 'token_url', 'logout_url', 'headless_callback_url']) url(key, config[key])
+  for (const key of ['client_id', 'audience']) if (typeof config[key] !== 'string') problems.push(`${key} missing`)
+  for (const cluster of (config.clusters ?? []) as ClusterJson[]) {
+    for (const key of [
+      'registry_url',
+      'storage_url',
+      'users_url',
+      'monitoring_url',
+      'secrets_url',
+      'disks_url',
+      'buckets_url'
+    ]) {
+      if (!(key in cluster)) problems.push(`${cluster.name}.${key} missing`)
+      else url(`${cluster.name}.${key}`, cluster[key])
+    }
+    const registry = url(`${cluster.name}.registry_url`, cluster.registry_url)
+    if (registry && !registry.hostname) problems.push(`${cluster.name}: empty hostname in registry URL`)
+    if (registry && registry.pathname !== '/')
+      problems.push(`${cluster.name}: registry URL has a path the SDK would drop`)
+    for (const pool of (cluster.resource_pool_types ??
+      problems.push(`${cluster.name}.resource_pool_types missing`)) as Record<string, unknown>[]) {
+      for (const key of ['name', 'min_size', 'max_size', 'cpu', 'memory', 'disk_size'])
+        if (!(key in pool)) problems.push(`${cluster.name} pool: ${key} missing`)
+    }
+    for (const preset of (cluster.resource_presets ??
+      problems.push(`${cluster.name}.resource_presets missing`)) as Record<string, unknown>[]) {
+      for (const key of ['name', 'cpu', 'memory'])
+        if (!(key in preset)) problems.push(`${cluster.name} preset: ${key} missing`)
+      // Decimal(credits_per_hour): a decimal string.
+      if (!/^-?\d+(\.\d+)?$/.test(String(preset.credits_per_hour)))
+        problems.push(`${cluster.name} preset: credits_per_hour ${String(preset.credits_per_hour)}`)
+    }
+  }
+  for (const project of (config.projects ?? []) as Record<string, unknown>[]) {
+    for (const key of ['name', 'cluster_name', 'role'])
+      if (typeof project[key] !== 'string') problems.push(`project ${String(project.name)}: ${key} missing`)
+  }
+  return problems
+}
+
+describe('GET /config: what the apolo SDK reads of each cluster', () => {
+  test('every cluster carries the URLs and resource lists the SDK parses, and it finds nothing wrong', async () => {
+    const own = await startEmulator({
+      clusters: [
+        { name: 'default', orgs: ['o'] },
+        { name: 'gpu-west', orgs: ['o'] }
+      ]
+    })
+    try {
+      const config = JSON.parse((await call('GET', '/config', { token: own.tokens.alice }, own.url)).text)
+      expect(sdkProblems(config)).toEqual([])
+      expect(config.clusters.map((c: ClusterJson) => c.registry_url)).toEqual([
+        'https://registry.default.emulator.test',
+        'https://registry.gpu-west.emulator.test'
+      ])
+      // What the action outputs, and what `docker login` would be given: the host alone.
+      expect(new URL(config.clusters[1].registry_url).host).toBe('registry.gpu-west.emulator.test')
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('registryUrl: one DNS label per cluster, whatever its name; a registry_url given for a cluster wins', async () => {
+    expect(registryUrl('Team_A.prod')).toBe('https://registry.team-a-prod.emulator.test')
+    expect(registryUrl('--')).toBe('https://registry.cluster.emulator.test')
+    expect(new URL(registryUrl('x'.repeat(100))).hostname.split('.')[1]).toHaveLength(63)
+    expect(REGISTRY_DOMAIN).toBe('emulator.test')
+    const own = await startEmulator({
+      clusters: [{ name: 'custom', registry_url: 'https://registry.example.test:5000' }]
+    })
+    try {
+      const config = JSON.parse((await call('GET', '/config', { token: own.tokens.alice }, own.url)).text)
+      expect(config.clusters[0].registry_url).toBe('https://registry.example.test:5000')
+      expect(config.clusters[0].storage_url).toBe(`${own.origin}/clusters/custom/storage`)
+      expect(sdkProblems(config)).toEqual([])
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('the SDK check catches what it would refuse', () => {
+    const cluster = {
+      name: 'c',
+      registry_url: 'https://r.test/path',
+      storage_url: 'nope',
+      users_url: 'http://x',
+      monitoring_url: 'http://x',
+      secrets_url: 'http://x',
+      disks_url: 'http://x',
+      resource_pool_types: [],
+      resource_presets: [{ name: 'p', cpu: 1, memory: 1, credits_per_hour: 'free' }]
+    }
+    const config = {
+      auth_url: 'http://a',
+      token_url: 'http://a',
+      logout_url: 'http://a',
+      headless_callback_url: 'http://a',
+      client_id: 'c',
+      audience: 'a',
+      clusters: [cluster]
+    }
+    expect(sdkProblems(config)).toEqual([
+      'c.storage_url: not a URL: nope',
+      'c.buckets_url missing',
+      'c: registry URL has a path the SDK would drop',
+      'c preset: credits_per_hour free'
+    ])
+  })
+})
+
+describe("a new account's token that works only after a delay (newTokenDelayMs)", () => {
+  const DELAY = 1500
+
+  test('until the delay has passed: /config not authorized (OAuth keys only), the API 401, as for an unknown token; then it works', async () => {
+    const own = await startEmulator({ newTokenDelayMs: DELAY })
+    try {
+      expect(own.newTokenDelayMs).toBe(DELAY)
+      const owner = own.tokens.alice
+      const started = Date.now()
+      const account = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/service_accounts',
+            { token: owner, body: { name: 'slow', default_cluster: 'default', default_project: 'p' } },
+            own.url
+          )
+        ).text
+      )
+      // The server started the clock between `started` and now.
+      const answered = Date.now()
+      const jwt = jwtOf(account.token)
+      const early = await call('GET', '/config', { token: jwt }, own.url)
+      expect(early.status).toBe(200)
+      expect(early.text).toBe((await call('GET', '/config', { token: 'x.y.z' }, own.url)).text)
+      expect(Object.keys(JSON.parse(early.text))).toEqual(['authorized', ...OAUTH_KEYS])
+      expect(JSON.parse(early.text).authorized).toBe(false)
+      expect(await call('GET', '/service_accounts', { token: jwt }, own.url)).toMatchObject({
+        status: 401,
+        text: '401: Unauthorized'
+      })
+      const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
+      expect((await call('GET', path, { token: jwt }, own.url)).status).toBe(401)
+      // The owner's token is not delayed, and the owner can already grant to the new role.
+      expect((await call('GET', '/service_accounts/slow', { token: owner }, own.url)).status).toBe(200)
+      expect(
+        (await call('POST', path, { token: owner, body: [{ uri: 'storage://default/o/p', action: 'read' }] }, own.url))
+          .status
+      ).toBe(201)
+      expect(Date.now() - started).toBeLessThan(DELAY)
+
+      await sleep(answered + DELAY + 50 - Date.now())
+      const late = JSON.parse((await call('GET', '/config', { token: jwt }, own.url)).text)
+      expect(late).toMatchObject({ authorized: true, clusters: [expect.objectContaining({ name: 'default' })] })
+      expect((await call('GET', '/service_accounts', { token: jwt }, own.url)).status).toBe(200)
+      expect(JSON.parse((await call('GET', path, { token: jwt }, own.url)).text)).toEqual([
+        { uri: 'storage://default/o/p', action: 'read' }
+      ])
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('"never" (or Infinity): the token is never accepted; rm and revoke still work on it', async () => {
+    const own = await startEmulator({ newTokenDelayMs: 'never' })
+    try {
+      expect(own.newTokenDelayMs).toBe(Infinity)
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: false })
+      const owner = own.tokens.alice
+      const account = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/service_accounts',
+            { token: owner, body: { name: 'never', default_cluster: 'default', default_project: 'p' } },
+            own.url
+          )
+        ).text
+      )
+      await sleep(300)
+      expect(JSON.parse((await call('GET', '/config', { token: jwtOf(account.token) }, own.url)).text).authorized).toBe(
+        false
+      )
+      expect((await call('GET', '/service_accounts', { token: jwtOf(account.token) }, own.url)).status).toBe(401)
+      expect((await call('DELETE', '/service_accounts/never', { token: owner }, own.url)).status).toBe(204)
+      own.setNewTokenDelay(Infinity)
+      expect(own.newTokenDelayMs).toBe(Infinity)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test("each token keeps the delay in force when its account was made; users' tokens are never delayed; a removed or revoked one never starts to work", async () => {
+    const own = await startEmulator()
+    const make = async (name: string) =>
+      jwtOf(
+        JSON.parse(
+          (
+            await call(
+              'POST',
+              '/service_accounts',
+              { token: own.tokens.alice, body: { name, default_cluster: 'default', default_project: 'p' } },
+              own.url
+            )
+          ).text
+        ).token
+      )
+    const works = async (jwt: string) =>
+      (await call('GET', '/service_accounts', { token: jwt }, own.url)).status === 200
+    try {
+      expect(own.newTokenDelayMs).toBe(0)
+      const before = await make('before')
+      own.setNewTokenDelay('never')
+      const pending = await make('pending')
+      own.setNewTokenDelay(300)
+      const removed = await make('removed')
+      const revoked = await make('revoked')
+      const later = await make('later')
+      own.setNewTokenDelay(0)
+      const after = await make('after')
+      expect(await Promise.all([before, pending, removed, revoked, later, after].map(works))).toEqual([
+        true,
+        false,
+        false,
+        false,
+        false,
+        true
+      ])
+      expect(await works(own.issueToken('carol'))).toBe(true)
+      expect(await works(jwtOf(own.fullTokenFor('carol')))).toBe(true)
+      expect((await call('DELETE', '/service_accounts/removed', { token: own.tokens.alice }, own.url)).status).toBe(204)
+      own.revoke(revoked)
+      await sleep(350)
+      expect(await Promise.all([pending, removed, revoked, later].map(works))).toEqual([false, false, false, true])
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('bad values are refused, at start and at run time, and change nothing', async () => {
+    for (const bad of [-1, 1.5, Number.NaN, 'soon', '100', null]) {
+      await expect(startEmulator({ newTokenDelayMs: bad as number })).rejects.toThrow(
+        /newTokenDelayMs must be a whole number/
+      )
+      expect(() => emulator.setNewTokenDelay(bad as number)).toThrow(/newTokenDelayMs must be a whole number/)
+    }
+    expect(() => emulator.setClustersNeedGrant('yes' as unknown as boolean)).toThrow(/true or false/)
+    expect(() => emulator.updateSettings({ newTokenDelayMs: 5, clustersNeedGrant: 1 })).toThrow(/true or false/)
+    expect(() => emulator.updateSettings({ newTokenDelay: 5 })).toThrow(/unknown setting: newTokenDelay/)
+    expect(emulator.settings).toEqual({ newTokenDelayMs: 0, clustersNeedGrant: false })
+  })
+})
+
+describe('clusters that a new account sees only once granted (clustersNeedGrant)', () => {
+  const clusters = [
+    { name: 'c1', orgs: ['o1'] },
+    { name: 'c2', orgs: ['o2'] }
+  ]
+  const projects = [
+    { name: 'p1', role: 'owner', cluster_name: 'c1', org_name: 'o1' },
+    { name: 'p2', role: 'owner', cluster_name: 'c2', org_name: 'o2' },
+    { name: 'p3', role: 'writer', cluster_name: 'c2', org_name: 'o2' }
+  ]
+
+  test('a service account sees the clusters its role holds a grant on, and their projects; users see everything', async () => {
+    const own = await startEmulator({ clusters, projects, clustersNeedGrant: true })
+    const owner = own.tokens.alice
+    const configOf = async (token: string) => JSON.parse((await call('GET', '/config', { token }, own.url)).text)
+    const seen = async (token: string) => {
+      const config = await configOf(token)
+      expect(config.authorized).toBe(true)
+      return [config.clusters.map((c: ClusterJson) => c.name), config.projects.map((p: { name: string }) => p.name)]
+    }
+    try {
+      expect(own.clustersNeedGrant).toBe(true)
+      const account = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/service_accounts',
+            { token: owner, body: { name: 'ci', default_cluster: 'c2', default_project: 'p2' } },
+            own.url
+          )
+        ).text
+      )
+      const jwt = jwtOf(account.token)
+      const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
+      const grant = (uri: string) => call('POST', path, { token: owner, body: [{ uri, action: 'read' }] }, own.url)
+
+      expect(await seen(owner)).toEqual([
+        ['c1', 'c2'],
+        ['p1', 'p2', 'p3']
+      ])
+      expect(await seen(jwt)).toEqual([[], []])
+      expect((await grant('storage://c2/o2/p2/data')).status).toBe(201)
+      expect(await seen(jwt)).toEqual([['c2'], ['p2', 'p3']])
+      // The cluster as everyone else sees it, the SDK's keys and all.
+      expect((await configOf(jwt)).clusters[0]).toEqual((await configOf(owner)).clusters[1])
+      // A grant on a cluster that does not exist shows nothing more; one on another cluster does.
+      await grant('storage://elsewhere/o/p')
+      expect(await seen(jwt)).toEqual([['c2'], ['p2', 'p3']])
+      await grant('image://c1/o1/p1/img')
+      expect(await seen(jwt)).toEqual([
+        ['c1', 'c2'],
+        ['p1', 'p2', 'p3']
+      ])
+      expect(
+        (
+          await call(
+            'DELETE',
+            `${path}?uri=${encodeURIComponent('storage://c2/o2/p2/data')}`,
+            { token: owner },
+            own.url
+          )
+        ).status
+      ).toBe(204)
+      expect(await seen(jwt)).toEqual([['c1'], ['p1']])
+
+      own.setClustersNeedGrant(false)
+      expect(await seen(jwt)).toEqual([
+        ['c1', 'c2'],
+        ['p1', 'p2', 'p3']
+      ])
+      own.setClustersNeedGrant(true)
+      expect(await seen(jwt)).toEqual([['c1'], ['p1']])
+      // Users are never filtered, whatever they hold.
+      expect(await seen(own.issueToken('bob'))).toEqual([
+        ['c1', 'c2'],
+        ['p1', 'p2', 'p3']
+      ])
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('off by default: a new account sees every cluster at once', async () => {
+    const { token } = user()
+    const account = await made(token, { name: 'sees-all' })
+    const config = JSON.parse((await call('GET', '/config', { token: jwtOf(account.token) })).text)
+    expect(emulator.clustersNeedGrant).toBe(false)
+    expect(config.clusters.map((c: ClusterJson) => c.name)).toEqual(['default'])
+    expect(config.projects).toHaveLength(1)
+  })
+})
+
 describe('the in-process API', () => {
-  test('accounts() holds every owner\'s accounts as copies; account(id)', async () => {
+  test("accounts() holds every owner's accounts as copies; account(id)", async () => {
     const a = user()
     const b = user()
     const one = await made(a.token, { name: 'mine' })
@@ -645,15 +1166,33 @@ describe('the in-process API', () => {
 
   test('seedAccounts: distinct names, the given age or time, cluster, project and org; a clash throws', async () => {
     const { name: owner, token } = user()
-    emulator.seedAccounts(owner, 3, { namePrefix: 'old-', ageSeconds: 48 * 3600, cluster: 'c', project: 'pr', org: 'og' })
+    emulator.seedAccounts(owner, 3, {
+      namePrefix: 'old-',
+      ageSeconds: 48 * 3600,
+      cluster: 'c',
+      project: 'pr',
+      org: 'og'
+    })
     emulator.seedAccounts(owner, 2, { namePrefix: 'fixed-', createdAt: '2020-01-01T00:00:00+00:00' })
     const listed = JSON.parse((await call('GET', '/service_accounts', { token })).text) as Record<string, string>[]
     expect(listed.map(a => a.name)).toEqual(['old-0', 'old-1', 'old-2', 'fixed-0', 'fixed-1'])
     const age = Date.now() - Date.parse(listed[0].created_at)
     expect(age).toBeGreaterThan(48 * 3600_000 - 60_000)
     expect(age).toBeLessThan(48 * 3600_000 + 60_000)
-    expect(listed[0]).toMatchObject({ default_cluster: 'c', default_project: 'pr', default_org: 'og', role: `${owner}/service-accounts/old-0`, owner, role_deleted: false })
-    expect(listed[3]).toMatchObject({ created_at: '2020-01-01T00:00:00+00:00', default_cluster: 'default', default_project: 'test-project', default_org: null })
+    expect(listed[0]).toMatchObject({
+      default_cluster: 'c',
+      default_project: 'pr',
+      default_org: 'og',
+      role: `${owner}/service-accounts/old-0`,
+      owner,
+      role_deleted: false
+    })
+    expect(listed[3]).toMatchObject({
+      created_at: '2020-01-01T00:00:00+00:00',
+      default_cluster: 'default',
+      default_project: 'test-project',
+      default_org: null
+    })
     expect(listed.every(a => a.created_at.match(CREATED_AT) && a.id.startsWith('service-account-'))).toBe(true)
     expect(() => emulator.seedAccounts(owner, 4, { namePrefix: 'old-' })).toThrow(/already has an account named old-0/)
     expect(() => emulator.seedAccounts(owner, 1.5)).toThrow(/whole number/)
@@ -665,13 +1204,20 @@ describe('the in-process API', () => {
   test('seedAccount: any fields; the same id replaces the record and keeps its token and grants', async () => {
     const { name: owner, token } = user()
     const legacy = emulator.seedAccount(owner, { name: 'legacy', created_at: '2021-05-06T07:08:09+00:00' })
-    expect(legacy).toMatchObject({ name: 'legacy', owner, role: `${owner}/service-accounts/legacy`, created_at: '2021-05-06T07:08:09+00:00' })
+    expect(legacy).toMatchObject({
+      name: 'legacy',
+      owner,
+      role: `${owner}/service-accounts/legacy`,
+      created_at: '2021-05-06T07:08:09+00:00'
+    })
     const account = await made(token, { name: 'aged' })
     const path = `/users/${account.role.replaceAll('/', ':')}/permissions`
     await call('POST', path, { token, body: [{ uri: 'storage://d/o/p', action: 'read' }] })
     emulator.seedAccount(owner, { ...emulator.account(account.id), created_at: '2020-01-01T00:00:00+00:00' })
     expect(emulator.accounts().filter(a => a.owner === owner)).toHaveLength(2)
-    expect(JSON.parse((await call('GET', '/service_accounts/aged', { token })).text).created_at).toBe('2020-01-01T00:00:00+00:00')
+    expect(JSON.parse((await call('GET', '/service_accounts/aged', { token })).text).created_at).toBe(
+      '2020-01-01T00:00:00+00:00'
+    )
     expect((await call('GET', '/service_accounts', { token: jwtOf(account.token) })).status).toBe(200)
     expect(emulator.grants(account.role)).toHaveLength(1)
     expect(() => emulator.seedAccount(owner, { name: 'aged' })).toThrow(/already has an account named aged/)
@@ -680,10 +1226,16 @@ describe('the in-process API', () => {
   test('fullTokenFor: the create format, for any context', () => {
     const full = emulator.fullTokenFor('alice', { cluster: 'c', project: 'p', org: 'o' })
     const jwt = jwtOf(full)
-    expect(decode(full, 'base64')).toBe(`{"token": "${jwt}", "cluster": "c", "url": "${emulator.url}", "project_name": "p", "org_name": "o"}`)
+    expect(decode(full, 'base64')).toBe(
+      `{"token": "${jwt}", "cluster": "c", "url": "${emulator.url}", "project_name": "p", "org_name": "o"}`
+    )
     expect(claimsOf(jwt)['https://platform.neuromation.io/user']).toBe('alice')
     expect(JSON.parse(decode(emulator.fullTokenFor('alice', { org: null }), 'base64'))).not.toHaveProperty('org_name')
-    expect(JSON.parse(decode(emulator.fullTokenFor('alice'), 'base64'))).toMatchObject({ cluster: 'default', project_name: 'test-project', org_name: 'test-org' })
+    expect(JSON.parse(decode(emulator.fullTokenFor('alice'), 'base64'))).toMatchObject({
+      cluster: 'default',
+      project_name: 'test-project',
+      org_name: 'test-org'
+    })
   })
 
   test('requests: method, full path, query, lower-case headers and status of every API request', async () => {
@@ -693,7 +1245,13 @@ describe('the in-process API', () => {
     await call('GET', '/nothing')
     await fetch(`${emulator.origin}/_emulator/accounts`)
     expect(emulator.requests).toEqual([
-      { method: 'GET', path: '/api/v1/service_accounts', query: '?x=1', headers: expect.objectContaining({ authorization: `Bearer ${token}`, 'x-custom': 'yes' }), status: 200 },
+      {
+        method: 'GET',
+        path: '/api/v1/service_accounts',
+        query: '?x=1',
+        headers: expect.objectContaining({ authorization: `Bearer ${token}`, 'x-custom': 'yes' }),
+        status: 200
+      },
       { method: 'GET', path: '/api/v1/nothing', query: '', headers: expect.any(Object), status: 404 }
     ])
     emulator.resetLog()
@@ -716,7 +1274,15 @@ describe('the in-process API', () => {
 describe('faults', () => {
   test('status: answers without acting, as often as asked, for the matching method and path only', async () => {
     const { token } = user()
-    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 503, times: 2, headers: { 'retry-after': '7' }, body: 'busy' })
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 503,
+      times: 2,
+      headers: { 'retry-after': '7' },
+      body: 'busy'
+    })
     expect((await call('GET', '/service_accounts', { token })).status).toBe(200)
     const first = await create(token, { name: 'faulted' })
     expect(first).toMatchObject({ status: 503, text: 'busy' })
@@ -729,10 +1295,19 @@ describe('faults', () => {
   test('a RegExp path, Infinity times, the first matching rule wins, clearFaults ends it', async () => {
     const { token } = user()
     await made(token, { name: 'target' })
-    emulator.addFault({ path: /^\/service_accounts\/[^/]+$/, kind: 'status', status: 500, times: Infinity, body: '{"error": "Unexpected exception: boom"}', headers: { 'content-type': 'application/json' } })
+    emulator.addFault({
+      path: /^\/service_accounts\/[^/]+$/,
+      kind: 'status',
+      status: 500,
+      times: Infinity,
+      body: '{"error": "Unexpected exception: boom"}',
+      headers: { 'content-type': 'application/json' }
+    })
     emulator.addFault({ path: /^\/service_accounts\/[^/]+$/, kind: 'status', status: 429 })
     for (let i = 0; i < 5; i++) expect((await call('GET', '/service_accounts/target', { token })).status).toBe(500)
-    expect((await call('DELETE', '/service_accounts/target', { token })).text).toBe('{"error": "Unexpected exception: boom"}')
+    expect((await call('DELETE', '/service_accounts/target', { token })).text).toBe(
+      '{"error": "Unexpected exception: boom"}'
+    )
     expect((await call('GET', '/service_accounts', { token })).status).toBe(200)
     emulator.clearFaults()
     expect((await call('GET', '/service_accounts/target', { token })).status).toBe(200)
@@ -740,11 +1315,23 @@ describe('faults', () => {
 
   test('status-after: acts, then answers the given status (an ambiguous create)', async () => {
     const { name: owner, token } = user()
-    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status-after', status: 502, body: '<html>502</html>', headers: { 'content-type': 'text/html' } })
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'status-after',
+      status: 502,
+      body: '<html>502</html>',
+      headers: { 'content-type': 'text/html' }
+    })
     const reply = await create(token, { name: 'ambiguous' })
     expect(reply).toMatchObject({ status: 502, text: '<html>502</html>' })
     expect(reply.headers.get('content-type')).toBe('text/html')
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['ambiguous'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['ambiguous'])
   })
 
   test('reset-before does not act; reset-after does; neither answers', async () => {
@@ -753,18 +1340,34 @@ describe('faults', () => {
     await expect(create(token, { name: 'reset-before' })).rejects.toThrow()
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-after' })
     await expect(create(token, { name: 'reset-after' })).rejects.toThrow()
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['reset-after'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['reset-after'])
     expect(emulator.requests.slice(-2).map(r => r.status)).toEqual([0, 0])
   })
 
   test('hang never answers and does not act; hang-after acts; clearFaults lets go of the connection', async () => {
     const { name: owner, token } = user()
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'hang' })
-    await expect(call('POST', '/service_accounts', { token, body: { name: 'hung', default_cluster: 'c', default_project: 'p' }, signal: AbortSignal.timeout(300) })).rejects.toThrow()
+    await expect(
+      call('POST', '/service_accounts', {
+        token,
+        body: { name: 'hung', default_cluster: 'c', default_project: 'p' },
+        signal: AbortSignal.timeout(300)
+      })
+    ).rejects.toThrow()
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'hang-after' })
     const pending = create(token, { name: 'hung-after' })
     await new Promise(done => setTimeout(done, 200))
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['hung-after'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['hung-after'])
     emulator.clearFaults()
     await expect(pending).rejects.toThrow()
   })
@@ -775,7 +1378,9 @@ describe('faults', () => {
     const pending = call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)
     await new Promise(done => setTimeout(done, 100))
     const started = Date.now()
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('close() did not finish')), 2000).unref())
+    const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('close() did not finish')), 2000).unref()
+    )
     await Promise.race([own.close(), timeout])
     await expect(pending).rejects.toThrow()
     expect(Date.now() - started).toBeLessThan(1000)
@@ -808,7 +1413,12 @@ describe('faults', () => {
     const { name: owner, token } = user()
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'truncated' })
     await expect(create(token, { name: 'cut' }).then(r => r.text)).rejects.toThrow()
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['cut'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['cut'])
     const whole = Buffer.byteLength((await call('GET', '/service_accounts', { token })).text)
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'truncated' })
     const reply = await raw('GET', '/api/v1/service_accounts', { authorization: `Bearer ${token}` })
@@ -827,7 +1437,12 @@ describe('faults', () => {
     expect(reply.status).toBe(201)
     expect(reply.headers.get('content-type')).toBe('application/json')
     expect(() => JSON.parse(reply.text)).toThrow()
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['garbled'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['garbled'])
   })
 
   test('redirect: 307 to the sink (another origin that records what reaches it) without acting, or to a given location', async () => {
@@ -841,11 +1456,19 @@ describe('faults', () => {
     expect(location).toBe(`${emulator.sink.origin}/api/v1/service_accounts`)
     expect(emulator.accounts().some(a => a.owner === owner)).toBe(false)
     const before = emulator.sink.requests.length
-    const followed = await fetch(location, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })
+    const followed = await fetch(location, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: '{}'
+    })
     expect(followed.status).toBe(200)
     expect(await followed.json()).toEqual({})
     expect(emulator.sink.requests.slice(before)).toEqual([
-      { method: 'POST', url: '/api/v1/service_accounts', headers: expect.objectContaining({ authorization: `Bearer ${token}` }) }
+      {
+        method: 'POST',
+        url: '/api/v1/service_accounts',
+        headers: expect.objectContaining({ authorization: `Bearer ${token}` })
+      }
     ])
     emulator.addFault({ method: 'GET', kind: 'redirect', status: 302, location: 'https://example.invalid/x' })
     const custom = await call('GET', '/service_accounts', { token })
@@ -863,27 +1486,55 @@ describe('faults', () => {
     const account = JSON.parse(reply.text)
     expect(Object.keys(account)).toEqual(RECORD_KEYS)
     expect(emulator.account(account.id)).toEqual(account)
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['tokenless'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['tokenless'])
     // An answer with no token passes as it was (here the 409 of a second create).
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'no-token' })
-    expect((await create(token, { name: 'tokenless' })).text).toBe('{"code": "unique", "description": "Service Account with such name exists"}')
+    expect((await create(token, { name: 'tokenless' })).text).toBe(
+      '{"code": "unique", "description": "Service Account with such name exists"}'
+    )
   })
 
-  test('status and status-after answer any status, headers and body (a 201 that is not the platform\'s, say)', async () => {
+  test("status and status-after answer any status, headers and body (a 201 that is not the platform's, say)", async () => {
     const { name: owner, token } = user()
     const body = '{"id": "service-account-made-up", "token": "not-a-real-one"}'
-    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 201, body, headers: { 'content-type': 'application/json', 'x-extra': '1' } })
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 201,
+      body,
+      headers: { 'content-type': 'application/json', 'x-extra': '1' }
+    })
     const made = await create(token, { name: 'respond' })
     expect(made).toMatchObject({ status: 201, text: body })
     expect(made.headers.get('x-extra')).toBe('1')
     expect(emulator.accounts().some(a => a.owner === owner)).toBe(false)
-    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status-after', status: 200, body: 'ok', headers: { 'content-type': 'text/plain' } })
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'status-after',
+      status: 200,
+      body: 'ok',
+      headers: { 'content-type': 'text/plain' }
+    })
     expect(await create(token, { name: 'respond-after' })).toMatchObject({ status: 200, text: 'ok' })
-    expect(emulator.accounts().filter(a => a.owner === owner).map(a => a.name)).toEqual(['respond-after'])
+    expect(
+      emulator
+        .accounts()
+        .filter(a => a.owner === owner)
+        .map(a => a.name)
+    ).toEqual(['respond-after'])
   })
 
   test('an unknown kind is refused', () => {
-    expect(() => emulator.addFault({ kind: 'explode' } as unknown as Parameters<Emulator['addFault']>[0])).toThrow(/Unknown fault kind/)
+    expect(() => emulator.addFault({ kind: 'explode' } as unknown as Parameters<Emulator['addFault']>[0])).toThrow(
+      /Unknown fault kind/
+    )
   })
 })
 
@@ -909,7 +1560,9 @@ describe('the throttle', () => {
       // Sent while the first two are held: over the limit.
       await new Promise(done => setTimeout(done, 100))
       const body = (i: number) => ({ name: `throttled-${i}`, default_cluster: 'c', default_project: 'p' })
-      const more = Array.from({ length: 3 }, (_, i) => call('POST', '/service_accounts', { token, body: body(i) }, own.url))
+      const more = Array.from({ length: 3 }, (_, i) =>
+        call('POST', '/service_accounts', { token, body: body(i) }, own.url)
+      )
       const replies = await Promise.all([...first, ...more])
       expect(replies.map(r => r.status)).toEqual([200, 200, 429, 429, 429])
       for (const reply of replies.slice(2)) {
@@ -958,7 +1611,13 @@ describe('the throttle', () => {
       own.setThrottle(undefined)
       expect(own.throttle).toBeUndefined()
       expect((await burst(own, 5)).every(r => r.status === 200)).toBe(true)
-      for (const bad of [{ maxInFlight: -1 }, { maxInFlight: 1.5 }, { maxInFlight: 2, retryAfterSeconds: -3 }, { maxInFlight: 2, holdMs: Number.NaN }, {} as { maxInFlight: number }]) {
+      for (const bad of [
+        { maxInFlight: -1 },
+        { maxInFlight: 1.5 },
+        { maxInFlight: 2, retryAfterSeconds: -3 },
+        { maxInFlight: 2, holdMs: Number.NaN },
+        {} as { maxInFlight: number }
+      ]) {
         expect(() => own.setThrottle(bad)).toThrow(/whole number/)
       }
       expect(own.throttle).toBeUndefined()
@@ -970,7 +1629,10 @@ describe('the throttle', () => {
 
 describe('the control API (no token)', () => {
   const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${emulator.origin}/_emulator/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+    const response = await fetch(`${emulator.origin}/_emulator/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
     const text = await response.text()
     return { status: response.status, json: text ? JSON.parse(text) : undefined }
   }
@@ -986,7 +1648,10 @@ describe('the control API (no token)', () => {
 
   test('seed and accounts', async () => {
     const owner = `seeded${++counter}`
-    expect(await control('POST', 'seed', { owner, count: 3, namePrefix: 'ctl-', ageSeconds: 3600 })).toEqual({ status: 201, json: { created: 3 } })
+    expect(await control('POST', 'seed', { owner, count: 3, namePrefix: 'ctl-', ageSeconds: 3600 })).toEqual({
+      status: 201,
+      json: { created: 3 }
+    })
     const all = (await control('GET', 'accounts')).json as Record<string, string>[]
     expect(all).toHaveLength(emulator.accounts().length)
     const mine = all.filter(a => a.owner === owner)
@@ -999,7 +1664,17 @@ describe('the control API (no token)', () => {
 
   test('faults: a "^" path is a pattern, null times is for ever; DELETE clears them', async () => {
     const { token } = user()
-    expect((await control('POST', 'faults', { method: 'GET', path: '^/service_accounts$', kind: 'status', status: 429, times: null })).status).toBe(201)
+    expect(
+      (
+        await control('POST', 'faults', {
+          method: 'GET',
+          path: '^/service_accounts$',
+          kind: 'status',
+          status: 429,
+          times: null
+        })
+      ).status
+    ).toBe(201)
     for (let i = 0; i < 3; i++) expect((await call('GET', '/service_accounts', { token })).status).toBe(429)
     expect((await call('GET', '/config', { token })).status).toBe(200)
     expect((await control('DELETE', 'faults')).status).toBe(204)
@@ -1012,7 +1687,10 @@ describe('the control API (no token)', () => {
   test('throttle: PUT sets it, GET shows it, DELETE ends it; control requests are never throttled', async () => {
     const own = await startEmulator()
     const ownControl = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${own.origin}/_emulator/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+      const response = await fetch(`${own.origin}/_emulator/${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
       const text = await response.text()
       return { status: response.status, json: text ? JSON.parse(text) : undefined }
     }
@@ -1037,10 +1715,65 @@ describe('the control API (no token)', () => {
 
   test('faults: no-token from another process', async () => {
     const { token } = user()
-    expect((await control('POST', 'faults', { method: 'POST', path: '/service_accounts', kind: 'no-token' })).status).toBe(201)
+    expect(
+      (await control('POST', 'faults', { method: 'POST', path: '/service_accounts', kind: 'no-token' })).status
+    ).toBe(201)
     const reply = await create(token, { name: 'ctl-no-token' })
     expect(reply.status).toBe(201)
     expect(JSON.parse(reply.text)).not.toHaveProperty('token')
+  })
+
+  test('settings: GET shows both switches, PATCH sets the keys given ("never" or null for no end), all or nothing', async () => {
+    const own = await startEmulator()
+    const ownControl = async (method: string, body?: unknown) => {
+      const response = await fetch(`${own.origin}/_emulator/settings`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      return { status: response.status, json: JSON.parse(await response.text()) }
+    }
+    try {
+      expect(await ownControl('GET')).toEqual({ status: 200, json: { newTokenDelayMs: 0, clustersNeedGrant: false } })
+      expect(await ownControl('PATCH', { newTokenDelayMs: 'never' })).toEqual({
+        status: 200,
+        json: { newTokenDelayMs: 'never', clustersNeedGrant: false }
+      })
+      expect(own.newTokenDelayMs).toBe(Infinity)
+      expect(await ownControl('PATCH', { clustersNeedGrant: true, newTokenDelayMs: 2500 })).toEqual({
+        status: 200,
+        json: { newTokenDelayMs: 2500, clustersNeedGrant: true }
+      })
+      expect(own.clustersNeedGrant).toBe(true)
+      expect((await ownControl('PATCH', { newTokenDelayMs: null })).json.newTokenDelayMs).toBe('never')
+      for (const bad of [
+        { newTokenDelayMs: -1, clustersNeedGrant: false },
+        { clustersNeedGrant: 'yes' },
+        { newTokenDelayMs: '5' },
+        { other: 1 },
+        [],
+        'x'
+      ]) {
+        const refused = await ownControl('PATCH', bad)
+        expect(refused.status).toBe(400)
+        expect(typeof refused.json.error).toBe('string')
+      }
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: true })
+      // Over the wire too: a new account's token is refused.
+      const account = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/service_accounts',
+            { token: own.tokens.alice, body: { default_cluster: 'default', default_project: 'p' } },
+            own.url
+          )
+        ).text
+      )
+      expect((await call('GET', '/service_accounts', { token: jwtOf(account.token) }, own.url)).status).toBe(401)
+      expect((await ownControl('PUT', {})).status).toBe(404)
+    } finally {
+      await own.close()
+    }
   })
 
   test('requests: the log; errors for bad JSON and unknown paths', async () => {
@@ -1065,17 +1798,26 @@ describe('scale', () => {
         const started = performance.now()
         const chunks: Buffer[] = []
         let lines = 0
-        const req = request(`${big.url}/service_accounts`, { headers: { authorization: `Bearer ${big.tokens.bulk}`, accept }, agent: false }, res => {
-          res.on('data', (chunk: Buffer) => {
-            chunks.push(chunk)
-            for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++
-          })
-          res.on('end', () => {
-            const ms = performance.now() - started
-            resolve({ ms, lines, tail: Buffer.concat(chunks.slice(-2)).toString('utf8'), type: res.headers['content-type'] })
-          })
-          res.on('error', reject)
-        })
+        const req = request(
+          `${big.url}/service_accounts`,
+          { headers: { authorization: `Bearer ${big.tokens.bulk}`, accept }, agent: false },
+          res => {
+            res.on('data', (chunk: Buffer) => {
+              chunks.push(chunk)
+              for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++
+            })
+            res.on('end', () => {
+              const ms = performance.now() - started
+              resolve({
+                ms,
+                lines,
+                tail: Buffer.concat(chunks.slice(-2)).toString('utf8'),
+                type: res.headers['content-type']
+              })
+            })
+            res.on('error', reject)
+          }
+        )
         req.on('error', reject)
         req.end()
       })
@@ -1114,18 +1856,22 @@ describe('scale', () => {
       big.seedAccounts('bulk', 100_000)
       const chunks: Buffer[] = []
       await new Promise<void>((resolve, reject) => {
-        const req = request(`${big.url}/service_accounts`, { headers: { authorization: `Bearer ${big.tokens.bulk}`, accept: 'application/x-ndjson' }, agent: false }, res => {
-          res.pause()
-          setTimeout(() => {
-            // A server that waits for 'drain' has not reached the end of the list yet, so an
-            // account made now still shows up; one that wrote everything at once misses it.
-            big.seedAccount('bulk', { name: 'late-arrival' })
-            res.resume()
-          }, 500)
-          res.on('data', chunk => chunks.push(chunk))
-          res.on('end', resolve)
-          res.on('error', reject)
-        })
+        const req = request(
+          `${big.url}/service_accounts`,
+          { headers: { authorization: `Bearer ${big.tokens.bulk}`, accept: 'application/x-ndjson' }, agent: false },
+          res => {
+            res.pause()
+            setTimeout(() => {
+              // A server that waits for 'drain' has not reached the end of the list yet, so an
+              // account made now still shows up; one that wrote everything at once misses it.
+              big.seedAccount('bulk', { name: 'late-arrival' })
+              res.resume()
+            }, 500)
+            res.on('data', chunk => chunks.push(chunk))
+            res.on('end', resolve)
+            res.on('error', reject)
+          }
+        )
         req.on('error', reject)
         req.end()
       })
@@ -1144,7 +1890,8 @@ describe('the CLI', () => {
   const children: ReturnType<typeof spawn>[] = []
   // A failed assertion must not leave a server running (and jest waiting for it).
   afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    for (const child of children.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
 
   function start(args: string[]) {
@@ -1174,7 +1921,9 @@ describe('the CLI', () => {
     expect(String(started.fullToken).startsWith('eyJ0b2tlbiI6ICJ')).toBe(true)
     const listed = await call('GET', '/service_accounts', { token: String(started.token) }, String(started.url))
     expect(JSON.parse(listed.text)).toHaveLength(5)
-    expect((await call('GET', '/config', { token: jwtOf(String(started.fullToken)) }, String(started.url))).text).toContain('"authorized": true')
+    expect(
+      (await call('GET', '/config', { token: jwtOf(String(started.fullToken)) }, String(started.url))).text
+    ).toContain('"authorized": true')
     cli.child.kill('SIGTERM')
     expect(await cli.exited).toBe(0)
     expect(cli.output().stdout.trimEnd().split('\n')).toHaveLength(1)
@@ -1205,6 +1954,40 @@ describe('the CLI', () => {
     expect(await cli.exited).toBe(0)
   })
 
+  test('--new-token-delay-ms and --clusters-need-grant: the switches, as the control API shows them', async () => {
+    const cli = start(['--new-token-delay-ms', 'never', '--clusters-need-grant'])
+    const started = await cli.line
+    const origin = new URL(String(started.url)).origin
+    expect(await (await fetch(`${origin}/_emulator/settings`)).json()).toEqual({
+      newTokenDelayMs: 'never',
+      clustersNeedGrant: true
+    })
+    const account = JSON.parse(
+      (
+        await call(
+          'POST',
+          '/service_accounts',
+          { token: String(started.token), body: { default_cluster: 'default', default_project: 'p' } },
+          String(started.url)
+        )
+      ).text
+    )
+    expect(
+      JSON.parse((await call('GET', '/config', { token: jwtOf(account.token) }, String(started.url))).text).authorized
+    ).toBe(false)
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+
+    const timed = start(['--new-token-delay-ms', '250'])
+    const url = String((await timed.line).url)
+    expect(await (await fetch(`${new URL(url).origin}/_emulator/settings`)).json()).toEqual({
+      newTokenDelayMs: 250,
+      clustersNeedGrant: false
+    })
+    timed.child.kill('SIGTERM')
+    expect(await timed.exited).toBe(0)
+  })
+
   test('--help: usage on stdout, exit 0', async () => {
     const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
@@ -1218,7 +2001,21 @@ describe('the CLI', () => {
   })
 
   test('bad arguments: exit 2 with usage on stderr, nothing on stdout', async () => {
-    for (const args of [['--port', 'abc'], ['--seed-accounts', '-1'], ['--nope'], ['--max-in-flight', 'x'], ['--retry-after', '2']]) {
+    const bad = [
+      ['--port', 'abc'],
+      ['--seed-accounts', '-1'],
+      ['--nope'],
+      ['--max-in-flight', 'x'],
+      ['--retry-after', '2']
+    ]
+    bad.push(
+      ['--new-token-delay-ms', 'soon'],
+      ['--new-token-delay-ms', '-1'],
+      ['--new-token-delay-ms', '1.5'],
+      ['--new-token-delay-ms', 'Infinity'],
+      ['--clusters-need-grant=yes']
+    )
+    for (const args of bad) {
       const cli = start(args)
       cli.line.catch(() => undefined)
       expect(await cli.exited).toBe(2)

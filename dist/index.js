@@ -14659,7 +14659,7 @@ async function runCreate(client, inputs) {
         throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`);
     const decoded = (0, token_js_1.decodeFullToken)(account.token);
     if (!decoded) {
-        await removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
+        return removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
     }
     const granted = await grantOrRemove(client, account, inputs.permissions);
     const registry = inputs.verifySeconds
@@ -16808,7 +16808,7 @@ function cell(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.USER_AGENT = exports.VERSION = void 0;
 /** Kept equal to package.json's version by a test. */
-exports.VERSION = '0.1.0';
+exports.VERSION = '1.0.0';
 exports.USER_AGENT = `apolo-service-account-action/${exports.VERSION} (node ${process.version}; ${process.platform})`;
 
 

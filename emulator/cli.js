@@ -4,10 +4,12 @@
 // Flags: see USAGE, or emulator/README.md.
 import { parseArgs } from 'node:util'
 import { startEmulator } from './server.js'
+import { delayMs } from './settings.js'
 
 const USAGE =
   'usage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N]\n' +
-  '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]] [--verbose] [--help]\n'
+  '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]]\n' +
+  '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--verbose] [--help]\n'
 
 /** @param {string} message @returns {never} */
 function usage(message) {
@@ -26,6 +28,8 @@ function args() {
         'max-in-flight': { type: 'string' },
         'retry-after': { type: 'string' },
         'hold-ms': { type: 'string' },
+        'new-token-delay-ms': { type: 'string' },
+        'clusters-need-grant': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
@@ -56,13 +60,28 @@ function whole(flag) {
 const maxInFlight = whole('max-in-flight')
 const retryAfterSeconds = whole('retry-after')
 const holdMs = whole('hold-ms')
-if (maxInFlight === undefined && (retryAfterSeconds !== undefined || holdMs !== undefined)) usage('--retry-after and --hold-ms need --max-in-flight')
+if (maxInFlight === undefined && (retryAfterSeconds !== undefined || holdMs !== undefined))
+  usage('--retry-after and --hold-ms need --max-in-flight')
+
+/** `never`, or a whole number of milliseconds. @returns {number | undefined} */
+function newTokenDelay() {
+  const text = values['new-token-delay-ms']
+  if (text === undefined) return undefined
+  try {
+    return delayMs(text === 'never' ? text : /^\d+$/.test(text) ? Number(text) : text)
+  } catch {
+    return usage(`bad --new-token-delay-ms: ${text}`)
+  }
+}
+const newTokenDelayMs = newTokenDelay()
 
 const emulator = await startEmulator({
   port,
   host: values.host,
   users: [user],
   throttle: maxInFlight === undefined ? undefined : { maxInFlight, retryAfterSeconds, holdMs },
+  newTokenDelayMs,
+  clustersNeedGrant: values['clusters-need-grant'],
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined
 })
 if (seed > 0) emulator.seedAccounts(user, seed)

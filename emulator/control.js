@@ -11,7 +11,11 @@
  */
 export function control(emulator, method, path, raw) {
   /** @param {number} status @param {unknown} value @returns {Answer} */
-  const reply = (status, value) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) })
+  const reply = (status, value) => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value)
+  })
   /** @type {Answer} */
   const done = { status: 204, headers: {}, body: '' }
   /** @type {Record<string, any>} */
@@ -32,7 +36,10 @@ export function control(emulator, method, path, raw) {
         return done
       case 'POST /_emulator/tokens': {
         const user = String(body.user ?? 'alice')
-        return reply(200, { token: emulator.issueToken(user), fullToken: emulator.fullTokenFor(user, body.context ?? {}) })
+        return reply(200, {
+          token: emulator.issueToken(user),
+          fullToken: emulator.fullTokenFor(user, body.context ?? {})
+        })
       }
       case 'POST /_emulator/faults': {
         // JSON has no RegExp and no Infinity: '^...' is a pattern, null or "Infinity" means for ever.
@@ -60,6 +67,17 @@ export function control(emulator, method, path, raw) {
       case 'DELETE /_emulator/throttle':
         emulator.setThrottle(undefined)
         return done
+      case 'GET /_emulator/settings':
+        return reply(200, emulator.settings)
+      case 'PATCH /_emulator/settings': {
+        // JSON has no Infinity: "never" (or null) keeps a new account's token refused for ever.
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          return reply(400, { error: 'expected a JSON object of settings' })
+        const changes = { ...body }
+        if (changes.newTokenDelayMs === null) changes.newTokenDelayMs = 'never'
+        emulator.updateSettings(changes)
+        return reply(200, emulator.settings)
+      }
     }
   } catch (error) {
     return reply(400, { error: /** @type {Error} */ (error).message })

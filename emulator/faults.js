@@ -31,8 +31,18 @@ import { pyJson } from './python.js'
  */
 
 export const FAULT_KINDS = /** @type {readonly FaultKind[]} */ ([
-  'status', 'status-after', 'reset-before', 'reset-after', 'hang', 'hang-after',
-  'delay', 'slow-body', 'truncated', 'malformed-json', 'redirect', 'no-token'
+  'status',
+  'status-after',
+  'reset-before',
+  'reset-after',
+  'hang',
+  'hang-after',
+  'delay',
+  'slow-body',
+  'truncated',
+  'malformed-json',
+  'redirect',
+  'no-token'
 ])
 
 export class Faults {
@@ -110,7 +120,11 @@ export class Faults {
       case 'malformed-json': {
         const answer = act()
         log(answer.status)
-        return send(res, { status: answer.status, headers: { 'content-type': 'application/json' }, body: '{"id": "service-acc' })
+        return send(res, {
+          status: answer.status,
+          headers: { 'content-type': 'application/json' },
+          body: '{"id": "service-acc'
+        })
       }
       case 'no-token': {
         const answer = act()

@@ -15,7 +15,11 @@ export const text = (status, body) => ({ status, headers: { 'content-type': TEXT
 /** JSON as the Python server writes it. @param {number} status @param {unknown} value @returns {Answer} */
 export const json = (status, value) => ({ status, headers: { 'content-type': JSON_TYPE }, body: pyJson(value) })
 /** aiohttp's answer to a method a route lacks. @param {string} allow @returns {Answer} */
-export const notAllowed = allow => ({ status: 405, headers: { 'content-type': TEXT, allow }, body: '405: Method Not Allowed' })
+export const notAllowed = allow => ({
+  status: 405,
+  headers: { 'content-type': TEXT, allow },
+  body: '405: Method Not Allowed'
+})
 /** @type {Answer} */
 export const noContent = { status: 204, headers: {}, body: '' }
 
@@ -94,7 +98,8 @@ export function listen(server, port, host) {
 /** The origin a listening server is reached at; a wildcard address is reached on loopback. @param {import('node:http').Server} server */
 export function originOf(server) {
   const { address, port } = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address
+  const host =
+    address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address
   return `http://${host}:${port}`
 }
 

@@ -39,7 +39,10 @@ function under(grants, uri) {
   const below = grants.filter(p => p.uri !== uri && within(p.uri, uri))
   const covering = grants.filter(p => within(uri, p.uri))
   if (!covering.length) return below
-  const action = covering.reduce((top, p) => (ACTIONS.indexOf(p.action) > ACTIONS.indexOf(top) ? p.action : top), covering[0].action)
+  const action = covering.reduce(
+    (top, p) => (ACTIONS.indexOf(p.action) > ACTIONS.indexOf(top) ? p.action : top),
+    covering[0].action
+  )
   return [{ uri, action }, ...below]
 }
 
@@ -56,7 +59,10 @@ function within(uri, prefix) {
 function revoke(store, role, current, uris) {
   if (!uris.length) return json(400, { error: 'uri is required' })
   if (!uris.every(uri => current.some(p => p.uri === uri))) return json(400, { error: 'Operation has no effect' })
-  store.setGrants(role, current.filter(p => !uris.includes(p.uri)))
+  store.setGrants(
+    role,
+    current.filter(p => !uris.includes(p.uri))
+  )
   return noContent
 }
 
@@ -74,7 +80,8 @@ function grant(store, role, current, raw) {
   for (const item of body) {
     const uri = item?.uri
     const action = item?.action
-    if (typeof uri !== 'string' || !URI_PATTERN.test(uri)) return json(400, { error: `Invalid URI: ${pyRepr(uri ?? null)}` })
+    if (typeof uri !== 'string' || !URI_PATTERN.test(uri))
+      return json(400, { error: `Invalid URI: ${pyRepr(uri ?? null)}` })
     if (!ACTIONS.includes(action)) return json(400, { error: `Invalid action: ${pyRepr(action ?? null)}` })
     if (taggedImage(uri)) return json(400, { error: `Invalid URI: ${pyRepr(uri)}: tag is not allowed` })
     granted.push({ uri, action })

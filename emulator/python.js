@@ -25,7 +25,8 @@ function dumps(value) {
   if (Array.isArray(value)) return `[${value.map(dumps).join(', ')}]`
   if (value !== null && typeof value === 'object') {
     let out = ''
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out += `${out ? ', ' : ''}${JSON.stringify(key)}: ${dumps(item)}`
+    for (const [key, item] of Object.entries(value))
+      if (item !== undefined) out += `${out ? ', ' : ''}${JSON.stringify(key)}: ${dumps(item)}`
     return `{${out}}`
   }
   return JSON.stringify(value) ?? 'null'
@@ -47,7 +48,9 @@ export function recordJson(a) {
 
 /** json.dumps's ensure_ascii. @param {string} json */
 function ascii(json) {
-  return /[^\0-\x7f]/.test(json) ? json.replace(/[\u0080-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json
+  return /[^\0-\x7f]/.test(json)
+    ? json.replace(/[\u0080-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : json
 }
 
 /**
@@ -71,7 +74,9 @@ export function pyRepr(value) {
   }
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`
   }
   if (value === null || value === undefined) return 'None'
   if (typeof value === 'boolean') return value ? 'True' : 'False'

@@ -19,6 +19,7 @@ import { makeAccount } from './store.js'
  * @property {string} url the API URL, origin + /api/v1
  * @property {ClusterConfig[]} clusters with clusterDefaults filled in
  * @property {ProjectConfig[]} projects
+ * @property {import('./settings.js').Settings} settings
  */
 
 /** The server's name grammar (schema.py), anchored because the server uses fullmatch. */
@@ -89,6 +90,7 @@ function identify(platform, headers) {
 /**
  * Discovery: OAuth settings for anyone, clusters and projects for a working token. No
  * `admin_url`: the SDK calls the admin API only when one is advertised, and there is none here.
+ * A token not active yet (settings.newTokenDelayMs) is as unknown here as everywhere else.
  * @param {Platform} platform @param {Headers} headers
  */
 function config(platform, headers) {
@@ -106,7 +108,32 @@ function config(platform, headers) {
     success_redirect_url: `${origin}/oauth/success`
   }
   if (caller === undefined) return json(200, { authorized: false, ...oauth })
-  return json(200, { authorized: true, ...oauth, clusters: platform.clusters, projects: platform.projects })
+  return json(200, { authorized: true, ...oauth, ...visibleTo(platform, caller) })
+}
+
+/** The identity of a service account's token: its role, `<owner>/service-accounts/<name>`. */
+const SERVICE_ACCOUNT_ROLE = /^[^/]+\/service-accounts\/[^/]+$/
+
+/**
+ * The clusters and projects /config lists to a caller: all of them, unless clustersNeedGrant is
+ * on and the caller is a service account, which then sees only the clusters its role holds a
+ * grant on (a URI `<scheme>://<cluster>/...`) and the projects on those clusters.
+ * @param {Platform} platform @param {string} caller
+ * @returns {{clusters: ClusterConfig[], projects: ProjectConfig[]}}
+ */
+function visibleTo(platform, caller) {
+  const { clusters, projects } = platform
+  if (!platform.settings.clustersNeedGrant || !SERVICE_ACCOUNT_ROLE.test(caller)) return { clusters, projects }
+  const granted = new Set(platform.store.grants(caller).map(p => clusterOf(p.uri)))
+  return {
+    clusters: clusters.filter(c => granted.has(c.name)),
+    projects: projects.filter(p => granted.has(p.cluster_name))
+  }
+}
+
+/** The cluster a permission URI names: its authority, `storage://<cluster>/...`. @param {string} uri */
+function clusterOf(uri) {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(uri)?.[1]
 }
 
 /**
@@ -159,7 +186,8 @@ function create(platform, owner, raw) {
       problems[key] = ['Invalid service account name']
     }
   }
-  for (const key of Object.keys(fields)) if (!CREATE_FIELDS.some(([known]) => known === key)) problems[key] = ['Unknown field.']
+  for (const key of Object.keys(fields))
+    if (!CREATE_FIELDS.some(([known]) => known === key)) problems[key] = ['Unknown field.']
   if (Object.keys(problems).length) return json(400, { error: pyRepr(problems) })
 
   const name = /** @type {string | null | undefined} */ (fields.name) ?? null
@@ -171,28 +199,61 @@ function create(platform, owner, raw) {
     project: /** @type {string} */ (fields.default_project),
     org: /** @type {string | undefined} */ (fields.default_org)
   })
-  const jwt = platform.tokens.issue(account.role)
-  platform.store.add(account, platform.tokens.verify(jwt)?.jti)
-  const token = fullToken(jwt, platform.url, { cluster: account.default_cluster, project: account.default_project, org: account.default_org })
+  // A delay makes the token fail, as an unknown one does, until it has passed (for ever: Infinity).
+  const jwt = platform.tokens.issue(account.role, { activeAt: Date.now() + platform.settings.newTokenDelayMs })
+  platform.store.add(account, platform.tokens.read(jwt)?.jti)
+  const token = fullToken(jwt, platform.url, {
+    cluster: account.default_cluster,
+    project: account.default_project,
+    org: account.default_org
+  })
   return json(201, { ...account, token })
 }
 
-/** What real clusters in /config carry, so the apolo SDK can parse it. @param {string} origin @param {string} name */
+/**
+ * What real clusters in /config carry, so the apolo SDK can parse it (`_server_cfg.py`,
+ * `_parse_cluster_config`: every URL below and both resource lists are required keys).
+ * @param {string} origin @param {string} name
+ */
 export function clusterDefaults(origin, name) {
   const base = `${origin}/clusters/${encodeURIComponent(name)}`
   return {
     name,
     orgs: /** @type {string[]} */ ([]),
-    registry_url: `${base}/registry`,
+    registry_url: registryUrl(name),
     storage_url: `${base}/storage`,
     users_url: `${origin}/api/v1/users`,
     monitoring_url: `${base}/jobs`,
     secrets_url: `${base}/secrets`,
     disks_url: `${base}/disk`,
     buckets_url: `${base}/buckets`,
-    resource_pool_types: [{ name: 'cpu', min_size: 0, max_size: 2, cpu: 2, memory: 8 * 2 ** 30, disk_size: 100 * 2 ** 30 }],
-    resource_presets: [{ name: 'cpu-small', credits_per_hour: '0', cpu: 1, memory: 2 ** 30, resource_pool_names: ['cpu'] }]
+    resource_pool_types: [
+      { name: 'cpu', min_size: 0, max_size: 2, cpu: 2, memory: 8 * 2 ** 30, disk_size: 100 * 2 ** 30 }
+    ],
+    resource_presets: [
+      { name: 'cpu-small', credits_per_hour: '0', cpu: 1, memory: 2 ** 30, resource_pool_names: ['cpu'] }
+    ]
   }
+}
+
+/** The DNS domain of the registries the emulator advertises: `.test` is reserved (RFC 2606), never resolves. */
+export const REGISTRY_DOMAIN = 'emulator.test'
+
+/**
+ * A cluster's registry as real clusters advertise theirs: an origin of its own, with no path
+ * (the SDK puts `/v2/` there itself and parses image names by this host), here
+ * `https://registry.<cluster as one DNS label>.emulator.test`. Nothing answers there: nothing
+ * in the action or the CLI commands used against the emulator talks to a registry.
+ * @param {string} cluster
+ */
+export function registryUrl(cluster) {
+  const label =
+    cluster
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 63)
+      .replace(/^-+|-+$/g, '') || 'cluster'
+  return `https://registry.${label}.${REGISTRY_DOMAIN}`
 }
 
 /** @param {string} segment */

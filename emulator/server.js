@@ -6,12 +6,13 @@ import { control } from './control.js'
 import { Faults } from './faults.js'
 import { json, listen, originOf, readBody, send, sleep, startSink, text } from './http.js'
 import { clusterDefaults, route } from './routes.js'
+import { Settings } from './settings.js'
 import { Store } from './store.js'
 import { Throttle } from './throttle.js'
 import { Tokens, fullToken, jwtOf } from './tokens.js'
 
 export { FAULT_KINDS } from './faults.js'
-export { NAME_PATTERN } from './routes.js'
+export { NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './routes.js'
 
 /** @typedef {import('./store.js').Account} Account */
 /** @typedef {import('./store.js').Permission} Permission */
@@ -42,6 +43,10 @@ export { NAME_PATTERN } from './routes.js'
  * @property {boolean} [logRequests] keep `requests` (default true; off for scale runs)
  * @property {(line: string) => void} [log] called with one line per request served
  * @property {ThrottleOptions} [throttle] 429 past this many API requests at once; off by default
+ * @property {number | 'never'} [newTokenDelayMs] a new service account's token fails, as an unknown
+ *   one does, for this long after create (Infinity or 'never': for ever); default 0
+ * @property {boolean} [clustersNeedGrant] GET /config with a service account's token lists only the
+ *   clusters its role holds a grant on, and their projects; default false
  */
 
 /**
@@ -56,6 +61,10 @@ export async function startEmulator(options = {}) {
   const store = new Store(jti => tokens.revoke(jti))
   const faults = new Faults()
   const throttle = new Throttle(options.throttle)
+  const settings = new Settings({
+    newTokenDelayMs: options.newTokenDelayMs,
+    clustersNeedGrant: options.clustersNeedGrant
+  })
   /** @type {LoggedRequest[]} */
   const requests = []
 
@@ -80,8 +89,10 @@ export async function startEmulator(options = {}) {
   /** @type {ProjectConfig[]} */
   const projects =
     options.projects ??
-    clusters.slice(0, 1).map(c => ({ name: 'test-project', role: 'owner', cluster_name: c.name, org_name: c.orgs?.[0] ?? null }))
-  const platform = { store, tokens, origin, url, clusters, projects }
+    clusters
+      .slice(0, 1)
+      .map(c => ({ name: 'test-project', role: 'owner', cluster_name: c.name, org_name: c.orgs?.[0] ?? null }))
+  const platform = { store, tokens, origin, url, clusters, projects, settings }
 
   /**
    * Control requests go straight through; API requests pass the throttle, then a fault if one
@@ -99,7 +110,8 @@ export async function startEmulator(options = {}) {
 
     /** @param {number} status */
     const log = status => {
-      if (logRequests) requests.push({ method, path: target.pathname, query: target.search, headers: { ...req.headers }, status })
+      if (logRequests)
+        requests.push({ method, path: target.pathname, query: target.search, headers: { ...req.headers }, status })
       options.log?.(`${method} ${target.pathname}${target.search} ${status || '(no answer)'}`)
     }
     if ('refusal' in admitted) {
@@ -121,7 +133,8 @@ export async function startEmulator(options = {}) {
       }
     }
     const fault = faults.take(method, path)
-    if (fault) return faults.spoil(fault, { res, act, log, redirectTo: `${sink.origin}${target.pathname}${target.search}` })
+    if (fault)
+      return faults.spoil(fault, { res, act, log, redirectTo: `${sink.origin}${target.pathname}${target.search}` })
     const answer = act()
     log(answer.status)
     return send(res, answer)
@@ -159,9 +172,9 @@ export async function startEmulator(options = {}) {
         org: context.org === undefined ? fallback?.org_name : context.org
       })
     },
-    /** Makes a JWT (or the JWT in a full token) stop working. @param {string} token */
+    /** Makes a JWT (or the JWT in a full token) stop working, or never start to. @param {string} token */
     revoke(token) {
-      const claims = tokens.verify(jwtOf(token))
+      const claims = tokens.read(jwtOf(token))
       if (claims) tokens.revoke(claims.jti)
     },
     /** Every account of every owner (copies, no tokens). @returns {Account[]} */
@@ -177,14 +190,19 @@ export async function startEmulator(options = {}) {
      * Makes `count` accounts named `${namePrefix}${i}` at once (no tokens), e.g. old ones for prune.
      * @param {string} owner @param {number} count @param {import('./store.js').SeedFields} [fields]
      */
-    seedAccounts: (/** @type {string} */ owner, /** @type {number} */ count, /** @type {import('./store.js').SeedFields} */ fields = {}) =>
-      store.seed(owner, count, fields),
+    seedAccounts: (
+      /** @type {string} */ owner,
+      /** @type {number} */ count,
+      /** @type {import('./store.js').SeedFields} */ fields = {}
+    ) => store.seed(owner, count, fields),
     /**
      * One account with any field values (the owner is the argument); an existing id is replaced
      * in place, keeping its token and grants.
      * @param {string} owner @param {Partial<Account>} fields @returns {Account}
      */
-    seedAccount: (/** @type {string} */ owner, /** @type {Partial<Account>} */ fields) => ({ ...store.seedOne(owner, fields) }),
+    seedAccount: (/** @type {string} */ owner, /** @type {Partial<Account>} */ fields) => ({
+      ...store.seedOne(owner, fields)
+    }),
     /** Makes matching requests misbehave; see FAULT_KINDS. @param {Fault} rule */
     addFault: (/** @type {Fault} */ rule) => faults.add(rule),
     /** Drops every fault and lets go of hung connections. */
@@ -195,6 +213,27 @@ export async function startEmulator(options = {}) {
     },
     /** Turns the throttle on, changes it, or turns it off (undefined). @param {ThrottleOptions | undefined} options */
     setThrottle: (/** @type {ThrottleOptions | undefined} */ options) => throttle.set(options),
+    /** How long a new service account's token fails after create, in ms; Infinity: for ever. */
+    get newTokenDelayMs() {
+      return settings.newTokenDelayMs
+    },
+    /**
+     * For accounts created from now on (a token keeps the delay it was created with): a whole
+     * number of ms >= 0, or Infinity / 'never'. @param {number | 'never'} ms
+     */
+    setNewTokenDelay: (/** @type {number | 'never'} */ ms) => settings.setNewTokenDelay(ms),
+    /** Whether /config shows a service account only the clusters it holds a grant on. */
+    get clustersNeedGrant() {
+      return settings.clustersNeedGrant
+    },
+    /** @param {boolean} on */
+    setClustersNeedGrant: (/** @type {boolean} */ on) => settings.setClustersNeedGrant(on),
+    /** Both switches as JSON has them (Infinity is "never"). */
+    get settings() {
+      return settings.toJSON()
+    },
+    /** Sets any of the switches at once, all or none. @param {{newTokenDelayMs?: number | 'never', clustersNeedGrant?: boolean}} changes */
+    updateSettings: (/** @type {Record<string, unknown>} */ changes) => settings.update(changes),
     /** Stops both servers, cutting every connection (hung ones too). */
     close() {
       closing ??= (async () => {

@@ -131,7 +131,12 @@ export class Store {
       createdAt: fields.created_at
     })
     // Only the record's own keys, always all of them: recordJson relies on the shape.
-    const account = { ...fresh, id: fields.id ?? fresh.id, role: fields.role ?? fresh.role, role_deleted: fields.role_deleted ?? false }
+    const account = {
+      ...fresh,
+      id: fields.id ?? fresh.id,
+      role: fields.role ?? fresh.role,
+      role_deleted: fields.role_deleted ?? false
+    }
     const previous = this.#accounts.get(account.id)
     const clash = account.name !== null ? this.#owners.get(owner)?.names.get(account.name) : undefined
     if (clash && clash !== previous) throw new Error(`${owner} already has an account named ${account.name}`)

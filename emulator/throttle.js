@@ -24,7 +24,8 @@ export class Throttle {
     if (!options) return void (this.#options = undefined)
     const { maxInFlight, retryAfterSeconds = 1, holdMs = 50 } = options
     for (const [key, value] of Object.entries({ maxInFlight, retryAfterSeconds, holdMs })) {
-      if (!Number.isInteger(value) || value < 0) throw new Error(`throttle ${key} must be a whole number >= 0, not ${value}`)
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`throttle ${key} must be a whole number >= 0, not ${value}`)
     }
     this.#options = { maxInFlight, retryAfterSeconds, holdMs }
   }
@@ -43,7 +44,9 @@ export class Throttle {
     const options = this.#options
     if (options && this.#inFlight >= options.maxInFlight) {
       const answer = json(429, { error: 'Too many requests' })
-      return { refusal: { ...answer, headers: { ...answer.headers, 'retry-after': String(options.retryAfterSeconds) } } }
+      return {
+        refusal: { ...answer, headers: { ...answer.headers, 'retry-after': String(options.retryAfterSeconds) } }
+      }
     }
     this.#inFlight++
     res.once('close', () => this.#inFlight--)

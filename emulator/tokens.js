@@ -1,5 +1,7 @@
 // Bearer tokens: HS256 JWTs signed with a per-emulator secret, so another emulator's tokens and
-// forged ones fail, and revocable one by one (by their jti) as the platform revokes them.
+// forged ones fail, and revocable one by one (by their jti) as the platform revokes them. A token
+// may also be issued "not yet active": until then it fails like an unknown one (a new service
+// account's token that the platform has not accepted everywhere yet).
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { pyJson } from './python.js'
 
@@ -10,20 +12,43 @@ export class Tokens {
   #secret = randomBytes(32)
   /** @type {Set<string>} revoked jtis */
   #revoked = new Set()
+  /** @type {Map<string, number>} jti -> when (ms since the epoch; Infinity: never) it starts to work */
+  #activeAt = new Map()
 
-  /** A signed JWT whose identity is a user name or a service account's role. @param {string} identity */
-  issue(identity) {
+  /**
+   * A signed JWT whose identity is a user name or a service account's role; with `activeAt`
+   * later than now, it fails as an unknown token does until then (Infinity: for ever).
+   * @param {string} identity @param {{activeAt?: number}} [options]
+   */
+  issue(identity, options = {}) {
     const part = (/** @type {object} */ value) => Buffer.from(JSON.stringify(value)).toString('base64url')
-    const claims = { [USER_CLAIM]: identity, iat: Math.floor(Date.now() / 1000), jti: randomUUID() }
+    const jti = randomUUID()
+    const claims = { [USER_CLAIM]: identity, iat: Math.floor(Date.now() / 1000), jti }
     const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
+    if (options.activeAt !== undefined && options.activeAt > Date.now()) this.#activeAt.set(jti, options.activeAt)
     return `${unsigned}.${this.#sign(unsigned)}`
   }
 
   /**
-   * The identity and jti of a token signed here (so its payload parses) and not revoked.
+   * The identity and jti of a token signed here (so its payload parses), not revoked, and active.
    * @param {string} token @returns {{identity: string, jti: string} | undefined}
    */
   verify(token) {
+    const claims = this.read(token)
+    if (!claims || this.#revoked.has(claims.jti)) return undefined
+    const activeAt = this.#activeAt.get(claims.jti)
+    if (activeAt !== undefined) {
+      if (Date.now() < activeAt) return undefined
+      this.#activeAt.delete(claims.jti)
+    }
+    return claims
+  }
+
+  /**
+   * The identity and jti of a token signed here, whether or not it is revoked or active yet.
+   * @param {string} token @returns {{identity: string, jti: string} | undefined}
+   */
+  read(token) {
     const [header, payload, signature, extra] = token.split('.')
     if (signature === undefined || extra !== undefined) return undefined
     const expected = Buffer.from(this.#sign(`${header}.${payload}`))
@@ -32,14 +57,14 @@ export class Tokens {
     /** @type {Record<string, unknown>} */
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
     const identity = claims[USER_CLAIM]
-    const jti = String(claims.jti)
-    if (typeof identity !== 'string' || !identity || this.#revoked.has(jti)) return undefined
-    return { identity, jti }
+    if (typeof identity !== 'string' || !identity) return undefined
+    return { identity, jti: String(claims.jti) }
   }
 
   /** @param {string} jti */
   revoke(jti) {
     this.#revoked.add(jti)
+    this.#activeAt.delete(jti)
   }
 
   /** @param {string} unsigned */
@@ -63,5 +88,7 @@ export function fullToken(jwt, url, context) {
 
 /** The JWT inside a full token, or the token itself when it is a JWT. @param {string} token */
 export function jwtOf(token) {
-  return token.startsWith('eyJ0b2tlbi') ? String(JSON.parse(Buffer.from(token, 'base64').toString('utf8')).token) : token
+  return token.startsWith('eyJ0b2tlbi')
+    ? String(JSON.parse(Buffer.from(token, 'base64').toString('utf8')).token)
+    : token
 }

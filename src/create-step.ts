@@ -48,7 +48,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
 
   const decoded = decodeFullToken(account.token)
   if (!decoded) {
-    await removeUndelivered(
+    return removeUndelivered(
       client,
       account,
       'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)'
@@ -56,12 +56,12 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   }
   const granted = await grantOrRemove(client, account, inputs.permissions)
   const registry = inputs.verifySeconds
-    ? await verifyOrRemove(client, account, decoded!.authToken, inputs.verifySeconds)
+    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
     : ''
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
     runner.setOutput('token', account.token)
-    runner.setOutput('auth-token', decoded!.authToken)
+    runner.setOutput('auth-token', decoded.authToken)
   }
   runner.setOutput('permissions', JSON.stringify(granted))
   runner.setOutput('registry', registry)

@@ -1,6 +1,6 @@
 // A credential proven to work, a registry, a sweep of earlier runs' leftovers, a private CA:
 // through the built action against the emulator.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
 
@@ -31,6 +31,65 @@ describe('verification', () => {
     expect(main.code).toBe(0)
     expect(emulator.requests.filter(r => r.path.endsWith('/config'))).toEqual([])
     expect(main.outputs.registry).toBe('')
+    await suite.step('post', {}, { state: main.state })
+  })
+})
+
+describe('verification waits for a token the platform does not accept yet', () => {
+  afterEach(() => emulator.setNewTokenDelay(0))
+
+  test('accepted after 2 s: main waits, backing off, and hands it out', async () => {
+    emulator.setNewTokenDelay(2_000)
+    emulator.resetLog()
+    const started = Date.now()
+    const main = await suite.step('main', defaults)
+    expect(main.code).toBe(0)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000)
+    const tries = emulator.requests.filter(r => r.path.endsWith('/config'))
+    expect(tries.length).toBeGreaterThan(1)
+    expect(tries.length).toBeLessThan(8)
+    await suite.step('post', {}, { state: main.state })
+  })
+
+  test('never accepted: the account is removed when verify-seconds runs out, and the step fails', async () => {
+    emulator.setNewTokenDelay(Infinity)
+    const started = Date.now()
+    const main = await suite.step('main', { ...defaults, 'verify-seconds': '3' })
+    expect(main.code).toBe(1)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(main.errors.join('\n')).toMatch(
+      /the new token was still not accepted after 3 s \(GET \/config answered "authorized": false\); service account service-account-\S+ was removed again/
+    )
+    expect(main.outputs.token).toBeUndefined()
+    expect(emulator.accounts()).toEqual([])
+    const post = await suite.step('post', {}, { state: main.state })
+    expect(post.stdout).toContain('nothing to remove')
+  })
+})
+
+describe('an account that sees no cluster of its own', () => {
+  afterEach(() => emulator.setClustersNeedGrant(false))
+
+  test('is handed out with a warning that names what to grant', async () => {
+    emulator.setClustersNeedGrant(true)
+    const main = await suite.step('main', defaults)
+    expect(main.code).toBe(0)
+    expect(main.warnings.join('\n')).toContain(
+      'sees no cluster "default": a CLI login (export-env) will fail with "No clusters configured"'
+    )
+    expect(main.outputs.registry).toBe('')
+    await suite.step('post', {}, { state: main.state })
+  })
+
+  test('granted a permission on its cluster, it sees it: no warning, and the registry host', async () => {
+    emulator.setClustersNeedGrant(true)
+    const main = await suite.step('main', {
+      ...defaults,
+      permissions: 'storage://default/test-org/test-project/data read'
+    })
+    expect(main.code).toBe(0)
+    expect(main.warnings).toEqual([])
+    expect(main.outputs.registry).toBe('registry.default.emulator.test')
     await suite.step('post', {}, { state: main.state })
   })
 })
