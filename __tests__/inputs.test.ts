@@ -1,6 +1,7 @@
-import { describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import { InputError } from '../src/input-error.js'
 import { DEFAULT_API_URL, readInputs, type Inputs } from '../src/inputs.js'
+import { makeCertificate } from './helpers/tls.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 const fullToken = (fields: Record<string, string>) =>
@@ -151,5 +152,37 @@ describe('readInputs', () => {
     const { parse, masked } = read({ token: JWT, cleanup: 'maybe' })
     expect(parse).toThrow(InputError)
     expect(masked).toContain(JWT)
+  })
+})
+
+describe('ca-certificate', () => {
+  let pem: string
+  beforeAll(async () => {
+    pem = (await makeCertificate({ dns: ['api.test'] })).cert
+  })
+  const caOf = (text: string) => read({ token: JWT, operation: 'list', 'ca-certificate': text }).parse().caCertificates
+
+  test('one or more PEM certificates, each kept', () => {
+    expect(caOf(pem)).toEqual([pem.trim()])
+    expect(caOf(`${pem}\n\n${pem}`)).toHaveLength(2)
+  })
+
+  test.each([
+    ['not PEM', 'a certificate'],
+    ['text around a block', 'x\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'],
+    ['an unterminated block', '-----BEGIN CERTIFICATE-----\nAAAA'],
+    ['a private key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----']
+  ])('%s is refused, naming the input', (_, text) => {
+    expect(() => caOf(text)).toThrow('Input "ca-certificate" must be PEM text')
+  })
+
+  test('a block that does not parse is refused', () => {
+    expect(() => caOf('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toThrow('does not parse')
+  })
+
+  test('the largest input a runner can pass is checked in linear time', () => {
+    const started = Date.now()
+    expect(() => caOf('-----BEGIN CERTIFICATE-----'.repeat(4_000))).toThrow('must be PEM text')
+    expect(Date.now() - started).toBeLessThan(500)
   })
 })

@@ -14944,9 +14944,8 @@ function readCaCertificates(read) {
     const text = read('ca-certificate').trim();
     if (!text)
         return [];
-    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    const outside = text.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim();
-    if (!blocks.length || outside) {
+    const blocks = pemBlocks(text);
+    if (!blocks?.length) {
         throw new input_error_js_1.InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else');
     }
     for (const [index, block] of blocks.entries()) {
@@ -14956,6 +14955,24 @@ function readCaCertificates(read) {
         catch {
             throw new input_error_js_1.InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`);
         }
+    }
+    return blocks;
+}
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+/** The certificate blocks of PEM text, or undefined if anything else is in it. One pass. */
+function pemBlocks(text) {
+    const blocks = [];
+    let at = 0;
+    while (at < text.length) {
+        const begin = text.indexOf(PEM_BEGIN, at);
+        if (begin < 0 || text.slice(at, begin).trim())
+            return undefined;
+        const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
+        if (end < 0)
+            return undefined;
+        at = end + PEM_END.length;
+        blocks.push(text.slice(begin, at));
     }
     return blocks;
 }
