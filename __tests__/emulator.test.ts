@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { REGISTRY_DOMAIN, registryUrl, startEmulator } from '../emulator/server.js'
+import type { Emulator } from './helpers/suite.js'
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
 type Reply = { status: number; text: string; headers: Headers }
 type CallOptions = {
   token?: string
