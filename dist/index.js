@@ -16992,6 +16992,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/ty
 
 /***/ }),
 
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
 /***/ 5919:
 /***/ ((module) => {
 
@@ -17668,6 +17675,14 @@ Object.defineProperty(exports, "BJ", ({ value: true }));
 exports.a2 = exports.VN = void 0;
 // The bundle's one module: both steps share nearly all their code, so dist/ holds it once
 // and dist/main.js and dist/post.js each run one of these.
+const node_v8_1 = __nccwpck_require__(8877);
+// undici parses HTTP with WebAssembly (llhttp). After a couple of answers V8 starts
+// optimising it in the background, and the process then waits 100-200 ms at exit for a
+// parser it no longer needs (Node 20 after one answer, Node 24 after two). The baseline
+// code is plenty for the action's few answers (100,000 listed accounts included: see the
+// README's Performance), so the tier-up budget is set out of reach. V8 reads this flag when
+// it decides to tier up, so setting it at run time takes effect on Node 20 and 24 alike.
+(0, node_v8_1.setFlagsFromString)('--wasm-tiering-budget=1000000000');
 var main_js_1 = __nccwpck_require__(1730);
 Object.defineProperty(exports, "VN", ({ enumerable: true, get: function () { return main_js_1.runMain; } }));
 var post_js_1 = __nccwpck_require__(6661);
