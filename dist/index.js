@@ -14720,7 +14720,9 @@ async function verifyOrRemove(client, account, authToken, seconds) {
 async function sweepLeftovers(client, run, olderThanMs) {
     let result;
     try {
-        result = await (0, sweep_js_1.sweep)(client, { repository: run.repository, runId: String(run.runId), olderThanMs });
+        // A budget of its own, a third of create's, so that a slow sweep never starves the create.
+        const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts });
+        result = await (0, sweep_js_1.sweep)(sweeping, { repository: run.repository, runId: String(run.runId), olderThanMs });
     }
     catch (error) {
         runner.warning(`Could not sweep earlier runs' leftover accounts: ${(0, errors_js_1.errorMessage)(error)}`);
@@ -14737,7 +14739,8 @@ async function sweepLeftovers(client, run, olderThanMs) {
 /** Removes an account whose token never reached the workflow, and fails the step. */
 async function removeUndelivered(client, account, reason) {
     try {
-        await client.rm(account.id);
+        // A fresh budget: whatever went before, this removal deserves every attempt.
+        await client.as(undefined, {}).rm(account.id);
     }
     catch (removal) {
         // The saved record still says undelivered, so the post step removes it whatever cleanup says.
@@ -15194,6 +15197,8 @@ exports.UnresolvedCreateError = UnresolvedCreateError;
  */
 async function createAccount(client, request, options) {
     let earlierMayHaveActed = false;
+    // An attempt may have acted and no look-up has found its account yet: it may still appear.
+    let unsettled = false;
     for (let attempt = 1;; attempt++) {
         let failure;
         try {
@@ -15208,25 +15213,35 @@ async function createAccount(client, request, options) {
         earlierMayHaveActed ||= lost || ((0, retry_js_1.isTransient)(failure) && !(0, retry_js_1.surelyNotSent)(failure));
         if (lost) {
             options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`);
-            await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn);
+            unsettled = !(await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn));
         }
         // A 500 is not worth repeating, but what it may have made is gone now.
         const worthRepeating = (0, retry_js_1.isTransient)(failure) || (lost && failure.status === 409);
-        if (!worthRepeating || attempt >= options.maxCreates || !(await client.pause(attempt, failure)))
-            throw failure;
+        if (worthRepeating && attempt < options.maxCreates && (await client.pause(attempt, failure)))
+            continue;
+        // The platform may still be making what a lost attempt asked for: post looks again.
+        if (unsettled) {
+            throw new UnresolvedCreateError(`${failure.message}; an account "${request.name}" may still appear: the post step looks again`, {
+                cause: failure
+            });
+        }
+        throw failure;
     }
 }
-/** Removes what a lost create of a generated name made; refuses to guess for a user's name. */
+/**
+ * Removes what a lost create of a generated name made; refuses to guess for a user's name.
+ * Returns whether an account was found (and removed); false when none is there yet.
+ */
 async function settleLostCreate(client, name, generated, failure, warn) {
     let existing;
     try {
         existing = await findByName(client, name);
         if (!existing)
-            return;
+            return false;
         if (generated) {
             warn(`removing ${existing.id}, made by the lost create: its token can never be read`);
             await client.rm(existing.id);
-            return;
+            return true;
         }
     }
     catch (error) {
@@ -15555,8 +15570,10 @@ const NDJSON_TYPE = 'application/x-ndjson';
 class PlatformClient {
     apiUrl;
     timeoutMs;
+    maxAttempts;
     options;
     deadline;
+    budgetMs;
     constructor(options) {
         this.apiUrl = options.apiUrl.replace(/\/+$/, '');
         this.options = {
@@ -15571,7 +15588,9 @@ class PlatformClient {
         };
         const { timeoutMs, maxAttempts, budgetMs } = this.options;
         this.timeoutMs = timeoutMs;
-        this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs);
+        this.maxAttempts = maxAttempts;
+        this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs;
+        this.deadline = this.options.now() + this.budgetMs;
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
@@ -15603,9 +15622,16 @@ class PlatformClient {
         const operation = 'create service account';
         return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value => (0, answers_js_1.readCreated)(operation, value));
     }
+    /** The account of that id or name; an answer about any other account is refused. */
     async get(idOrName) {
         const operation = `get service account ${idOrName}`;
-        return this.callJson({ operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] }, [200], value => (0, answers_js_1.readAccount)(operation, value));
+        return this.callJson({ operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] }, [200], value => {
+            const account = (0, answers_js_1.readAccount)(operation, value);
+            if (account.id !== idOrName && account.name !== idOrName) {
+                throw new errors_js_1.PlatformError({ operation, status: 200, message: `the answer is another account (${account.id})` });
+            }
+            return account;
+        });
     }
     /** Removes an account; the platform revokes its token at once. */
     async rm(idOrName) {
@@ -15633,9 +15659,12 @@ class PlatformClient {
             body: permissions
         }, [201, 200], value => (0, answers_js_1.readPermissions)(operation, value));
     }
-    /** The same client speaking as someone else, e.g. a new account, with its own budget. */
+    /**
+     * The same client with a time budget of its own, speaking as someone else (e.g. a new
+     * account) or as itself (`authToken` undefined).
+     */
     as(authToken, overrides) {
-        return new PlatformClient({ ...this.options, authToken, ...overrides });
+        return new PlatformClient({ ...this.options, authToken: authToken ?? this.options.authToken, ...overrides });
     }
     /** Waits before trying again after `failure`, within the budget; false when none is left. */
     async pause(attempt, failure) {
@@ -15721,12 +15750,12 @@ class PlatformClient {
         }
     }
     outOfTime(call, last) {
-        const seconds = Math.round((this.options.budgetMs ?? 3 * this.options.maxAttempts * this.options.timeoutMs) / 1000);
+        const seconds = Math.round(this.budgetMs / 1000);
         return new errors_js_1.PlatformError({
             operation: call.operation,
             status: last?.status ?? 0,
             code: last?.code ?? 'OUT_OF_TIME',
-            message: `${last ? `${last.serverMessage}; ` : ''}gave up: this step's requests had ${seconds} s (3 × max-attempts × timeout-seconds)`,
+            message: `${last ? `${last.serverMessage}; ` : ''}gave up: these requests had ${seconds} s in all (README, "Time limits")`,
             cause: last
         });
     }
@@ -15881,6 +15910,7 @@ exports.isNotFound = isNotFound;
 exports.errorMessage = errorMessage;
 exports.redactTokens = redactTokens;
 exports.serverMessage = serverMessage;
+exports.replaceControls = replaceControls;
 exports.cleanMessage = cleanMessage;
 /** A failed call to the platform, carrying only what is safe to print. */
 class PlatformError extends Error {
@@ -15961,12 +15991,14 @@ function serverMessage(body, contentType) {
         return cleanMessage(text);
     return '';
 }
+/** Replaces every C0 and C1 control character and the Unicode line and paragraph separators. */
+function replaceControls(text, by) {
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, by);
+}
 /** One short line, with nothing token-like and no control characters. */
 function cleanMessage(message) {
     // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
-    const oneLine = redactTokens(message.slice(0, MAX_SCANNED))
-        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-        .trim();
+    const oneLine = replaceControls(redactTokens(message.slice(0, MAX_SCANNED)), () => ' ').trim();
     return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
 }
 
@@ -16255,9 +16287,18 @@ const PASSING_CODES = new Set([
 ]);
 /** Throttling and gateway trouble; never an answer about the request itself. */
 const PASSING_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Failures before the request could reach the platform: refused, unresolved, unreachable,
+ * a TLS handshake that failed (the request is sent only after it), or no time left to send.
+ */
 function surelyNotSent(failure) {
-    return failure.status === 0 && NOT_SENT_CODES.has(failure.code ?? '');
+    if (failure.status !== 0)
+        return false;
+    const code = failure.code ?? '';
+    return NOT_SENT_CODES.has(code) || code === 'OUT_OF_TIME' || TLS_CODE.test(code);
 }
+/** Node's and OpenSSL's codes for a TLS handshake or certificate that failed. */
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/;
 /** Worth trying again: the same request may well succeed in a moment. */
 function isTransient(failure) {
     if (failure.status === 0)
@@ -16268,7 +16309,7 @@ function isTransient(failure) {
 function mayRepeat(kind, failure) {
     // A create that may have acted is settled by a look-up first (operations/create.ts).
     if (kind === 'create')
-        return surelyNotSent(failure);
+        return surelyNotSent(failure) && isTransient(failure);
     // Giving up a removal leaves a live credential behind.
     if (kind === 'remove' && failure.status === 500)
         return true;
@@ -16580,10 +16621,8 @@ function emit(command, text) {
  */
 function safeText(text, commandData = false) {
     const redacted = (0, errors_js_1.redactTokens)(text);
-    return (commandData ? escapeCommandData(redacted) : escapeBreaks(redacted))
-        .replace(
-    // Other C0 and C1 controls, and the Unicode line and paragraph separators.
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+    const escaped = commandData ? escapeCommandData(redacted) : escapeBreaks(redacted);
+    return (0, errors_js_1.replaceControls)(escaped, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
         .replace(/^(\s*):/, '$1%3A')
         .replace(/##\[/g, '##%5B');
 }
@@ -16812,7 +16851,7 @@ const MAX_CELL = 200;
  */
 function cell(value) {
     const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value;
-    return (0, errors_js_1.redactTokens)(cut).replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c) ? ' ' : `&#${c.codePointAt(0)};`);
+    return (0, errors_js_1.replaceControls)((0, errors_js_1.redactTokens)(cut), () => ' ').replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`);
 }
 
 

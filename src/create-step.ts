@@ -126,7 +126,9 @@ async function verifyOrRemove(
 async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderThanMs: number): Promise<void> {
   let result: RemovalResult
   try {
-    result = await sweep(client, { repository: run.repository, runId: String(run.runId), olderThanMs })
+    // A budget of its own, a third of create's, so that a slow sweep never starves the create.
+    const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
+    result = await sweep(sweeping, { repository: run.repository, runId: String(run.runId), olderThanMs })
   } catch (error) {
     runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
@@ -146,7 +148,8 @@ async function removeUndelivered(
   reason: string
 ): Promise<never> {
   try {
-    await client.rm(account.id)
+    // A fresh budget: whatever went before, this removal deserves every attempt.
+    await client.as(undefined, {}).rm(account.id)
   } catch (removal) {
     // The saved record still says undelivered, so the post step removes it whatever cleanup says.
     throw new Error(

@@ -11,7 +11,7 @@ import { EOL } from 'node:os'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { Context } from '../node_modules/@actions/github/lib/context.js'
-import { redactTokens } from './platform/errors.js'
+import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
 /** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
@@ -39,12 +39,8 @@ function emit(command: Command | undefined, text: string): void {
  */
 export function safeText(text: string, commandData = false): string {
   const redacted = redactTokens(text)
-  return (commandData ? escapeCommandData(redacted) : escapeBreaks(redacted))
-    .replace(
-      // Other C0 and C1 controls, and the Unicode line and paragraph separators.
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g,
-      c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-    )
+  const escaped = commandData ? escapeCommandData(redacted) : escapeBreaks(redacted)
+  return replaceControls(escaped, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
     .replace(/^(\s*):/, '$1%3A')
     .replace(/##\[/g, '##%5B')
 }

@@ -1,4 +1,4 @@
-import { redactTokens } from './platform/errors.js'
+import { redactTokens, replaceControls } from './platform/errors.js'
 import type { Permission, ServiceAccount } from './platform/types.js'
 
 /** Job summary sections as Markdown. Never given a token. */
@@ -80,7 +80,8 @@ const MAX_CELL = 200
  */
 export function cell(value: string): string {
   const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value
-  return redactTokens(cut).replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c =>
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c) ? ' ' : `&#${c.codePointAt(0)};`
+  return replaceControls(redactTokens(cut), () => ' ').replace(
+    /[^A-Za-z0-9 .,:/@+=…-]/gu,
+    c => `&#${c.codePointAt(0)};`
   )
 }

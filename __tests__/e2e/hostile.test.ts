@@ -298,3 +298,58 @@ describe('9 and 14: proxies', () => {
     expect(seen).toEqual(['CONNECT api.test:443'])
   })
 })
+
+describe('a create whose account appears only after main gave up looking', () => {
+  test('main keeps the pending name, and post finds the account and removes it', async () => {
+    let madeAt = Infinity
+    server = await startHostileServer(request => {
+      if (request.method === 'POST') {
+        // The platform takes its time: the account exists 1.5 s after the request, its answer never comes.
+        madeAt = Date.now() + 1_500
+        return { hang: true, status: 0 }
+      }
+      if (request.method === 'GET' && request.path.startsWith('/service_accounts/gha-')) {
+        const name = decodeURIComponent(request.path.split('/').pop()!)
+        return Date.now() >= madeAt ? json(200, account({ name })) : { status: 404, body: 'Service account not found' }
+      }
+      if (request.method === 'DELETE') return { status: 204 }
+      return json(200, { authorized: true, clusters: [], projects: [] })
+    })
+    const main = await step('main', { 'timeout-seconds': '1', 'max-attempts': '1' })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('may still appear: the post step looks again')
+    expect(JSON.parse(main.state.account)).toMatchObject({ kind: 'pending', generated: true })
+    const post = await step('post', {}, { state: main.state })
+    expect(post.code).toBe(0)
+    expect(deletes()).toEqual([`/service_accounts/${ID}`])
+  })
+})
+
+describe('a look-up answered with another account', () => {
+  const other = account({ id: 'service-account-11111111-2222-4333-8444-555555555555', name: 'deploy-bot' })
+
+  test('post never removes it for a pending name', async () => {
+    server = await startHostileServer(request =>
+      request.method === 'GET' ? json(200, other) : request.method === 'DELETE' ? { status: 204 } : json(500, {})
+    )
+    const state = {
+      account: JSON.stringify({
+        kind: 'pending',
+        name: 'gha-octo-repo-4242-1-build-abcdef',
+        generated: true,
+        cleanup: true
+      })
+    }
+    const post = await step('post', {}, { state })
+    expect(post.code).toBe(1)
+    expect(post.errors.join('\n')).toContain('the answer is another account (service-account-11111111')
+    expect(deletes()).toEqual([])
+  })
+
+  test('rm never removes it either', async () => {
+    server = await startHostileServer(request => (request.method === 'GET' ? json(200, other) : { status: 204 }))
+    const main = await step('main', { operation: 'rm', name: 'ci' })
+    expect(main.code).toBe(1)
+    expect(deletes()).toEqual([])
+  })
+})

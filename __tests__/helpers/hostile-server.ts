@@ -4,6 +4,8 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 export interface Answer {
+  /** Never answer: the request hangs until the client gives up. */
+  hang?: boolean
   status: number
   headers?: Record<string, string>
   /** A string, or chunks written as fast as the client reads them until it hangs up. */
@@ -48,6 +50,7 @@ export async function startHostileServer(respond: (request: Request) => Answer):
 }
 
 async function send(res: ServerResponse, answer: Answer): Promise<void> {
+  if (answer.hang) return
   res.writeHead(answer.status, answer.headers ?? {})
   if (typeof answer.body !== 'object') return void res.end(answer.body ?? '')
   const chunk = answer.body.repeat.repeat(Math.ceil(65_536 / answer.body.repeat.length))

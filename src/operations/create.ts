@@ -38,6 +38,8 @@ export async function createAccount(
   options: CreateOptions
 ): Promise<CreatedServiceAccount> {
   let earlierMayHaveActed = false
+  // An attempt may have acted and no look-up has found its account yet: it may still appear.
+  let unsettled = false
   for (let attempt = 1; ; attempt++) {
     let failure: PlatformError
     try {
@@ -50,30 +52,43 @@ export async function createAccount(
     earlierMayHaveActed ||= lost || (isTransient(failure) && !surelyNotSent(failure))
     if (lost) {
       options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`)
-      await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn)
+      unsettled = !(await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn))
     }
     // A 500 is not worth repeating, but what it may have made is gone now.
     const worthRepeating = isTransient(failure) || (lost && failure.status === 409)
-    if (!worthRepeating || attempt >= options.maxCreates || !(await client.pause(attempt, failure))) throw failure
+    if (worthRepeating && attempt < options.maxCreates && (await client.pause(attempt, failure))) continue
+    // The platform may still be making what a lost attempt asked for: post looks again.
+    if (unsettled) {
+      throw new UnresolvedCreateError(
+        `${failure.message}; an account "${request.name}" may still appear: the post step looks again`,
+        {
+          cause: failure
+        }
+      )
+    }
+    throw failure
   }
 }
 
-/** Removes what a lost create of a generated name made; refuses to guess for a user's name. */
+/**
+ * Removes what a lost create of a generated name made; refuses to guess for a user's name.
+ * Returns whether an account was found (and removed); false when none is there yet.
+ */
 async function settleLostCreate(
   client: PlatformClient,
   name: string,
   generated: boolean,
   failure: PlatformError,
   warn: (message: string) => void
-): Promise<void> {
+): Promise<boolean> {
   let existing: ServiceAccount | undefined
   try {
     existing = await findByName(client, name)
-    if (!existing) return
+    if (!existing) return false
     if (generated) {
       warn(`removing ${existing.id}, made by the lost create: its token can never be read`)
       await client.rm(existing.id)
-      return
+      return true
     }
   } catch (error) {
     throw new UnresolvedCreateError(

@@ -59,11 +59,13 @@ const NDJSON_TYPE = 'application/x-ndjson'
 export class PlatformClient {
   readonly apiUrl: string
   readonly timeoutMs: number
+  readonly maxAttempts: number
   private readonly options: Required<
     Pick<PlatformClientOptions, 'timeoutMs' | 'maxAttempts' | 'maxDelayMs' | 'baseDelayMs' | 'sleep' | 'random' | 'now'>
   > &
     PlatformClientOptions
   private readonly deadline: number
+  private readonly budgetMs: number
 
   constructor(options: PlatformClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
@@ -79,7 +81,9 @@ export class PlatformClient {
     }
     const { timeoutMs, maxAttempts, budgetMs } = this.options
     this.timeoutMs = timeoutMs
-    this.deadline = this.options.now() + (budgetMs ?? 3 * maxAttempts * timeoutMs)
+    this.maxAttempts = maxAttempts
+    this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs
+    this.deadline = this.options.now() + this.budgetMs
   }
 
   /** Every account of the caller, read as NDJSON so large lists stream. */
@@ -120,12 +124,19 @@ export class PlatformClient {
     )
   }
 
+  /** The account of that id or name; an answer about any other account is refused. */
   async get(idOrName: string): Promise<ServiceAccount> {
     const operation = `get service account ${idOrName}`
     return this.callJson(
       { operation, kind: 'read', method: 'GET', path: ['service_accounts', idOrName] },
       [200],
-      value => readAccount(operation, value)
+      value => {
+        const account = readAccount(operation, value)
+        if (account.id !== idOrName && account.name !== idOrName) {
+          throw new PlatformError({ operation, status: 200, message: `the answer is another account (${account.id})` })
+        }
+        return account
+      }
     )
   }
 
@@ -169,9 +180,15 @@ export class PlatformClient {
     )
   }
 
-  /** The same client speaking as someone else, e.g. a new account, with its own budget. */
-  as(authToken: string, overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'>): PlatformClient {
-    return new PlatformClient({ ...this.options, authToken, ...overrides })
+  /**
+   * The same client with a time budget of its own, speaking as someone else (e.g. a new
+   * account) or as itself (`authToken` undefined).
+   */
+  as(
+    authToken: string | undefined,
+    overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'>
+  ): PlatformClient {
+    return new PlatformClient({ ...this.options, authToken: authToken ?? this.options.authToken, ...overrides })
   }
 
   /** Waits before trying again after `failure`, within the budget; false when none is left. */
@@ -259,12 +276,12 @@ export class PlatformClient {
   }
 
   private outOfTime(call: Call, last?: PlatformError): PlatformError {
-    const seconds = Math.round((this.options.budgetMs ?? 3 * this.options.maxAttempts * this.options.timeoutMs) / 1000)
+    const seconds = Math.round(this.budgetMs / 1000)
     return new PlatformError({
       operation: call.operation,
       status: last?.status ?? 0,
       code: last?.code ?? 'OUT_OF_TIME',
-      message: `${last ? `${last.serverMessage}; ` : ''}gave up: this step's requests had ${seconds} s (3 × max-attempts × timeout-seconds)`,
+      message: `${last ? `${last.serverMessage}; ` : ''}gave up: these requests had ${seconds} s in all (README, "Time limits")`,
       cause: last
     })
   }

@@ -94,11 +94,14 @@ export function serverMessage(body: string, contentType: string | undefined): st
   return ''
 }
 
+/** Replaces every C0 and C1 control character and the Unicode line and paragraph separators. */
+export function replaceControls(text: string, by: (character: string) => string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, by)
+}
+
 /** One short line, with nothing token-like and no control characters. */
 export function cleanMessage(message: string): string {
   // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
-  const oneLine = redactTokens(message.slice(0, MAX_SCANNED))
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .trim()
+  const oneLine = replaceControls(redactTokens(message.slice(0, MAX_SCANNED)), () => ' ').trim()
   return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine
 }

@@ -35,9 +35,18 @@ const PASSING_CODES: ReadonlySet<string> = new Set([
 /** Throttling and gateway trouble; never an answer about the request itself. */
 const PASSING_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
 
+/**
+ * Failures before the request could reach the platform: refused, unresolved, unreachable,
+ * a TLS handshake that failed (the request is sent only after it), or no time left to send.
+ */
 export function surelyNotSent(failure: Failure): boolean {
-  return failure.status === 0 && NOT_SENT_CODES.has(failure.code ?? '')
+  if (failure.status !== 0) return false
+  const code = failure.code ?? ''
+  return NOT_SENT_CODES.has(code) || code === 'OUT_OF_TIME' || TLS_CODE.test(code)
 }
+
+/** Node's and OpenSSL's codes for a TLS handshake or certificate that failed. */
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_)/
 
 /** Worth trying again: the same request may well succeed in a moment. */
 export function isTransient(failure: Failure): boolean {
@@ -48,7 +57,7 @@ export function isTransient(failure: Failure): boolean {
 /** May the client send the very same request again after this failure? */
 export function mayRepeat(kind: RequestKind, failure: Failure): boolean {
   // A create that may have acted is settled by a look-up first (operations/create.ts).
-  if (kind === 'create') return surelyNotSent(failure)
+  if (kind === 'create') return surelyNotSent(failure) && isTransient(failure)
   // Giving up a removal leaves a live credential behind.
   if (kind === 'remove' && failure.status === 500) return true
   return isTransient(failure)
