@@ -14642,7 +14642,7 @@ async function runCreate(client, inputs) {
     const cleanup = inputs.cleanup;
     // Saved before the request, so that post can find the account even if main never sees the answer.
     (0, state_js_1.saveAccount)({ kind: 'pending', name, generated, cleanup });
-    const { result, signal } = await settleThroughSignals((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: generated, maxCreates: inputs.maxAttempts, warn: runner.warning }));
+    const { result, signal } = await settleThroughSignals((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: generated, warn: runner.warning }));
     if (result.status === 'rejected') {
         // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
         // the pending name for post to find.
@@ -15217,7 +15217,7 @@ async function createAccount(client, request, options) {
         }
         // A 500 is not worth repeating, but what it may have made is gone now.
         const worthRepeating = (0, retry_js_1.isTransient)(failure) || (lost && failure.status === 409);
-        if (worthRepeating && attempt < options.maxCreates && (await client.pause(attempt, failure)))
+        if (worthRepeating && attempt < client.maxAttempts && (await client.pause(attempt, failure)))
             continue;
         // The platform may still be making what a lost attempt asked for: post looks again.
         if (unsettled) {

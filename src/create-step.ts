@@ -31,7 +31,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
     createAccount(
       client,
       { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org },
-      { nameIsGenerated: generated, maxCreates: inputs.maxAttempts, warn: runner.warning }
+      { nameIsGenerated: generated, warn: runner.warning }
     )
   )
   if (result.status === 'rejected') {

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findLeaks, runStep, type StepResult } from '../helpers/action.js'
+import { findLeaks, foreignCommands, runStep, type StepResult } from '../helpers/action.js'
 import {
   fakeFullToken,
   startHostileServer,
@@ -78,10 +78,6 @@ async function step(
 }
 
 const deletes = () => server!.requests.filter(r => r.method === 'DELETE').map(r => r.path)
-const ownCommands = (result: StepResult) =>
-  result.stdout
-    .split('\n')
-    .filter(line => /^\s*::|##\[/.test(line) && !/^::(add-mask|debug|warning|error)::/.test(line))
 
 describe('1: no server field or input reaches the runner as a command', () => {
   test('a default_org that saves config-dir state cannot make post remove a folder', async () => {
@@ -89,7 +85,7 @@ describe('1: no server field or input reaches the runner as a command', () => {
     server = await startHostileServer(platform({ default_org: `org\n::save-state name=config-dir::${victim}` }))
     const main = await step('main', { 'export-env': 'true' })
     expect(main.code).toBe(0)
-    expect(ownCommands(main)).toEqual([])
+    expect(foreignCommands(main.stdout)).toEqual([])
     expect(Object.keys(main.state).sort()).toEqual(['account', 'config-dir'])
     expect(main.state['config-dir']).not.toBe(victim)
     const post = await step('post', {}, { state: main.state, runnerTemp: main.runnerTemp })
@@ -107,7 +103,7 @@ describe('1: no server field or input reaches the runner as a command', () => {
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain('an account id that is not one')
     expect(main.state).toEqual({})
-    expect(ownCommands(main)).toEqual([])
+    expect(foreignCommands(main.stdout)).toEqual([])
   })
 
   test.each(['project', 'cluster', 'org'])(

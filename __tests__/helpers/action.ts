@@ -47,3 +47,14 @@ export function secretForms(secrets: string[]): string[] {
   }
   return [...forms]
 }
+
+/**
+ * The lines of a step's stdout the runner could read as a command that is not one the action
+ * itself issues: a line starting with `::` (after spaces) but for the action's four commands,
+ * or any line holding the older `##[` form. Every end-to-end test expects none.
+ */
+export function foreignCommands(stdout: string): string[] {
+  return stdout
+    .split(/\r?\n/)
+    .filter(line => (/^\s*::/.test(line) && !/^::(add-mask|debug|warning|error)::/.test(line)) || line.includes('##['))
+}

@@ -6,8 +6,6 @@ import type { CreatedServiceAccount, CreateRequest, ServiceAccount } from '../pl
 export interface CreateOptions {
   /** True when the action made the name up for this run, so no one else can hold it. */
   nameIsGenerated: boolean
-  /** Creates tried at most, counting those whose answer was lost. */
-  maxCreates: number
   warn: (message: string) => void
 }
 
@@ -56,7 +54,7 @@ export async function createAccount(
     }
     // A 500 is not worth repeating, but what it may have made is gone now.
     const worthRepeating = isTransient(failure) || (lost && failure.status === 409)
-    if (worthRepeating && attempt < options.maxCreates && (await client.pause(attempt, failure))) continue
+    if (worthRepeating && attempt < client.maxAttempts && (await client.pause(attempt, failure))) continue
     // The platform may still be making what a lost attempt asked for: post looks again.
     if (unsettled) {
       throw new UnresolvedCreateError(
