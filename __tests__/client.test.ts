@@ -171,7 +171,7 @@ describe('retries', () => {
     expect(sleeps).toEqual([50, 100])
   })
 
-  test('429 honours Retry-After in seconds, capped', async () => {
+  test('429 waits at least what Retry-After asks, plus a random share, capped', async () => {
     emulator.addFault({
       method: 'GET',
       path: '/service_accounts',
@@ -186,8 +186,88 @@ describe('retries', () => {
       status: 429,
       headers: { 'retry-after': '3600' }
     })
-    await client('alice', { maxDelayMs: 10_000 }).list()
-    expect(sleeps).toEqual([3000, 10_000])
+    await client('alice', { maxDelayMs: 10_000, random: () => 0.5 }).list()
+    expect(sleeps).toEqual([4_500, 10_000])
+  })
+
+  test('throttling is waited out however many answers it takes; max-attempts bounds only other failures', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, times: 6 })
+    emulator.resetLog()
+    await client('alice', { maxAttempts: 2 }).list()
+    expect(emulator.requests.map(r => r.status)).toEqual([429, 429, 429, 429, 429, 429, 200])
+  })
+
+  test('a create answered 429 made nothing, so it is simply sent again', async () => {
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'status', status: 429, times: 3 })
+    emulator.resetLog()
+    const created = await client('alice', { maxAttempts: 1 }).create({ name: 'client-429', ...target })
+    expect(emulator.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'POST 429',
+      'POST 429',
+      'POST 429',
+      'POST 201'
+    ])
+    await client().rm(created.id)
+  })
+
+  test('throttling stops at the time budget with the last status', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, times: Infinity })
+    let clock = 0
+    const error = await failure(
+      client('alice', {
+        budgetMs: 10_000,
+        random: () => 0.5,
+        now: () => clock,
+        sleep: ms => {
+          clock += ms
+          return Promise.resolve()
+        }
+      }).list()
+    )
+    expect(error.status).toBe(429)
+    expect(error.message).toContain('gave up: these requests had 10 s in all')
+    expect(clock).toBeLessThanOrEqual(10_000)
+  })
+
+  test('a 401 after the platform accepted the token is a hiccup: retried', async () => {
+    const alice = client()
+    await alice.list()
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 401,
+      times: 2,
+      body: '401: Unauthorized',
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    })
+    emulator.resetLog()
+    await alice.list()
+    expect(emulator.requests.map(r => r.status)).toEqual([401, 401, 200])
+  })
+
+  test('a 401 on the first request is a verdict: it fails at once', async () => {
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 401,
+      times: Infinity,
+      body: '401: Unauthorized',
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    })
+    emulator.resetLog()
+    const error = await failure(client().list())
+    expect(error.message).toBe('list service accounts failed: HTTP 401: 401: Unauthorized')
+    expect(emulator.requests).toHaveLength(1)
+  })
+
+  test('a removal survives a 401 hiccup and removes the account', async () => {
+    const alice = client()
+    const created = await alice.create({ name: 'client-hiccup', ...target })
+    emulator.addFault({ method: 'DELETE', kind: 'status', status: 401, times: 2, body: '401: Unauthorized' })
+    await alice.rm(created.id)
+    expect(emulator.accounts().some(a => a.id === created.id)).toBe(false)
   })
 
   test('gives up after max attempts with the last status', async () => {

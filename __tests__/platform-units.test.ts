@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { parseRetryAfter } from '../src/platform/retry.js'
-import { redactTokens, serverMessage } from '../src/platform/errors.js'
+import { cleanMessage, INTERNAL_URL, redactTokens, serverMessage } from '../src/platform/errors.js'
 import { generatedName, isValidName } from '../src/platform/names.js'
 import { decodeFullToken, parseCredential } from '../src/platform/token.js'
 import { parseCreatedAt } from '../src/platform/answers.js'
@@ -84,6 +84,48 @@ describe('error bodies', () => {
       'bad token *** ::set-output name=x::y'
     )
     expect(redactTokens('full eyJ0b2tlbiI6ICJhYmMifQ== end')).toBe('full *** end')
+  })
+})
+
+describe('internal addresses', () => {
+  const api = 'https://api.apolo.us'
+  const authFailure =
+    "Unexpected exception: 503, message='Service Unavailable', url='http://platform-auth.platform:8080/api/v1/users/alice/service-accounts/x'. Path with query: /api/v1/users/alice"
+
+  test("a server's message keeps its status text but not the auth service's URL", () => {
+    expect(serverMessage(JSON.stringify({ error: authFailure }), 'application/json', api)).toBe(
+      `Unexpected exception: 503, message='Service Unavailable', url='${INTERNAL_URL}'. Path with query: /api/v1/users/alice`
+    )
+  })
+
+  test("the API's own URLs stay; any other origin, scheme or port goes", () => {
+    const text = [
+      'see https://api.apolo.us/api/v1/service_accounts',
+      'http://api.apolo.us/x',
+      'https://api.apolo.us:8443/x',
+      'https://api.apolo.us.evil.example/x',
+      'redis://10.0.0.5:6379',
+      'HTTP://INTERNAL/x'
+    ].join(' ')
+    expect(cleanMessage(text, api)).toBe(
+      `see https://api.apolo.us/api/v1/service_accounts ${Array(5).fill(INTERNAL_URL).join(' ')}`
+    )
+  })
+
+  test('hostile: many and very long URLs are all hidden, in bounded time', () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => `http://internal-${i}.svc/${'a'.repeat(i % 300)}`).join(' ')
+    const long = `x http://internal.svc/${'p'.repeat(1_000_000)}`
+    const started = Date.now()
+    for (const text of [many, long, `{"error": ${JSON.stringify(many)}}`]) {
+      const cleaned = text.startsWith('{') ? serverMessage(text, 'application/json', api) : cleanMessage(text, api)
+      expect(cleaned).not.toMatch(/internal[-.]/)
+      expect(cleaned.length).toBeLessThanOrEqual(301)
+    }
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  test('without an API origin (not a server message) nothing is hidden', () => {
+    expect(cleanMessage('redirected to https://login.example/x')).toBe('redirected to https://login.example/x')
   })
 })
 

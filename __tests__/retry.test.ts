@@ -1,12 +1,14 @@
 // The retry and ambiguity rules, one row per kind of failure: change a rule in
 // src/platform/retry.ts and this table says what else it changes.
 import { describe, expect, test } from '@jest/globals'
-import { backoffDelay, isTransient, mayHaveActed, mayRepeat, type Failure } from '../src/platform/retry.js'
+import { backoffDelay, isThrottled, isTransient, mayHaveActed, mayRepeat, type Failure } from '../src/platform/retry.js'
 
 const net = (code: string): Failure => ({ status: 0, code, unreadable: false })
 const http = (status: number, unreadable = false): Failure => ({ status, unreadable })
+const retryAfter = (status: number, retryAfterMs: number): Failure => ({ status, unreadable: false, retryAfterMs })
 
-// failure, then: read repeats, create repeats, grant repeats, remove repeats, a create may have acted
+// failure, then: read repeats, create repeats, grant repeats, remove repeats, a create may have
+// acted; all for a token the platform has not accepted yet in this job (the first request)
 const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = [
   ['refused before sending', net('ECONNREFUSED'), true, true, true, true, false],
   ['DNS failure', net('ENOTFOUND'), true, true, true, true, false],
@@ -23,11 +25,13 @@ const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = 
   ['2xx too large', { status: 201, code: 'BODY_TOO_LARGE', unreadable: false }, false, false, false, false, true],
   ['307 redirect', http(307), false, false, false, false, true],
   ['400 bad request', http(400), false, false, false, false, false],
-  ['401 unauthorized', http(401), false, false, false, false, false],
+  ['401 unauthorized for a token not yet accepted', http(401), false, false, false, true, false],
   ['404 not found', http(404), false, false, false, false, false],
   ['407 proxy refused', http(407), false, false, false, false, false],
   ['409 conflict', http(409), false, false, false, false, false],
-  ['429 throttled', http(429), true, false, true, true, false],
+  ['429 throttled', http(429), true, true, true, true, false],
+  ['429 throttled with Retry-After', retryAfter(429, 1_000), true, true, true, true, false],
+  ['503 with Retry-After', retryAfter(503, 1_000), true, false, true, true, true],
   ['500 server error', http(500), false, false, false, true, true],
   ['502 bad gateway', http(502), true, false, true, true, true],
   ['503 unavailable', http(503), true, false, true, true, true],
@@ -53,6 +57,33 @@ describe.each(rules)('%s', (_, failure, read, create, grant, remove, acted) => {
   })
 })
 
+// The same failures for a token the platform accepted earlier in the job: only a 401 changes.
+describe.each(rules)('%s, for a token accepted before', (_, failure, read, create, grant, remove) => {
+  const hiccup = failure.status === 401
+  test(`read, create and grant ${hiccup ? 'repeat after an auth hiccup' : 'follow the rules above'}`, () => {
+    expect([
+      mayRepeat('read', failure, true),
+      mayRepeat('create', failure, true),
+      mayRepeat('grant', failure, true),
+      mayRepeat('remove', failure, true)
+    ]).toEqual(hiccup ? [true, true, true, true] : [read, create, grant, remove])
+  })
+})
+
+describe('throttling: waited out within the budget, not counted against max-attempts', () => {
+  test.each([
+    ['429', http(429), true],
+    ['429 with Retry-After', retryAfter(429, 2_000), true],
+    ['503 with Retry-After', retryAfter(503, 2_000), true],
+    ['503 without Retry-After', http(503), false],
+    ['502 with Retry-After', retryAfter(502, 2_000), false],
+    ['500', http(500), false],
+    ['a network failure', net('ECONNRESET'), false]
+  ])('%s', (_, failure, throttled) => {
+    expect(isThrottled(failure)).toBe(throttled)
+  })
+})
+
 describe('backoff', () => {
   const limits = { baseMs: 500, maxMs: 20_000 }
   test('full jitter under a ceiling that doubles per attempt', () => {
@@ -62,8 +93,26 @@ describe('backoff', () => {
     expect(backoffDelay(10, undefined, limits, () => 0.5)).toBe(10_000)
   })
 
-  test('Retry-After wins, within the cap', () => {
+  test('Retry-After is a floor, with a random share of at least as much on top', () => {
     expect(backoffDelay(1, 3_000, limits, () => 0)).toBe(3_000)
+    expect(backoffDelay(1, 3_000, limits, () => 0.5)).toBe(4_500)
+    expect(backoffDelay(1, 3_000, limits, () => 0.999)).toBe(5_997)
+  })
+
+  test('the share grows with repeated throttling, past what Retry-After asks', () => {
+    expect([1, 3, 5, 6].map(retry => backoffDelay(retry, 1_000, limits, () => 0.999))).toEqual([
+      1_999, 2_998, 8_992, 16_984
+    ])
+  })
+
+  test('no wait is over the cap, whatever Retry-After asks', () => {
     expect(backoffDelay(1, 3_600_000, limits, () => 0)).toBe(20_000)
+    expect(backoffDelay(9, 19_000, limits, () => 0.999)).toBe(20_000)
+  })
+
+  test('a herd told to come back in 1 s comes back over a spread, not in one instant', () => {
+    const waits = Array.from({ length: 100 }, (_, i) => backoffDelay(1, 1_000, limits, () => i / 100))
+    expect(Math.min(...waits)).toBe(1_000)
+    expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThanOrEqual(950)
   })
 })

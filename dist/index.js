@@ -14513,13 +14513,15 @@ exports.createClient = createClient;
 const client_js_1 = __nccwpck_require__(1480);
 const http_js_1 = __nccwpck_require__(1267);
 const version_js_1 = __nccwpck_require__(311);
-async function createClient(inputs, log) {
+/** `tokenAccepted`: the platform has accepted this credential earlier in the job. */
+async function createClient(inputs, log, tokenAccepted = false) {
     return new client_js_1.PlatformClient({
         apiUrl: inputs.apiUrl,
         authToken: inputs.credential.authToken,
         userAgent: version_js_1.USER_AGENT,
         timeoutMs: inputs.timeoutMs,
         maxAttempts: inputs.maxAttempts,
+        tokenAccepted,
         dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
         log
     });
@@ -14703,8 +14705,10 @@ async function grantOrRemove(client, account, permissions) {
 async function verifyOrRemove(client, account, authToken, seconds) {
     let config;
     try {
-        // Each try is one request; the waits between them are verifyCredential's.
-        config = await (0, verify_js_1.verifyCredential)(client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }), { seconds });
+        // Each try is one request and verifyCredential decides on the next; while the platform
+        // throttles or fails, it may ask for the rest of the step's budget.
+        const budgetMs = Math.max(client.timeLeftMs(), seconds * 1000 + client.timeoutMs);
+        config = await (0, verify_js_1.verifyCredential)(client.as(authToken, { maxAttempts: 1, budgetMs }), { seconds });
     }
     catch (error) {
         return removeUndelivered(client, account, (0, errors_js_1.errorMessage)(error));
@@ -15199,6 +15203,8 @@ async function createAccount(client, request, options) {
     let earlierMayHaveActed = false;
     // An attempt may have acted and no look-up has found its account yet: it may still appear.
     let unsettled = false;
+    // Attempts that count against maxAttempts: throttling only spends the budget.
+    let counted = 0;
     for (let attempt = 1;; attempt++) {
         let failure;
         try {
@@ -15209,6 +15215,8 @@ async function createAccount(client, request, options) {
                 throw error;
             failure = error;
         }
+        if (!(0, retry_js_1.isThrottled)(failure))
+            counted++;
         const lost = (0, retry_js_1.mayHaveActed)(failure) || (failure.status === 409 && earlierMayHaveActed);
         earlierMayHaveActed ||= lost || ((0, retry_js_1.isTransient)(failure) && !(0, retry_js_1.surelyNotSent)(failure));
         if (lost) {
@@ -15217,7 +15225,7 @@ async function createAccount(client, request, options) {
         }
         // A 500 is not worth repeating, but what it may have made is gone now.
         const worthRepeating = (0, retry_js_1.isTransient)(failure) || (lost && failure.status === 409);
-        if (worthRepeating && attempt < client.maxAttempts && (await client.pause(attempt, failure)))
+        if (worthRepeating && counted < client.maxAttempts && (await client.pause(attempt, failure)))
             continue;
         // The platform may still be making what a lost attempt asked for: post looks again.
         if (unsettled) {
@@ -15391,32 +15399,54 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.verifyCredential = verifyCredential;
 exports.registryHost = registryHost;
 const errors_js_1 = __nccwpck_require__(6316);
+const retry_js_1 = __nccwpck_require__(385);
+/** The platform answered about the token itself, and said no (yet). */
+function isRefusal(error) {
+    return error instanceof errors_js_1.PlatformError && (error.status === 401 || error.status === 403);
+}
+/** Throttling, a 5xx or a network failure: the platform said nothing about the token. */
+function isTrouble(error) {
+    return error instanceof errors_js_1.PlatformError && ((0, retry_js_1.isTransient)(error) || error.status >= 500);
+}
 /**
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
- * token may take a moment to be accepted everywhere. One request when it already is;
- * otherwise waits of 0.5 s, doubling to at most 5 s, within `seconds`.
+ * token may take a moment to be accepted everywhere. Only an answer about the token
+ * (`authorized: false`, 401, 403) counts as "not accepted yet", and only for `seconds`,
+ * with waits of 0.5 s doubling to 5 s. While the platform throttles or fails, the asking
+ * goes on within the client's own budget: a credential is given up as unproven only when
+ * the platform has said no, or never answered in all that time.
  */
 async function verifyCredential(asNewAccount, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
-    const deadline = now() + options.seconds * 1000;
-    let last = '';
+    const refusedUntil = now() + options.seconds * 1000;
+    let refusal = '';
+    let troubles = 0;
     for (let delay = 500;; delay = Math.min(delay * 2, 5_000)) {
         try {
             const config = await asNewAccount.config();
             if (config.authorized)
                 return config;
-            last = 'GET /config answered "authorized": false';
+            refusal = 'GET /config answered "authorized": false';
         }
         catch (error) {
-            last = (0, errors_js_1.errorMessage)(error);
+            if (isTrouble(error)) {
+                if (await asNewAccount.pause(++troubles, error))
+                    continue;
+                throw new Error(`the platform never answered whether the new token works: ${(0, errors_js_1.errorMessage)(error)}`, {
+                    cause: error
+                });
+            }
+            if (!isRefusal(error))
+                throw error;
+            refusal = (0, errors_js_1.errorMessage)(error);
         }
-        const left = deadline - now();
+        const left = refusedUntil - now();
         if (left <= 0)
             break;
         await sleep(Math.min(delay, left));
     }
-    throw new Error(`the new token was still not accepted after ${options.seconds} s (${last})`);
+    throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`);
 }
 /** The registry host of a cluster in a /config answer, or '' when it names none. */
 function registryHost(config, cluster) {
@@ -15574,6 +15604,8 @@ class PlatformClient {
     options;
     deadline;
     budgetMs;
+    /** Set by the first success: from then on a 401 is a hiccup, not a verdict. */
+    tokenAccepted;
     constructor(options) {
         this.apiUrl = options.apiUrl.replace(/\/+$/, '');
         this.options = {
@@ -15591,6 +15623,7 @@ class PlatformClient {
         this.maxAttempts = maxAttempts;
         this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs;
         this.deadline = this.options.now() + this.budgetMs;
+        this.tokenAccepted = options.tokenAccepted ?? false;
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
@@ -15664,12 +15697,25 @@ class PlatformClient {
      * account) or as itself (`authToken` undefined).
      */
     as(authToken, overrides) {
-        return new PlatformClient({ ...this.options, authToken: authToken ?? this.options.authToken, ...overrides });
+        const tokenAccepted = authToken === undefined ? this.tokenAccepted : false;
+        return new PlatformClient({
+            ...this.options,
+            authToken: authToken ?? this.options.authToken,
+            tokenAccepted,
+            ...overrides
+        });
     }
-    /** Waits before trying again after `failure`, within the budget; false when none is left. */
-    async pause(attempt, failure) {
+    /** What is left of this client's time budget. */
+    timeLeftMs() {
+        return Math.max(0, this.deadline - this.options.now());
+    }
+    /**
+     * Waits before retry number `retry` after `failure`, within the budget; false when the
+     * wait would end past it.
+     */
+    async pause(retry, failure) {
         const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options;
-        const delay = (0, retry_js_1.backoffDelay)(attempt, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random);
+        const delay = (0, retry_js_1.backoffDelay)(retry, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random);
         if (this.options.now() + delay >= this.deadline)
             return false;
         log?.(`${failure.operation}: trying again in ${delay} ms`);
@@ -15703,11 +15749,15 @@ class PlatformClient {
      */
     async call(call, expected, read) {
         const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`;
+        // Failures that count against maxAttempts: throttling only spends the budget.
+        let counted = 0;
         for (let attempt = 1;; attempt++) {
             const failure = await this.attempt(call, url, attempt, expected, read);
             if (!failure)
                 return;
-            if (attempt >= this.options.maxAttempts || !(0, retry_js_1.mayRepeat)(call.kind, failure))
+            if (!(0, retry_js_1.isThrottled)(failure))
+                counted++;
+            if (counted >= this.options.maxAttempts || !(0, retry_js_1.mayRepeat)(call.kind, failure, this.tokenAccepted))
                 throw failure;
             if (!(await this.pause(attempt, failure)))
                 throw this.outOfTime(call, failure);
@@ -15720,7 +15770,7 @@ class PlatformClient {
         if (timeoutMs <= 0)
             return this.outOfTime(call);
         const started = now();
-        log?.(`${call.method} ${url} (attempt ${attempt} of ${this.options.maxAttempts})`);
+        log?.(`${call.method} ${url} (attempt ${attempt})`);
         let response;
         try {
             response = await (0, http_js_1.sendRequest)(this.options.dispatcher, {
@@ -15737,8 +15787,10 @@ class PlatformClient {
             return failure;
         }
         log?.(`${call.method} ${url}: HTTP ${response.status} in ${now() - started} ms`);
+        if (response.status >= 200 && response.status < 300)
+            this.tokenAccepted = true;
         if (!expected.includes(response.status))
-            return statusFailure(call, response);
+            return statusFailure(call, response, this.apiUrl);
         try {
             await read(response);
             return undefined;
@@ -15784,7 +15836,7 @@ function pathSegment(value) {
 function defaultSleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
-async function statusFailure(call, response) {
+async function statusFailure(call, response, apiUrl) {
     const { status } = response;
     const fields = { operation: call.operation, status, retryAfterMs: (0, retry_js_1.parseRetryAfter)(response.header('retry-after')) };
     if (status >= 300 && status < 400) {
@@ -15803,7 +15855,7 @@ async function statusFailure(call, response) {
     const body = await response.head(ERROR_BODY_BYTES).catch(() => '');
     return new errors_js_1.PlatformError({
         ...fields,
-        message: (0, errors_js_1.serverMessage)(body, response.header('content-type')) || response.statusText
+        message: (0, errors_js_1.serverMessage)(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
     });
 }
 const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY';
@@ -15905,12 +15957,13 @@ async function parseAccounts(operation, response, accounts) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PlatformError = void 0;
+exports.INTERNAL_URL = exports.PlatformError = void 0;
 exports.isNotFound = isNotFound;
 exports.errorMessage = errorMessage;
 exports.redactTokens = redactTokens;
 exports.serverMessage = serverMessage;
 exports.replaceControls = replaceControls;
+exports.hideForeignUrls = hideForeignUrls;
 exports.cleanMessage = cleanMessage;
 /** A failed call to the platform, carrying only what is safe to print. */
 class PlatformError extends Error {
@@ -15973,7 +16026,7 @@ function looksLikeToken(run) {
  * JSON `{"error": ...}`, JSON `{"code", "description"}`, or a short plain-text line.
  * Anything else (HTML from a proxy, binary) yields no message rather than a raw body.
  */
-function serverMessage(body, contentType) {
+function serverMessage(body, contentType, apiOrigin) {
     const text = body.trim();
     if (!text)
         return '';
@@ -15981,24 +16034,49 @@ function serverMessage(body, contentType) {
         try {
             const parsed = JSON.parse(text);
             const message = parsed.error ?? parsed.description ?? parsed.message;
-            return typeof message === 'string' ? cleanMessage(message) : '';
+            return typeof message === 'string' ? cleanMessage(message, apiOrigin) : '';
         }
         catch {
             return '';
         }
     }
     if (contentType?.startsWith('text/plain') && !text.includes('\n'))
-        return cleanMessage(text);
+        return cleanMessage(text, apiOrigin);
     return '';
 }
 /** Replaces every C0 and C1 control character and the Unicode line and paragraph separators. */
 function replaceControls(text, by) {
     return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, by);
 }
-/** One short line, with nothing token-like and no control characters. */
-function cleanMessage(message) {
+/** What stands in the log for a URL of the platform's insides. */
+exports.INTERNAL_URL = '<platform-internal URL>';
+/** A URL with any scheme; stops at spaces, quotes and brackets, as messages delimit them. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"`<>()[\]{}|\\^]*/gi;
+/**
+ * Replaces every URL whose origin is not `apiOrigin` by a placeholder: a server's message
+ * may name its auth service's internal address, and the log of a public repository is
+ * public. The status and the rest of the message stay.
+ */
+function hideForeignUrls(text, apiOrigin) {
+    return text.replace(URL_IN_TEXT, url => (originOf(url) === apiOrigin ? url : exports.INTERNAL_URL));
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * One short line, with nothing token-like and no control characters; given the API's
+ * origin (for a server's own message), with no URL of anywhere else.
+ */
+function cleanMessage(message, apiOrigin) {
     // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
-    const oneLine = replaceControls(redactTokens(message.slice(0, MAX_SCANNED)), () => ' ').trim();
+    const cut = message.slice(0, MAX_SCANNED);
+    const scoped = apiOrigin === undefined ? cut : hideForeignUrls(cut, apiOrigin);
+    const oneLine = replaceControls(redactTokens(scoped), () => ' ').trim();
     return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
 }
 
@@ -16261,6 +16339,8 @@ function parsePermissions(text) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.surelyNotSent = surelyNotSent;
 exports.isTransient = isTransient;
+exports.isThrottled = isThrottled;
+exports.isAuthHiccup = isAuthHiccup;
 exports.mayRepeat = mayRepeat;
 exports.mayHaveActed = mayHaveActed;
 exports.backoffDelay = backoffDelay;
@@ -16305,8 +16385,29 @@ function isTransient(failure) {
         return PASSING_CODES.has(failure.code ?? '');
     return failure.unreadable || PASSING_STATUSES.has(failure.status);
 }
-/** May the client send the very same request again after this failure? */
-function mayRepeat(kind, failure) {
+/**
+ * The platform asking the client to wait: a 429, or a 503 that says for how long. Retried
+ * for as long as the time budget allows, without counting against `max-attempts`.
+ */
+function isThrottled(failure) {
+    return failure.status === 429 || (failure.status === 503 && failure.retryAfterMs !== undefined);
+}
+/**
+ * A 401 for a token the platform has accepted before in this job: its auth service
+ * hiccupped (the server answers 401 when its auth check fails), the token is not wrong.
+ * A removal follows only an accepted request, or a saved record that proves one.
+ */
+function isAuthHiccup(kind, failure, tokenAccepted) {
+    return failure.status === 401 && (tokenAccepted || kind === 'remove');
+}
+/**
+ * May the client send the very same request again after this failure? `tokenAccepted`:
+ * the platform has accepted this bearer earlier in the job.
+ */
+function mayRepeat(kind, failure, tokenAccepted = false) {
+    // A 401 and a 429 come before the platform acts: even a create surely made nothing.
+    if (isAuthHiccup(kind, failure, tokenAccepted) || failure.status === 429)
+        return true;
     // A create that may have acted is settled by a look-up first (operations/create.ts).
     if (kind === 'create')
         return surelyNotSent(failure) && isTransient(failure);
@@ -16325,11 +16426,18 @@ function mayHaveActed(failure) {
         return !surelyNotSent(failure);
     return failure.status < 400 || failure.status >= 500;
 }
-/** Full-jitter exponential backoff, or the server's `Retry-After`, never over `maxMs`. */
-function backoffDelay(attempt, retryAfterMs, { baseMs, maxMs }, random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, maxMs);
-    return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+/**
+ * How long to wait before retry number `retry` (1 for the first). Full jitter: a random
+ * share of a ceiling that doubles per retry, as AWS's standard retry mode and Google's
+ * backoff guidance do, so that jobs failing together come back apart. A `Retry-After` is
+ * a floor, never the whole wait: the share is added on top of it, so that a throttled herd
+ * spreads out instead of returning in the same instant, and the ceiling is at least the
+ * time asked for, so the spread grows with the platform's own estimate.
+ */
+function backoffDelay(retry, retryAfterMs, { baseMs, maxMs }, random) {
+    const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), retryAfterMs ?? 0));
+    const floor = Math.min(retryAfterMs ?? 0, maxMs);
+    return Math.min(maxMs, Math.floor(floor + random() * ceiling));
 }
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
 function parseRetryAfter(value, now = Date.now()) {
@@ -16495,14 +16603,15 @@ async function runPost() {
                 return;
             }
             // An account whose token never reached the workflow goes whatever cleanup says.
-            return withClient(record.id, client => removeAccount(client, record.id));
+            // Main's create answered with this credential: a 401 now is a hiccup.
+            return withClient(record.id, true, client => removeAccount(client, record.id));
         case 'pending':
-            return withClient(record.name, client => removePending(client, record));
+            return withClient(record.name, false, client => removePending(client, record));
     }
 }
-async function withClient(target, work) {
+async function withClient(target, tokenAccepted, work) {
     try {
-        await work(await (0, client_factory_js_1.createClient)((0, inputs_js_1.readConnection)(runner.readInput, runner.mask), runner.debug));
+        await work(await (0, client_factory_js_1.createClient)((0, inputs_js_1.readConnection)(runner.readInput, runner.mask), runner.debug, tokenAccepted));
     }
     catch (error) {
         await runner.writeSummary((0, summary_js_1.removedSummary)(target, 'NOT removed'));

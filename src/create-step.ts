@@ -104,11 +104,10 @@ async function verifyOrRemove(
 ): Promise<string> {
   let config: DiscoveryConfig
   try {
-    // Each try is one request; the waits between them are verifyCredential's.
-    config = await verifyCredential(
-      client.as(authToken, { maxAttempts: 1, budgetMs: seconds * 1000 + client.timeoutMs }),
-      { seconds }
-    )
+    // Each try is one request and verifyCredential decides on the next; while the platform
+    // throttles or fails, it may ask for the rest of the step's budget.
+    const budgetMs = Math.max(client.timeLeftMs(), seconds * 1000 + client.timeoutMs)
+    config = await verifyCredential(client.as(authToken, { maxAttempts: 1, budgetMs }), { seconds })
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }

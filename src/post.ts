@@ -33,15 +33,20 @@ export async function runPost(): Promise<void> {
         return
       }
       // An account whose token never reached the workflow goes whatever cleanup says.
-      return withClient(record.id, client => removeAccount(client, record.id))
+      // Main's create answered with this credential: a 401 now is a hiccup.
+      return withClient(record.id, true, client => removeAccount(client, record.id))
     case 'pending':
-      return withClient(record.name, client => removePending(client, record))
+      return withClient(record.name, false, client => removePending(client, record))
   }
 }
 
-async function withClient(target: string, work: (client: PlatformClient) => Promise<void>): Promise<void> {
+async function withClient(
+  target: string,
+  tokenAccepted: boolean,
+  work: (client: PlatformClient) => Promise<void>
+): Promise<void> {
   try {
-    await work(await createClient(readConnection(runner.readInput, runner.mask), runner.debug))
+    await work(await createClient(readConnection(runner.readInput, runner.mask), runner.debug, tokenAccepted))
   } catch (error) {
     await runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(

@@ -273,7 +273,7 @@ describe('secrets in debug mode', () => {
   test('RUNNER_DEBUG=1: debug lines show requests, never a token or an Authorization header', async () => {
     const { main, post } = await job([{ ...POST, kind: 'status', status: 503 }], {}, { RUNNER_DEBUG: '1' })
     expect(main.code).toBe(0)
-    expect(main.stdout).toContain(`::debug::POST ${emulator.url}/service_accounts (attempt 1 of 5)`)
+    expect(main.stdout).toContain(`::debug::POST ${emulator.url}/service_accounts (attempt 1)`)
     expect(main.stdout.toLowerCase()).not.toContain('authorization')
     expect(main.stdout.toLowerCase()).not.toContain('bearer')
     expect(post.code).toBe(0)

@@ -1,6 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound, PlatformError } from '../platform/errors.js'
-import { isTransient, mayHaveActed, surelyNotSent } from '../platform/retry.js'
+import { isThrottled, isTransient, mayHaveActed, surelyNotSent } from '../platform/retry.js'
 import type { CreatedServiceAccount, CreateRequest, ServiceAccount } from '../platform/types.js'
 
 export interface CreateOptions {
@@ -38,6 +38,8 @@ export async function createAccount(
   let earlierMayHaveActed = false
   // An attempt may have acted and no look-up has found its account yet: it may still appear.
   let unsettled = false
+  // Attempts that count against maxAttempts: throttling only spends the budget.
+  let counted = 0
   for (let attempt = 1; ; attempt++) {
     let failure: PlatformError
     try {
@@ -46,6 +48,7 @@ export async function createAccount(
       if (!(error instanceof PlatformError)) throw error
       failure = error
     }
+    if (!isThrottled(failure)) counted++
     const lost: boolean = mayHaveActed(failure) || (failure.status === 409 && earlierMayHaveActed)
     earlierMayHaveActed ||= lost || (isTransient(failure) && !surelyNotSent(failure))
     if (lost) {
@@ -54,7 +57,7 @@ export async function createAccount(
     }
     // A 500 is not worth repeating, but what it may have made is gone now.
     const worthRepeating = isTransient(failure) || (lost && failure.status === 409)
-    if (worthRepeating && attempt < client.maxAttempts && (await client.pause(attempt, failure))) continue
+    if (worthRepeating && counted < client.maxAttempts && (await client.pause(attempt, failure))) continue
     // The platform may still be making what a lost attempt asked for: post looks again.
     if (unsettled) {
       throw new UnresolvedCreateError(

@@ -1,37 +1,59 @@
 import type { PlatformClient } from '../platform/client.js'
-import { errorMessage } from '../platform/errors.js'
+import { errorMessage, PlatformError } from '../platform/errors.js'
+import { isTransient } from '../platform/retry.js'
 import type { DiscoveryConfig } from '../platform/types.js'
 
 export interface VerifyOptions {
-  /** How long to keep asking, from the first request. */
+  /** How long the platform may go on saying no to the token, from the first request. */
   seconds: number
   sleep?: (ms: number) => Promise<void>
   now?: () => number
 }
 
+/** The platform answered about the token itself, and said no (yet). */
+function isRefusal(error: unknown): boolean {
+  return error instanceof PlatformError && (error.status === 401 || error.status === 403)
+}
+
+/** Throttling, a 5xx or a network failure: the platform said nothing about the token. */
+function isTrouble(error: unknown): error is PlatformError {
+  return error instanceof PlatformError && (isTransient(error) || error.status >= 500)
+}
+
 /**
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
- * token may take a moment to be accepted everywhere. One request when it already is;
- * otherwise waits of 0.5 s, doubling to at most 5 s, within `seconds`.
+ * token may take a moment to be accepted everywhere. Only an answer about the token
+ * (`authorized: false`, 401, 403) counts as "not accepted yet", and only for `seconds`,
+ * with waits of 0.5 s doubling to 5 s. While the platform throttles or fails, the asking
+ * goes on within the client's own budget: a credential is given up as unproven only when
+ * the platform has said no, or never answered in all that time.
  */
 export async function verifyCredential(asNewAccount: PlatformClient, options: VerifyOptions): Promise<DiscoveryConfig> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? (ms => new Promise<void>(resolve => setTimeout(resolve, ms)))
-  const deadline = now() + options.seconds * 1000
-  let last = ''
+  const refusedUntil = now() + options.seconds * 1000
+  let refusal = ''
+  let troubles = 0
   for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
     try {
       const config = await asNewAccount.config()
       if (config.authorized) return config
-      last = 'GET /config answered "authorized": false'
+      refusal = 'GET /config answered "authorized": false'
     } catch (error) {
-      last = errorMessage(error)
+      if (isTrouble(error)) {
+        if (await asNewAccount.pause(++troubles, error)) continue
+        throw new Error(`the platform never answered whether the new token works: ${errorMessage(error)}`, {
+          cause: error
+        })
+      }
+      if (!isRefusal(error)) throw error
+      refusal = errorMessage(error)
     }
-    const left = deadline - now()
+    const left = refusedUntil - now()
     if (left <= 0) break
     await sleep(Math.min(delay, left))
   }
-  throw new Error(`the new token was still not accepted after ${options.seconds} s (${last})`)
+  throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`)
 }
 
 /** The registry host of a cluster in a /config answer, or '' when it names none. */

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici'
 import { readAccount, readCreated, readPermissions, readConfig } from './answers.js'
 import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
 import { sendRequest, type HttpResponse } from './http.js'
-import { backoffDelay, mayRepeat, parseRetryAfter, type RequestKind } from './retry.js'
+import { backoffDelay, isThrottled, mayRepeat, parseRetryAfter, type RequestKind } from './retry.js'
 import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
 
 export interface PlatformClientOptions {
@@ -13,8 +13,16 @@ export interface PlatformClientOptions {
   userAgent: string
   /** One attempt's limit, from connect to the last body byte. */
   timeoutMs?: number
-  /** Attempts per request, including the first; 1 turns retries off. */
+  /**
+   * Attempts per request, including the first; 1 turns retries off. Throttling is not
+   * counted: it is waited out within the budget.
+   */
   maxAttempts?: number
+  /**
+   * The platform has accepted this bearer earlier in the job (post: main's record proves
+   * it), so a 401 is its auth service hiccupping, retried like a 503.
+   */
+  tokenAccepted?: boolean
   /**
    * What all requests of this client, their retries and waits may take together; none
    * starts after it. Default: 3 × maxAttempts × timeoutMs (README, "Time limits").
@@ -66,6 +74,8 @@ export class PlatformClient {
     PlatformClientOptions
   private readonly deadline: number
   private readonly budgetMs: number
+  /** Set by the first success: from then on a 401 is a hiccup, not a verdict. */
+  private tokenAccepted: boolean
 
   constructor(options: PlatformClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
@@ -84,6 +94,7 @@ export class PlatformClient {
     this.maxAttempts = maxAttempts
     this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs
     this.deadline = this.options.now() + this.budgetMs
+    this.tokenAccepted = options.tokenAccepted ?? false
   }
 
   /** Every account of the caller, read as NDJSON so large lists stream. */
@@ -188,13 +199,27 @@ export class PlatformClient {
     authToken: string | undefined,
     overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'>
   ): PlatformClient {
-    return new PlatformClient({ ...this.options, authToken: authToken ?? this.options.authToken, ...overrides })
+    const tokenAccepted = authToken === undefined ? this.tokenAccepted : false
+    return new PlatformClient({
+      ...this.options,
+      authToken: authToken ?? this.options.authToken,
+      tokenAccepted,
+      ...overrides
+    })
   }
 
-  /** Waits before trying again after `failure`, within the budget; false when none is left. */
-  async pause(attempt: number, failure: PlatformError): Promise<boolean> {
+  /** What is left of this client's time budget. */
+  timeLeftMs(): number {
+    return Math.max(0, this.deadline - this.options.now())
+  }
+
+  /**
+   * Waits before retry number `retry` after `failure`, within the budget; false when the
+   * wait would end past it.
+   */
+  async pause(retry: number, failure: PlatformError): Promise<boolean> {
     const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options
-    const delay = backoffDelay(attempt, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random)
+    const delay = backoffDelay(retry, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random)
     if (this.options.now() + delay >= this.deadline) return false
     log?.(`${failure.operation}: trying again in ${delay} ms`)
     await sleep(delay)
@@ -228,10 +253,13 @@ export class PlatformClient {
    */
   private async call(call: Call, expected: number[], read: (response: HttpResponse) => Promise<void>): Promise<void> {
     const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`
+    // Failures that count against maxAttempts: throttling only spends the budget.
+    let counted = 0
     for (let attempt = 1; ; attempt++) {
       const failure = await this.attempt(call, url, attempt, expected, read)
       if (!failure) return
-      if (attempt >= this.options.maxAttempts || !mayRepeat(call.kind, failure)) throw failure
+      if (!isThrottled(failure)) counted++
+      if (counted >= this.options.maxAttempts || !mayRepeat(call.kind, failure, this.tokenAccepted)) throw failure
       if (!(await this.pause(attempt, failure))) throw this.outOfTime(call, failure)
     }
   }
@@ -248,7 +276,7 @@ export class PlatformClient {
     const timeoutMs = Math.min(this.options.timeoutMs, this.deadline - now())
     if (timeoutMs <= 0) return this.outOfTime(call)
     const started = now()
-    log?.(`${call.method} ${url} (attempt ${attempt} of ${this.options.maxAttempts})`)
+    log?.(`${call.method} ${url} (attempt ${attempt})`)
     let response: HttpResponse
     try {
       response = await sendRequest(this.options.dispatcher, {
@@ -264,7 +292,8 @@ export class PlatformClient {
       return failure
     }
     log?.(`${call.method} ${url}: HTTP ${response.status} in ${now() - started} ms`)
-    if (!expected.includes(response.status)) return statusFailure(call, response)
+    if (response.status >= 200 && response.status < 300) this.tokenAccepted = true
+    if (!expected.includes(response.status)) return statusFailure(call, response, this.apiUrl)
     try {
       await read(response)
       return undefined
@@ -312,7 +341,7 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-async function statusFailure(call: Call, response: HttpResponse): Promise<PlatformError> {
+async function statusFailure(call: Call, response: HttpResponse, apiUrl: string): Promise<PlatformError> {
   const { status } = response
   const fields = { operation: call.operation, status, retryAfterMs: parseRetryAfter(response.header('retry-after')) }
   if (status >= 300 && status < 400) {
@@ -332,7 +361,7 @@ async function statusFailure(call: Call, response: HttpResponse): Promise<Platfo
   const body = await response.head(ERROR_BODY_BYTES).catch(() => '')
   return new PlatformError({
     ...fields,
-    message: serverMessage(body, response.header('content-type')) || response.statusText
+    message: serverMessage(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
   })
 }
 

@@ -78,19 +78,19 @@ function looksLikeToken(run: string): boolean {
  * JSON `{"error": ...}`, JSON `{"code", "description"}`, or a short plain-text line.
  * Anything else (HTML from a proxy, binary) yields no message rather than a raw body.
  */
-export function serverMessage(body: string, contentType: string | undefined): string {
+export function serverMessage(body: string, contentType: string | undefined, apiOrigin?: string): string {
   const text = body.trim()
   if (!text) return ''
   if (text.startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>
       const message = parsed.error ?? parsed.description ?? parsed.message
-      return typeof message === 'string' ? cleanMessage(message) : ''
+      return typeof message === 'string' ? cleanMessage(message, apiOrigin) : ''
     } catch {
       return ''
     }
   }
-  if (contentType?.startsWith('text/plain') && !text.includes('\n')) return cleanMessage(text)
+  if (contentType?.startsWith('text/plain') && !text.includes('\n')) return cleanMessage(text, apiOrigin)
   return ''
 }
 
@@ -99,9 +99,37 @@ export function replaceControls(text: string, by: (character: string) => string)
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, by)
 }
 
-/** One short line, with nothing token-like and no control characters. */
-export function cleanMessage(message: string): string {
+/** What stands in the log for a URL of the platform's insides. */
+export const INTERNAL_URL = '<platform-internal URL>'
+
+/** A URL with any scheme; stops at spaces, quotes and brackets, as messages delimit them. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"`<>()[\]{}|\\^]*/gi
+
+/**
+ * Replaces every URL whose origin is not `apiOrigin` by a placeholder: a server's message
+ * may name its auth service's internal address, and the log of a public repository is
+ * public. The status and the rest of the message stay.
+ */
+export function hideForeignUrls(text: string, apiOrigin: string): string {
+  return text.replace(URL_IN_TEXT, url => (originOf(url) === apiOrigin ? url : INTERNAL_URL))
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * One short line, with nothing token-like and no control characters; given the API's
+ * origin (for a server's own message), with no URL of anywhere else.
+ */
+export function cleanMessage(message: string, apiOrigin?: string): string {
   // Cut first: a token cut in two still starts with `eyJ` or is under 8 characters.
-  const oneLine = replaceControls(redactTokens(message.slice(0, MAX_SCANNED)), () => ' ').trim()
+  const cut = message.slice(0, MAX_SCANNED)
+  const scoped = apiOrigin === undefined ? cut : hideForeignUrls(cut, apiOrigin)
+  const oneLine = replaceControls(redactTokens(scoped), () => ' ').trim()
   return oneLine.length > MAX_MESSAGE || message.length > MAX_SCANNED ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine
 }

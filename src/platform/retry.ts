@@ -8,7 +8,7 @@ import type { PlatformError } from './errors.js'
 export type RequestKind = 'read' | 'create' | 'grant' | 'remove'
 
 /** The facts of a failure the rules look at. */
-export type Failure = Pick<PlatformError, 'status' | 'code' | 'unreadable'>
+export type Failure = Pick<PlatformError, 'status' | 'code' | 'unreadable'> & { retryAfterMs?: number }
 
 /** Failures before any byte of the request left this machine. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
@@ -54,8 +54,30 @@ export function isTransient(failure: Failure): boolean {
   return failure.unreadable || PASSING_STATUSES.has(failure.status)
 }
 
-/** May the client send the very same request again after this failure? */
-export function mayRepeat(kind: RequestKind, failure: Failure): boolean {
+/**
+ * The platform asking the client to wait: a 429, or a 503 that says for how long. Retried
+ * for as long as the time budget allows, without counting against `max-attempts`.
+ */
+export function isThrottled(failure: Failure): boolean {
+  return failure.status === 429 || (failure.status === 503 && failure.retryAfterMs !== undefined)
+}
+
+/**
+ * A 401 for a token the platform has accepted before in this job: its auth service
+ * hiccupped (the server answers 401 when its auth check fails), the token is not wrong.
+ * A removal follows only an accepted request, or a saved record that proves one.
+ */
+export function isAuthHiccup(kind: RequestKind, failure: Failure, tokenAccepted: boolean): boolean {
+  return failure.status === 401 && (tokenAccepted || kind === 'remove')
+}
+
+/**
+ * May the client send the very same request again after this failure? `tokenAccepted`:
+ * the platform has accepted this bearer earlier in the job.
+ */
+export function mayRepeat(kind: RequestKind, failure: Failure, tokenAccepted = false): boolean {
+  // A 401 and a 429 come before the platform acts: even a create surely made nothing.
+  if (isAuthHiccup(kind, failure, tokenAccepted) || failure.status === 429) return true
   // A create that may have acted is settled by a look-up first (operations/create.ts).
   if (kind === 'create') return surelyNotSent(failure) && isTransient(failure)
   // Giving up a removal leaves a live credential behind.
@@ -73,15 +95,30 @@ export function mayHaveActed(failure: Failure): boolean {
   return failure.status < 400 || failure.status >= 500
 }
 
-/** Full-jitter exponential backoff, or the server's `Retry-After`, never over `maxMs`. */
+export interface BackoffLimits {
+  /** The first wait's ceiling; each retry doubles it. */
+  baseMs: number
+  /** No wait is longer. */
+  maxMs: number
+}
+
+/**
+ * How long to wait before retry number `retry` (1 for the first). Full jitter: a random
+ * share of a ceiling that doubles per retry, as AWS's standard retry mode and Google's
+ * backoff guidance do, so that jobs failing together come back apart. A `Retry-After` is
+ * a floor, never the whole wait: the share is added on top of it, so that a throttled herd
+ * spreads out instead of returning in the same instant, and the ceiling is at least the
+ * time asked for, so the spread grows with the platform's own estimate.
+ */
 export function backoffDelay(
-  attempt: number,
+  retry: number,
   retryAfterMs: number | undefined,
-  { baseMs, maxMs }: { baseMs: number; maxMs: number },
+  { baseMs, maxMs }: BackoffLimits,
   random: () => number
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, maxMs)
-  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)))
+  const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), retryAfterMs ?? 0))
+  const floor = Math.min(retryAfterMs ?? 0, maxMs)
+  return Math.min(maxMs, Math.floor(floor + random() * ceiling))
 }
 
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
