@@ -8,6 +8,7 @@ import { RateLimit, ownerOf } from './rate-limit.js'
 import { json, listen, originOf, readBody, send, sleep, startSink, text } from './http.js'
 import { clusterDefaults, route } from './routes.js'
 import { Settings } from './settings.js'
+import { StartGate } from './start-gate.js'
 import { Store } from './store.js'
 import { Throttle } from './throttle.js'
 import { Tokens, fullToken, jwtOf } from './tokens.js'
@@ -46,6 +47,8 @@ export { AUTH_SERVICE_URL, NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './
  * @property {(line: string) => void} [log] called with one line per request served
  * @property {ThrottleOptions} [throttle] 429 past this many API requests at once; off by default
  * @property {RateLimitOptions} [rateLimit] 429 past this many API requests a second per owner; off by default
+ * @property {import('./start-gate.js').StartGateOptions} [startGate] API requests wait until this many
+ *   have arrived, then go on spread over time (for herds run on one machine); none by default
  * @property {number | 'never'} [newTokenDelayMs] a new service account's token fails, as an unknown
  *   one does, for this long after create (Infinity or 'never': for ever); default 0
  * @property {boolean} [clustersNeedGrant] GET /config with a service account's token lists only the
@@ -65,6 +68,7 @@ export async function startEmulator(options = {}) {
   const faults = new Faults()
   const throttle = new Throttle(options.throttle)
   const rateLimit = new RateLimit(options.rateLimit)
+  const startGate = options.startGate && new StartGate(options.startGate)
   let apiRequests = 0
   const settings = new Settings({
     newTokenDelayMs: options.newTokenDelayMs,
@@ -119,6 +123,7 @@ export async function startEmulator(options = {}) {
     const method = req.method ?? 'GET'
     res.setHeader('x-service-version', serviceVersion)
     const isControl = target.pathname.startsWith('/_emulator/')
+    if (startGate && !isControl) await startGate.pass()
     const admitted = isControl ? { holdMs: 0 } : throttle.enter(res)
     const raw = await readBody(req)
     if (isControl) return send(res, control(emulator, method, target.pathname, raw))
@@ -233,6 +238,10 @@ export async function startEmulator(options = {}) {
     },
     /** Turns the throttle on, changes it, or turns it off (undefined). @param {ThrottleOptions | undefined} options */
     setThrottle: (/** @type {ThrottleOptions | undefined} */ options) => throttle.set(options),
+    /** The start gate's options, how many requests wait at it and when it opened; undefined: none. */
+    get startGate() {
+      return startGate?.state
+    },
     /** The per-owner rate limit in force, or undefined. */
     get rateLimit() {
       return rateLimit.options
@@ -279,6 +288,7 @@ export async function startEmulator(options = {}) {
     /** Stops both servers, cutting every connection (hung ones too). */
     close() {
       closing ??= (async () => {
+        startGate?.open()
         faults.clear()
         server.closeAllConnections()
         await Promise.all([new Promise(done => server.close(done)), sink.close()])
