@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { REGISTRY_DOMAIN, registryUrl, startEmulator } from '../emulator/server.js'
+import { AUTH_SERVICE_URL, REGISTRY_DOMAIN, registryUrl, startEmulator } from '../emulator/server.js'
 import type { Emulator } from './helpers/suite.js'
 
 type Reply = { status: number; text: string; headers: Headers }
@@ -1531,6 +1531,113 @@ describe('faults', () => {
     ).toEqual(['respond-after'])
   })
 
+  test('auth-hiccup: a working token answered 401 as the server answers an unknown one, N times, nothing done; then it works', async () => {
+    const { name: owner, token } = user()
+    const target = await made(token, { name: 'hiccup-target' })
+    emulator.addFault({ method: 'DELETE', path: '/service_accounts/hiccup-target', kind: 'auth-hiccup', times: 2 })
+    for (let i = 0; i < 2; i++) {
+      const refused = await call('DELETE', '/service_accounts/hiccup-target', { token })
+      expect(refused).toMatchObject({ status: 401, text: '401: Unauthorized' })
+      expect(refused.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+      expect(emulator.account(target.id)).toBeDefined()
+    }
+    expect((await call('DELETE', '/service_accounts/hiccup-target', { token })).status).toBe(204)
+
+    // A create is refused before it acts; a hiccup on one path leaves the others alone.
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'auth-hiccup' })
+    expect((await call('GET', '/service_accounts', { token })).status).toBe(200)
+    expect(await create(token, { name: 'hiccup-create' })).toMatchObject({ status: 401, text: '401: Unauthorized' })
+    expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
+    expect((await create(token, { name: 'hiccup-create' })).status).toBe(201)
+  })
+
+  test('auth-hiccup on GET /config: not authorized (OAuth keys only), as platform-api answers when it cannot check the token', async () => {
+    const { token } = user()
+    emulator.addFault({ path: '/config', kind: 'auth-hiccup' })
+    const hiccup = await call('GET', '/config', { token })
+    expect(hiccup.status).toBe(200)
+    const body = JSON.parse(hiccup.text)
+    expect(body.authorized).toBe(false)
+    expect(body).not.toHaveProperty('clusters')
+    expect(body).toHaveProperty('auth_url')
+    expect(JSON.parse((await call('GET', '/config', { token })).text).authorized).toBe(true)
+  })
+
+  test('auth-hiccup keeps what comes before the auth service: 404, 405 and a malformed header', async () => {
+    const { token } = user()
+    emulator.addFault({ kind: 'auth-hiccup', times: Infinity })
+    expect((await call('GET', '/nowhere', { token })).status).toBe(404)
+    expect((await call('PUT', '/service_accounts', { token })).status).toBe(405)
+    expect(await call('GET', '/service_accounts', { headers: { authorization: 'Basic abc' } })).toMatchObject({
+      status: 400,
+      text: errorBody('Unexpected authorization scheme')
+    })
+    expect((await call('GET', '/service_accounts', { token })).status).toBe(401)
+  })
+
+  test("auth-error in create: 500 with the server's message naming the auth service's internal URL; nothing made", async () => {
+    const { name: owner, token } = user()
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'auth-error' })
+    const failed = await create(token, { name: 'auth-error' })
+    expect(failed.status).toBe(500)
+    expect(failed.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(failed.text).toBe(
+      errorBody(
+        "Unexpected exception: 503, message='Service Unavailable', " +
+          `url='${AUTH_SERVICE_URL}/api/v1/users/${owner}:service-accounts:auth-error/token'. ` +
+          'Path with query: /api/v1/service_accounts.'
+      )
+    )
+    expect(AUTH_SERVICE_URL).toBe('http://platform-auth:8080')
+    expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
+    // The name is free: the server rolled its record back.
+    expect((await create(token, { name: 'auth-error' })).status).toBe(201)
+
+    // Unnamed: the role the server would have made, 16 hex digits.
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'auth-error' })
+    expect((await create(token)).text).toMatch(
+      new RegExp(`users/${owner}:service-accounts:[0-9a-f]{16}/token'\\. Path with query: /api/v1/service_accounts\\.`)
+    )
+  })
+
+  test('auth-error in create comes after validation and the name check, as in the server', async () => {
+    const { token } = user()
+    await made(token, { name: 'taken' })
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'auth-error', times: 2 })
+    expect((await create(token, { name: 'taken' })).status).toBe(409)
+    expect((await create(token, { name: 'Bad Name' })).status).toBe(400)
+    expect((await create(token, { name: 'fresh' })).status).toBe(201)
+  })
+
+  test('auth-error in delete: 500 naming the role on the auth service; the account stays; 404 first for a missing one', async () => {
+    const { name: owner, token } = user()
+    const account = await made(token, { name: 'stays' })
+    emulator.addFault({ method: 'DELETE', path: /^\/service_accounts\//, kind: 'auth-error', times: 2 })
+    expect((await call('DELETE', '/service_accounts/missing', { token })).status).toBe(404)
+    const failed = await call('DELETE', `/service_accounts/${account.id}`, { token })
+    expect(failed.status).toBe(500)
+    expect(failed.text).toBe(
+      errorBody(
+        `Unexpected exception: 503, message='Service Unavailable', url='http://platform-auth:8080/api/v1/users/${owner}:service-accounts:stays'. ` +
+          `Path with query: /api/v1/service_accounts/${account.id}.`
+      )
+    )
+    expect(emulator.account(account.id)).toBeDefined()
+    // Its token still works: nothing was revoked.
+    expect(JSON.parse((await call('GET', '/config', { token: jwtOf(account.token) })).text).authorized).toBe(true)
+    expect((await call('DELETE', `/service_accounts/${account.id}`, { token })).status).toBe(204)
+    expect(emulator.account(account.id)).toBeUndefined()
+  })
+
+  test('auth-error elsewhere (get, list, /config) changes nothing: only create and delete call the auth service', async () => {
+    const { token } = user()
+    await made(token, { name: 'readable' })
+    emulator.addFault({ method: 'GET', kind: 'auth-error', times: 3 })
+    expect((await call('GET', '/service_accounts/readable', { token })).status).toBe(200)
+    expect((await call('GET', '/service_accounts', { token })).status).toBe(200)
+    expect(JSON.parse((await call('GET', '/config', { token })).text).authorized).toBe(true)
+  })
+
   test('an unknown kind is refused', () => {
     expect(() => emulator.addFault({ kind: 'explode' } as unknown as Parameters<Emulator['addFault']>[0])).toThrow(
       /Unknown fault kind/
@@ -1627,6 +1734,201 @@ describe('the throttle', () => {
   })
 })
 
+describe('the per-owner rate limit', () => {
+  const list = (target: Emulator, token: string) => call('GET', '/service_accounts', { token }, target.url)
+
+  test('off by default', async () => {
+    expect(emulator.rateLimit).toBeUndefined()
+    const { token } = user()
+    const replies = await Promise.all(Array.from({ length: 20 }, () => list(emulator, token)))
+    expect(replies.every(r => r.status === 200)).toBe(true)
+  })
+
+  test('a burst, then 429 with Retry-After (whole seconds until a token is back) and a JSON error, without acting', async () => {
+    const own = await startEmulator({ users: ['alice'], rateLimit: { perSecond: 0.25, burst: 2 } })
+    try {
+      expect(own.rateLimit).toEqual({ perSecond: 0.25, burst: 2 })
+      const token = own.tokens.alice
+      expect((await list(own, token)).status).toBe(200)
+      expect((await list(own, token)).status).toBe(200)
+      const refused = await call(
+        'POST',
+        '/service_accounts',
+        { token, body: { default_cluster: 'c', default_project: 'p' } },
+        own.url
+      )
+      expect(refused.status).toBe(429)
+      expect(refused.text).toBe('{"error": "Too many requests"}')
+      expect(refused.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      // 0.25 a second: the next token is about 4 s away.
+      expect(refused.headers.get('retry-after')).toBe('4')
+      expect(own.accounts()).toEqual([])
+      expect(own.requests.map(r => r.status)).toEqual([200, 200, 429])
+      expect(own.load).toMatchObject({ requests: 3, throttled: 0, rateLimited: 1 })
+    } finally {
+      await own.close()
+    }
+  })
+
+  test("per owner: another user has a bucket of their own; a service account's requests draw from its owner's", async () => {
+    const own = await startEmulator({ users: ['alice', 'bob'] })
+    try {
+      const account = JSON.parse(
+        (
+          await call(
+            'POST',
+            '/service_accounts',
+            { token: own.tokens.alice, body: { default_cluster: 'default', default_project: 'p' } },
+            own.url
+          )
+        ).text
+      )
+      own.setRateLimit({ perSecond: 1, burst: 2 })
+      expect((await call('GET', '/config', { token: jwtOf(account.token) }, own.url)).status).toBe(200)
+      expect((await list(own, own.tokens.alice)).status).toBe(200)
+      // alice's bucket is empty, her service account's with it; bob's is full.
+      expect((await call('GET', '/config', { token: jwtOf(account.token) }, own.url)).status).toBe(429)
+      const refused = await list(own, own.tokens.alice)
+      expect(refused.status).toBe(429)
+      expect(refused.headers.get('retry-after')).toBe('1')
+      expect((await list(own, own.tokens.bob)).status).toBe(200)
+      // Requests with no working token draw from no bucket.
+      expect((await call('GET', '/config', {}, own.url)).status).toBe(200)
+      expect((await list(own, 'not-a-token')).status).toBe(401)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('the bucket refills at perSecond; setRateLimit changes it (full buckets) or turns it off; bad values throw', async () => {
+    const own = await startEmulator({ rateLimit: { perSecond: 5, burst: 1 } })
+    try {
+      const token = own.tokens.alice
+      expect((await list(own, token)).status).toBe(200)
+      const refused = await list(own, token)
+      expect(refused.status).toBe(429)
+      // At least 1 s, whatever the rate.
+      expect(refused.headers.get('retry-after')).toBe('1')
+      await new Promise(done => setTimeout(done, 250))
+      expect((await list(own, token)).status).toBe(200)
+      own.setRateLimit({ perSecond: 1, burst: 3 })
+      expect((await Promise.all([1, 2, 3, 4].map(() => list(own, token)))).map(r => r.status).sort()).toEqual([
+        200, 200, 200, 429
+      ])
+      own.setRateLimit(undefined)
+      expect(own.rateLimit).toBeUndefined()
+      expect((await Promise.all([1, 2, 3, 4].map(() => list(own, token)))).every(r => r.status === 200)).toBe(true)
+      for (const bad of [
+        { perSecond: 0, burst: 1 },
+        { perSecond: -1, burst: 1 },
+        { perSecond: Infinity, burst: 1 },
+        { perSecond: 1, burst: 0 },
+        { perSecond: 1, burst: 1.5 },
+        {} as { perSecond: number; burst: number }
+      ]) {
+        expect(() => own.setRateLimit(bad)).toThrow(/perSecond|burst/)
+      }
+      expect(own.rateLimit).toBeUndefined()
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('with the throttle: a request the throttle refuses takes no token from the bucket', async () => {
+    const own = await startEmulator({
+      throttle: { maxInFlight: 1, holdMs: 300 },
+      rateLimit: { perSecond: 0.1, burst: 2 }
+    })
+    try {
+      const token = own.tokens.alice
+      const held = list(own, token)
+      await new Promise(done => setTimeout(done, 100))
+      expect((await list(own, token)).status).toBe(429)
+      expect((await held).status).toBe(200)
+      expect((await list(own, token)).status).toBe(200)
+      const limited = await list(own, token)
+      expect(limited.status).toBe(429)
+      expect(limited.headers.get('retry-after')).toBe('10')
+      expect(own.load).toMatchObject({ requests: 4, throttled: 1, rateLimited: 1 })
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+describe('the start gate (for herds run on one machine)', () => {
+  test('API requests wait until `count` have come, then go on spread over spreadMs; later ones pass at once; control requests never wait', async () => {
+    const own = await startEmulator({ startGate: { count: 3, spreadMs: 400 } })
+    try {
+      const token = own.tokens.alice
+      const answeredAt: number[] = []
+      const list = () =>
+        call('GET', '/service_accounts', { token }, own.url).then(reply => {
+          answeredAt.push(Date.now())
+          return reply.status
+        })
+      const first = [list(), list()]
+      await new Promise(done => setTimeout(done, 300))
+      expect(answeredAt).toEqual([])
+      expect(own.startGate).toMatchObject({ count: 3, spreadMs: 400, waiting: 2, held: 2, openedAt: null })
+      expect((await fetch(`${own.origin}/_emulator/accounts`)).status).toBe(200)
+      const opened = Date.now()
+      expect(await Promise.all([...first, list()])).toEqual([200, 200, 200])
+      // Let go at 0, 133 and 267 ms after the third came.
+      expect(Math.max(...answeredAt) - opened).toBeGreaterThanOrEqual(250)
+      expect(own.startGate).toMatchObject({ waiting: 0, held: 3 })
+      expect(own.startGate?.openedAt).toBeGreaterThanOrEqual(opened - 50)
+      const later = Date.now()
+      expect(await list()).toBe(200)
+      expect(Date.now() - later).toBeLessThan(250)
+      expect(own.startGate?.held).toBe(3)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('it opens after timeoutMs whoever has come; close() lets waiting requests go; bad values throw', async () => {
+    const own = await startEmulator({ startGate: { count: 10, timeoutMs: 300 } })
+    try {
+      const started = Date.now()
+      expect((await call('GET', '/service_accounts', { token: own.tokens.alice }, own.url)).status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(280)
+    } finally {
+      await own.close()
+    }
+    const closing = await startEmulator({ startGate: { count: 10 } })
+    const waiting = call('GET', '/service_accounts', { token: closing.tokens.alice }, closing.url).catch(() => 'cut')
+    await new Promise(done => setTimeout(done, 100))
+    await closing.close()
+    expect(await waiting).toBeDefined()
+    for (const bad of [{ count: 0 }, { count: 1.5 }, { count: 2, spreadMs: -1 }, { count: 2, timeoutMs: 0.5 }]) {
+      await expect(startEmulator({ startGate: bad })).rejects.toThrow(/start gate/)
+    }
+  })
+})
+
+describe('load: what the API has borne', () => {
+  test('requests received, in flight now and at most, 429s of the throttle and of the rate limit; kept with logRequests off; resetLoad', async () => {
+    const own = await startEmulator({ logRequests: false, throttle: { maxInFlight: 3, holdMs: 300 } })
+    try {
+      expect(own.load).toEqual({ requests: 0, inFlight: 0, peakInFlight: 0, throttled: 0, rateLimited: 0 })
+      const token = own.tokens.alice
+      const replies = await Promise.all(
+        Array.from({ length: 5 }, () => call('GET', '/service_accounts', { token }, own.url))
+      )
+      expect(replies.map(r => r.status).sort()).toEqual([200, 200, 200, 429, 429])
+      expect(own.requests).toEqual([])
+      expect(own.load).toEqual({ requests: 5, inFlight: 0, peakInFlight: 3, throttled: 2, rateLimited: 0 })
+      await fetch(`${own.origin}/_emulator/accounts`)
+      expect(own.load.requests).toBe(5)
+      own.resetLoad()
+      expect(own.load).toEqual({ requests: 0, inFlight: 0, peakInFlight: 0, throttled: 0, rateLimited: 0 })
+    } finally {
+      await own.close()
+    }
+  })
+})
+
 describe('the control API (no token)', () => {
   const control = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${emulator.origin}/_emulator/${path}`, {
@@ -1711,6 +2013,55 @@ describe('the control API (no token)', () => {
     } finally {
       await own.close()
     }
+  })
+
+  test('rate limit and load: PUT sets the limit, GET shows it, DELETE ends it; load shows the 429s and resets', async () => {
+    const own = await startEmulator()
+    const ownControl = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${own.origin}/_emulator/${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      const text = await response.text()
+      return { status: response.status, json: text ? JSON.parse(text) : undefined }
+    }
+    try {
+      expect(await ownControl('GET', 'rate-limit')).toEqual({ status: 200, json: null })
+      expect(await ownControl('PUT', 'rate-limit', { perSecond: 0.5, burst: 1 })).toEqual({
+        status: 200,
+        json: { perSecond: 0.5, burst: 1 }
+      })
+      expect(await ownControl('GET', 'rate-limit')).toEqual({ status: 200, json: { perSecond: 0.5, burst: 1 } })
+      const token = own.tokens.alice
+      expect((await call('GET', '/service_accounts', { token }, own.url)).status).toBe(200)
+      const limited = await call('GET', '/service_accounts', { token }, own.url)
+      expect(limited.status).toBe(429)
+      expect(limited.headers.get('retry-after')).toBe('2')
+      expect(await ownControl('GET', 'load')).toEqual({
+        status: 200,
+        json: { requests: 2, inFlight: 0, peakInFlight: 1, throttled: 0, rateLimited: 1 }
+      })
+      expect((await ownControl('DELETE', 'load')).status).toBe(204)
+      expect((await ownControl('GET', 'load')).json).toMatchObject({ requests: 0, rateLimited: 0 })
+      expect((await ownControl('PUT', 'rate-limit', { perSecond: 'fast', burst: 1 })).status).toBe(400)
+      expect((await ownControl('PUT', 'rate-limit', { perSecond: 1 })).status).toBe(400)
+      expect((await ownControl('DELETE', 'rate-limit')).status).toBe(204)
+      expect(own.rateLimit).toBeUndefined()
+      expect((await call('GET', '/service_accounts', { token }, own.url)).status).toBe(200)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('faults: auth-hiccup and auth-error from another process', async () => {
+    const { name: owner, token } = user()
+    expect((await control('POST', 'faults', { method: 'GET', kind: 'auth-hiccup', times: 1 })).status).toBe(201)
+    expect(await call('GET', '/service_accounts', { token })).toMatchObject({ status: 401, text: '401: Unauthorized' })
+    expect((await control('POST', 'faults', { method: 'POST', kind: 'auth-error' })).status).toBe(201)
+    const failed = await create(token, { name: 'ctl-auth-error' })
+    expect(failed.status).toBe(500)
+    expect(JSON.parse(failed.text).error).toContain(`url='http://platform-auth:8080/api/v1/users/${owner}:`)
+    expect(emulator.accounts().filter(a => a.owner === owner)).toEqual([])
   })
 
   test('faults: no-token from another process', async () => {
@@ -1954,6 +2305,20 @@ describe('the CLI', () => {
     expect(await cli.exited).toBe(0)
   })
 
+  test('--rate-per-second and --burst: the per-owner rate limit', async () => {
+    const cli = start(['--rate-per-second', '0.5', '--burst', '1'])
+    const started = await cli.line
+    const origin = new URL(String(started.url)).origin
+    expect(await (await fetch(`${origin}/_emulator/rate-limit`)).json()).toEqual({ perSecond: 0.5, burst: 1 })
+    const token = String(started.token)
+    expect((await call('GET', '/service_accounts', { token }, String(started.url))).status).toBe(200)
+    const reply = await call('GET', '/service_accounts', { token }, String(started.url))
+    expect(reply.status).toBe(429)
+    expect(reply.headers.get('retry-after')).toBe('2')
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+  })
+
   test('--new-token-delay-ms and --clusters-need-grant: the switches, as the control API shows them', async () => {
     const cli = start(['--new-token-delay-ms', 'never', '--clusters-need-grant'])
     const started = await cli.line
@@ -2013,7 +2378,11 @@ describe('the CLI', () => {
       ['--new-token-delay-ms', '-1'],
       ['--new-token-delay-ms', '1.5'],
       ['--new-token-delay-ms', 'Infinity'],
-      ['--clusters-need-grant=yes']
+      ['--clusters-need-grant=yes'],
+      ['--burst', '3'],
+      ['--rate-per-second', '2'],
+      ['--rate-per-second', '0', '--burst', '1'],
+      ['--rate-per-second', '1', '--burst', '0.5']
     )
     for (const args of bad) {
       const cli = start(args)

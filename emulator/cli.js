@@ -3,12 +3,14 @@
 // "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
 // Flags: see USAGE, or emulator/README.md.
 import { parseArgs } from 'node:util'
+import { RateLimit } from './rate-limit.js'
 import { startEmulator } from './server.js'
 import { delayMs } from './settings.js'
 
 const USAGE =
   'usage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N]\n' +
   '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]]\n' +
+  '                            [--rate-per-second R --burst B]\n' +
   '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--verbose] [--help]\n'
 
 /** @param {string} message @returns {never} */
@@ -28,6 +30,8 @@ function args() {
         'max-in-flight': { type: 'string' },
         'retry-after': { type: 'string' },
         'hold-ms': { type: 'string' },
+        'rate-per-second': { type: 'string' },
+        burst: { type: 'string' },
         'new-token-delay-ms': { type: 'string' },
         'clusters-need-grant': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -63,6 +67,22 @@ const holdMs = whole('hold-ms')
 if (maxInFlight === undefined && (retryAfterSeconds !== undefined || holdMs !== undefined))
   usage('--retry-after and --hold-ms need --max-in-flight')
 
+/** The per-owner rate limit: both flags or neither; RateLimit checks the values. */
+function rateLimit() {
+  const perSecond = values['rate-per-second']
+  const burst = values.burst
+  if (perSecond === undefined && burst === undefined) return undefined
+  if (perSecond === undefined || burst === undefined) return usage('--rate-per-second and --burst go together')
+  const options = { perSecond: Number(perSecond), burst: Number(burst) }
+  try {
+    new RateLimit(options)
+  } catch (error) {
+    return usage(/** @type {Error} */ (error).message)
+  }
+  return options
+}
+const rate = rateLimit()
+
 /** `never`, or a whole number of milliseconds. @returns {number | undefined} */
 function newTokenDelay() {
   const text = values['new-token-delay-ms']
@@ -80,6 +100,7 @@ const emulator = await startEmulator({
   host: values.host,
   users: [user],
   throttle: maxInFlight === undefined ? undefined : { maxInFlight, retryAfterSeconds, holdMs },
+  rateLimit: rate,
   newTokenDelayMs,
   clustersNeedGrant: values['clusters-need-grant'],
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined

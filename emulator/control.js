@@ -67,6 +67,21 @@ export function control(emulator, method, path, raw) {
       case 'DELETE /_emulator/throttle':
         emulator.setThrottle(undefined)
         return done
+      case 'GET /_emulator/rate-limit':
+        return reply(200, emulator.rateLimit ?? null)
+      case 'PUT /_emulator/rate-limit': {
+        const { perSecond, burst } = body
+        emulator.setRateLimit({ perSecond, burst })
+        return reply(200, emulator.rateLimit)
+      }
+      case 'DELETE /_emulator/rate-limit':
+        emulator.setRateLimit(undefined)
+        return done
+      case 'GET /_emulator/load':
+        return reply(200, emulator.load)
+      case 'DELETE /_emulator/load':
+        emulator.resetLoad()
+        return done
       case 'GET /_emulator/settings':
         return reply(200, emulator.settings)
       case 'PATCH /_emulator/settings': {

@@ -5,7 +5,8 @@ import { pyJson } from './python.js'
 
 /**
  * @typedef {'status' | 'status-after' | 'reset-before' | 'reset-after' | 'hang' | 'hang-after' |
- *   'delay' | 'slow-body' | 'truncated' | 'malformed-json' | 'redirect' | 'no-token'} FaultKind
+ *   'delay' | 'slow-body' | 'truncated' | 'malformed-json' | 'redirect' | 'no-token' | 'auth-hiccup' |
+ *   'auth-error'} FaultKind
  */
 
 /**
@@ -25,7 +26,8 @@ import { pyJson } from './python.js'
  * What a fault needs from the request it spoils.
  * @typedef {object} Spoiled
  * @property {import('node:http').ServerResponse} res
- * @property {() => import('./http.js').Answer} act runs the request for real
+ * @property {(auth?: import('./routes.js').AuthTrouble) => import('./http.js').Answer} act runs the
+ *   request for real, with the auth service in trouble if asked
  * @property {(status: number) => void} log records the status sent, 0 for none
  * @property {string} redirectTo where a redirect points by default
  */
@@ -42,7 +44,9 @@ export const FAULT_KINDS = /** @type {readonly FaultKind[]} */ ([
   'truncated',
   'malformed-json',
   'redirect',
-  'no-token'
+  'no-token',
+  'auth-hiccup',
+  'auth-error'
 ])
 
 export class Faults {
@@ -134,6 +138,12 @@ export class Faults {
       case 'delay': {
         await sleep(fault.ms ?? 100)
         const answer = act()
+        log(answer.status)
+        return send(res, answer)
+      }
+      case 'auth-hiccup':
+      case 'auth-error': {
+        const answer = act(fault.kind === 'auth-hiccup' ? 'hiccup' : 'error')
         log(answer.status)
         return send(res, answer)
       }

@@ -34,22 +34,35 @@ const CREATE_FIELDS = /** @type {const} */ ([
 ])
 
 /**
+ * Trouble with the auth service, which the server asks about every caller's token and calls
+ * inside create and delete: `hiccup`, it cannot vouch for the token (the server then treats it
+ * as unknown); `error`, it fails inside create or delete (the server answers 500).
+ * @typedef {'hiccup' | 'error'} AuthTrouble
+ */
+
+/** The auth service's address inside the cluster (the server's Helm chart default `authUrl`). */
+export const AUTH_SERVICE_URL = 'http://platform-auth:8080'
+
+/**
  * One API request: routing first (404, 405 need no token, as in aiohttp), then the token.
  * @param {Platform} platform @param {string} method @param {string} path after /api/v1
  * @param {URLSearchParams} query @param {Headers} headers @param {string} body
+ * @param {AuthTrouble} [auth] none by default
  * @returns {Answer}
  */
-export function route(platform, method, path, query, headers, body) {
+export function route(platform, method, path, query, headers, body, auth) {
   if (method === 'HEAD') method = 'GET'
-  if (path === '/config') return method === 'GET' ? config(platform, headers) : notAllowed('GET, HEAD')
+  if (path === '/config') return method === 'GET' ? config(platform, headers, auth) : notAllowed('GET, HEAD')
   /** @param {(caller: string) => Answer} then */
   const authorized = then => {
-    const caller = identify(platform, headers)
+    const caller = identify(platform, headers, auth)
     return typeof caller === 'string' ? then(caller) : (caller ?? text(401, '401: Unauthorized'))
   }
   if (path === '/service_accounts') {
     if (method !== 'GET' && method !== 'POST') return notAllowed('GET, HEAD, POST')
-    return authorized(owner => (method === 'GET' ? list(platform, owner, headers) : create(platform, owner, body)))
+    return authorized(owner =>
+      method === 'GET' ? list(platform, owner, headers) : create(platform, owner, body, auth)
+    )
   }
   const one = /^\/service_accounts\/([^/]+)$/.exec(path)
   if (one) {
@@ -59,6 +72,8 @@ export function route(platform, method, path, query, headers, body) {
       const account = platform.store.lookup(owner, key)
       if (!account) return text(404, `Service account ${key} not found`)
       if (method === 'GET') return { status: 200, headers: { 'content-type': JSON_TYPE }, body: recordJson(account) }
+      // The server removes the role first (DELETE on the auth service) and the record only then.
+      if (auth === 'error') throw authServiceFailed(userPath(account.role))
       platform.store.remove(account)
       return noContent
     })
@@ -73,10 +88,12 @@ export function route(platform, method, path, query, headers, body) {
 
 /**
  * The caller's identity, an error answer for a malformed header (as neuro_auth_client answers),
- * or undefined (no or bad token).
- * @param {Platform} platform @param {Headers} headers @returns {string | Answer | undefined}
+ * or undefined (no or bad token, or one the auth service could not vouch for: neuro_auth_client's
+ * policy turns its failure into "no user", which aiohttp-security's check_authorized answers 401).
+ * @param {Platform} platform @param {Headers} headers @param {AuthTrouble} [auth]
+ * @returns {string | Answer | undefined}
  */
-function identify(platform, headers) {
+function identify(platform, headers, auth) {
   const header = headers.authorization
   if (header === undefined) return undefined
   const space = header.indexOf(' ')
@@ -84,17 +101,19 @@ function identify(platform, headers) {
   if (header.slice(0, space).toLowerCase() !== 'bearer') return json(400, { error: 'Unexpected authorization scheme' })
   const token = header.slice(space + 1)
   if (!token) return json(400, { error: 'No credentials' })
+  if (auth === 'hiccup') return undefined
   return platform.tokens.verify(token)?.identity
 }
 
 /**
  * Discovery: OAuth settings for anyone, clusters and projects for a working token. No
  * `admin_url`: the SDK calls the admin API only when one is advertised, and there is none here.
- * A token not active yet (settings.newTokenDelayMs) is as unknown here as everywhere else.
- * @param {Platform} platform @param {Headers} headers
+ * A token not active yet (settings.newTokenDelayMs), or one the auth service could not vouch for
+ * (platform-api's handle_config catches the 401), is as unknown here as everywhere else.
+ * @param {Platform} platform @param {Headers} headers @param {AuthTrouble} [auth]
  */
-function config(platform, headers) {
-  const caller = identify(platform, headers)
+function config(platform, headers, auth) {
+  const caller = identify(platform, headers, auth)
   if (caller !== undefined && typeof caller !== 'string') return caller
   const { origin } = platform
   const oauth = {
@@ -163,9 +182,10 @@ function list(platform, owner, headers) {
 
 /**
  * Validation as marshmallow reports it: declared fields in order, then unknown ones.
- * @param {Platform} platform @param {string} owner @param {string} raw @returns {Answer}
+ * @param {Platform} platform @param {string} owner @param {string} raw @param {AuthTrouble} [auth]
+ * @returns {Answer}
  */
-function create(platform, owner, raw) {
+function create(platform, owner, raw, auth) {
   const { body, error } = parseJson(raw)
   if (error) return json(400, { error })
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -199,6 +219,9 @@ function create(platform, owner, raw) {
     project: /** @type {string} */ (fields.default_project),
     org: /** @type {string | undefined} */ (fields.default_org)
   })
+  // The server stores the record, then makes the role and its token on the auth service; when
+  // that fails it deletes the record again: nothing is left.
+  if (auth === 'error') throw authServiceFailed(`${userPath(account.role)}/token`)
   // A delay makes the token fail, as an unknown one does, until it has passed (for ever: Infinity).
   const jwt = platform.tokens.issue(account.role, { activeAt: Date.now() + platform.settings.newTokenDelayMs })
   platform.store.add(account, platform.tokens.read(jwt)?.jti)
@@ -254,6 +277,20 @@ export function registryUrl(cluster) {
       .slice(0, 63)
       .replace(/^-+|-+$/g, '') || 'cluster'
   return `https://registry.${label}.${REGISTRY_DOMAIN}`
+}
+
+/** The auth service's path for a role (neuro_auth_client writes its `/` as `:`). @param {string} role */
+function userPath(role) {
+  return `/api/v1/users/${role.replaceAll('/', ':')}`
+}
+
+/**
+ * What aiohttp's ClientResponseError says (`str()`, aiohttp 3.14) when the auth service answers
+ * 503 with no JSON body: the server's 500 handler puts it after `Unexpected exception: `.
+ * @param {string} path
+ */
+function authServiceFailed(path) {
+  return new Error(`503, message=${pyRepr('Service Unavailable')}, url=${pyRepr(AUTH_SERVICE_URL + path)}`)
 }
 
 /** @param {string} segment */

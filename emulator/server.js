@@ -4,21 +4,24 @@
 import { createServer } from 'node:http'
 import { control } from './control.js'
 import { Faults } from './faults.js'
+import { RateLimit, ownerOf } from './rate-limit.js'
 import { json, listen, originOf, readBody, send, sleep, startSink, text } from './http.js'
 import { clusterDefaults, route } from './routes.js'
 import { Settings } from './settings.js'
+import { StartGate } from './start-gate.js'
 import { Store } from './store.js'
 import { Throttle } from './throttle.js'
 import { Tokens, fullToken, jwtOf } from './tokens.js'
 
 export { FAULT_KINDS } from './faults.js'
-export { NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './routes.js'
+export { AUTH_SERVICE_URL, NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './routes.js'
 
 /** @typedef {import('./store.js').Account} Account */
 /** @typedef {import('./store.js').Permission} Permission */
 /** @typedef {import('./faults.js').Fault} Fault */
 /** @typedef {import('./faults.js').FaultKind} FaultKind */
 /** @typedef {import('./throttle.js').ThrottleOptions} ThrottleOptions */
+/** @typedef {import('./rate-limit.js').RateLimitOptions} RateLimitOptions */
 /** @typedef {import('./routes.js').ClusterConfig} ClusterConfig */
 /** @typedef {import('./routes.js').ProjectConfig} ProjectConfig */
 /** @typedef {{cluster?: string, project?: string, org?: string | null}} TokenContext */
@@ -43,6 +46,9 @@ export { NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './routes.js'
  * @property {boolean} [logRequests] keep `requests` (default true; off for scale runs)
  * @property {(line: string) => void} [log] called with one line per request served
  * @property {ThrottleOptions} [throttle] 429 past this many API requests at once; off by default
+ * @property {RateLimitOptions} [rateLimit] 429 past this many API requests a second per owner; off by default
+ * @property {import('./start-gate.js').StartGateOptions} [startGate] API requests wait until this many
+ *   have arrived, then go on spread over time (for herds run on one machine); none by default
  * @property {number | 'never'} [newTokenDelayMs] a new service account's token fails, as an unknown
  *   one does, for this long after create (Infinity or 'never': for ever); default 0
  * @property {boolean} [clustersNeedGrant] GET /config with a service account's token lists only the
@@ -61,6 +67,9 @@ export async function startEmulator(options = {}) {
   const store = new Store(jti => tokens.revoke(jti))
   const faults = new Faults()
   const throttle = new Throttle(options.throttle)
+  const rateLimit = new RateLimit(options.rateLimit)
+  const startGate = options.startGate && new StartGate(options.startGate)
+  let apiRequests = 0
   const settings = new Settings({
     newTokenDelayMs: options.newTokenDelayMs,
     clustersNeedGrant: options.clustersNeedGrant
@@ -95,8 +104,18 @@ export async function startEmulator(options = {}) {
   const platform = { store, tokens, origin, url, clusters, projects, settings }
 
   /**
-   * Control requests go straight through; API requests pass the throttle, then a fault if one
-   * matches, and are logged with the status they got.
+   * The owner whose bucket a request draws from; none for a request without a working token.
+   * @param {import('node:http').IncomingHttpHeaders} headers
+   */
+  function ownerFor(headers) {
+    const bearer = /^bearer (.+)$/i.exec(headers.authorization ?? '')
+    const identity = bearer ? tokens.verify(bearer[1])?.identity : undefined
+    return identity === undefined ? undefined : ownerOf(identity)
+  }
+
+  /**
+   * Control requests go straight through; API requests pass the throttle, then the owner's rate
+   * limit, then a fault if one matches, and are logged with the status they got.
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    */
   async function serve(req, res) {
@@ -104,9 +123,11 @@ export async function startEmulator(options = {}) {
     const method = req.method ?? 'GET'
     res.setHeader('x-service-version', serviceVersion)
     const isControl = target.pathname.startsWith('/_emulator/')
+    if (startGate && !isControl) await startGate.pass()
     const admitted = isControl ? { holdMs: 0 } : throttle.enter(res)
     const raw = await readBody(req)
     if (isControl) return send(res, control(emulator, method, target.pathname, raw))
+    apiRequests++
 
     /** @param {number} status */
     const log = status => {
@@ -114,19 +135,23 @@ export async function startEmulator(options = {}) {
         requests.push({ method, path: target.pathname, query: target.search, headers: { ...req.headers }, status })
       options.log?.(`${method} ${target.pathname}${target.search} ${status || '(no answer)'}`)
     }
-    if ('refusal' in admitted) {
-      log(admitted.refusal.status)
-      return send(res, admitted.refusal)
+    const owner = ownerFor(req.headers)
+    const refusal = 'refusal' in admitted ? admitted.refusal : owner === undefined ? undefined : rateLimit.take(owner)
+    if (refusal) {
+      log(refusal.status)
+      return send(res, refusal)
     }
-    if (admitted.holdMs) await sleep(admitted.holdMs)
+    const holdMs = 'holdMs' in admitted ? admitted.holdMs : 0
+    if (holdMs) await sleep(holdMs)
     if (!target.pathname.startsWith('/api/v1/')) {
       log(404)
       return send(res, text(404, '404: Not Found'))
     }
     const path = target.pathname.slice('/api/v1'.length)
-    const act = () => {
+    /** @param {import('./routes.js').AuthTrouble} [auth] */
+    const act = auth => {
       try {
-        return route(platform, method, path, target.searchParams, req.headers, raw)
+        return route(platform, method, path, target.searchParams, req.headers, raw, auth)
       } catch (error) {
         const message = `Unexpected exception: ${/** @type {Error} */ (error).message}. Path with query: ${target.pathname}${target.search}.`
         return json(500, { error: message })
@@ -213,6 +238,32 @@ export async function startEmulator(options = {}) {
     },
     /** Turns the throttle on, changes it, or turns it off (undefined). @param {ThrottleOptions | undefined} options */
     setThrottle: (/** @type {ThrottleOptions | undefined} */ options) => throttle.set(options),
+    /** The start gate's options, how many requests wait at it and when it opened; undefined: none. */
+    get startGate() {
+      return startGate?.state
+    },
+    /** The per-owner rate limit in force, or undefined. */
+    get rateLimit() {
+      return rateLimit.options
+    },
+    /**
+     * Turns the per-owner rate limit on, changes it (every bucket starts full), or turns it off
+     * (undefined). @param {RateLimitOptions | undefined} options
+     */
+    setRateLimit: (/** @type {RateLimitOptions | undefined} */ options) => rateLimit.set(options),
+    /**
+     * What the API has borne since start or resetLoad(), kept even with logRequests off: requests
+     * received, in flight now and at most at once, and the 429s of the throttle and of the rate limit.
+     */
+    get load() {
+      const { inFlight, peakInFlight, refused } = throttle.counts
+      return { requests: apiRequests, inFlight, peakInFlight, throttled: refused, rateLimited: rateLimit.refused }
+    },
+    resetLoad() {
+      apiRequests = 0
+      throttle.resetCounts()
+      rateLimit.resetCount()
+    },
     /** How long a new service account's token fails after create, in ms; Infinity: for ever. */
     get newTokenDelayMs() {
       return settings.newTokenDelayMs
@@ -237,6 +288,7 @@ export async function startEmulator(options = {}) {
     /** Stops both servers, cutting every connection (hung ones too). */
     close() {
       closing ??= (async () => {
+        startGate?.open()
         faults.clear()
         server.closeAllConnections()
         await Promise.all([new Promise(done => server.close(done)), sink.close()])

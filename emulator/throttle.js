@@ -13,6 +13,8 @@ export class Throttle {
   /** @type {Required<ThrottleOptions> | undefined} */
   #options
   #inFlight = 0
+  #peak = 0
+  #refused = 0
 
   /** @param {ThrottleOptions} [options] */
   constructor(options) {
@@ -36,6 +38,20 @@ export class Throttle {
   }
 
   /**
+   * What it has seen since start or the last resetCounts(): API requests being answered now, the
+   * most at once, and how many it refused. Counted whether or not the throttle is on.
+   */
+  get counts() {
+    return { inFlight: this.#inFlight, peakInFlight: this.#peak, refused: this.#refused }
+  }
+
+  /** Starts the counts again; the peak from the requests in flight now. */
+  resetCounts() {
+    this.#peak = this.#inFlight
+    this.#refused = 0
+  }
+
+  /**
    * Admits a request, counting it until its response closes, or refuses it with the 429.
    * @param {import('node:http').ServerResponse} res
    * @returns {{refusal: import('./http.js').Answer} | {holdMs: number}}
@@ -43,12 +59,13 @@ export class Throttle {
   enter(res) {
     const options = this.#options
     if (options && this.#inFlight >= options.maxInFlight) {
+      this.#refused++
       const answer = json(429, { error: 'Too many requests' })
       return {
         refusal: { ...answer, headers: { ...answer.headers, 'retry-after': String(options.retryAfterSeconds) } }
       }
     }
-    this.#inFlight++
+    this.#peak = Math.max(this.#peak, ++this.#inFlight)
     res.once('close', () => this.#inFlight--)
     return { holdMs: options?.holdMs ?? 0 }
   }
