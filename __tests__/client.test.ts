@@ -187,7 +187,7 @@ describe('retries', () => {
       headers: { 'retry-after': '3600' }
     })
     await client('alice', { maxDelayMs: 10_000, random: () => 0.5 }).list()
-    expect(sleeps).toEqual([4_500, 10_000])
+    expect(sleeps).toEqual([6_000, 10_000])
   })
 
   test('throttling is waited out however many answers it takes; max-attempts bounds only other failures', async () => {

@@ -106,9 +106,9 @@ export interface BackoffLimits {
  * How long to wait before retry number `retry` (1 for the first). Full jitter: a random
  * share of a ceiling that doubles per retry, as AWS's standard retry mode and Google's
  * backoff guidance do, so that jobs failing together come back apart. A `Retry-After` is
- * a floor, never the whole wait: the share is added on top of it, so that a throttled herd
- * spreads out instead of returning in the same instant, and the ceiling is at least the
- * time asked for, so the spread grows with the platform's own estimate.
+ * a floor, never the whole wait: the share is added on top of it, with a ceiling of twice
+ * the time asked for, doubling per retry, so that a throttled herd spreads out over more
+ * than the platform's own estimate instead of returning in the same instant.
  */
 export function backoffDelay(
   retry: number,
@@ -116,7 +116,7 @@ export function backoffDelay(
   { baseMs, maxMs }: BackoffLimits,
   random: () => number
 ): number {
-  const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), retryAfterMs ?? 0))
+  const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), (retryAfterMs ?? 0) * 2 ** retry))
   const floor = Math.min(retryAfterMs ?? 0, maxMs)
   return Math.min(maxMs, Math.floor(floor + random() * ceiling))
 }
