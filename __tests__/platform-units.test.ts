@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { parseRetryAfter } from '../src/platform/retry.js'
 import { redactTokens, serverMessage } from '../src/platform/errors.js'
-import { generatedName, isValidName } from '../src/platform/names.js'
+import { generatedName, generatedNameRun, isValidName } from '../src/platform/names.js'
 import { decodeFullToken, parseCredential } from '../src/platform/token.js'
 import { parseCreatedAt } from '../src/platform/answers.js'
 
@@ -25,19 +25,21 @@ describe('names', () => {
 
   test('a generated name traces the run, fits the grammar and starts with the repository prefix', () => {
     const name = generatedName(
-      { repository: 'Octo-Org/My_Repo', runId: 123456, runAttempt: 2, job: 'Build & Test' },
-      'a1b2c3'
+      { repository: 'Octo-Org/My_Repo', repositoryId: '987654', runId: '123456', runAttempt: '2', job: 'Build & Test' },
+      '0123456789abcdef'
     )
-    expect(name).toBe('gha-my-repo-123456-2-build-test-a1b2c3')
+    expect(name).toBe('gha-my-repo-build-test-r987654-123456-2-0123456789abcdef')
     expect(isValidName(name)).toBe(true)
     // What `prune` with `name-prefix: gha-<repo>-` finds.
     expect(name.startsWith('gha-my-repo-')).toBe(true)
   })
 
-  test('odd run values still give a valid name', () => {
-    const name = generatedName({ repository: '__', runId: '', runAttempt: '', job: '--' }, 'ff00ff')
-    expect(name).toBe('gha-ff00ff')
+  test('odd run values still give a valid name that its sweep finds', () => {
+    const run = { repository: '__', repositoryId: 'x', runId: '', runAttempt: '', job: '--' }
+    const name = generatedName(run, 'ff00ff00ff00ff00')
+    expect(name).toMatch(/^gha-h[0-9a-f]{16}-0-1-ff00ff00ff00ff00$/)
     expect(isValidName(name)).toBe(true)
+    expect(generatedNameRun(name, run)).toBe('0')
   })
 })
 
