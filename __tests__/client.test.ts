@@ -111,6 +111,21 @@ describe('operations', () => {
     expect(emulator.grants(created.role)).toEqual(granted)
     await alice.rm(created.id)
   })
+
+  test.each([
+    'alice',
+    'alice/service-accounts',
+    'alice:x/service-accounts/ci',
+    'alice/../service-accounts/ci',
+    '/service-accounts/ci',
+    'alice/service-accounts/Bad_Name',
+    'alice/users/ci'
+  ])('grant refuses the role %j before any request: only <owner>/service-accounts/<name> is sent', async role => {
+    emulator.resetLog()
+    const error = await failure(client().grant(role, [{ uri: 'storage://default/x', action: 'read' }]))
+    expect(error.message).toContain('not a role of the shape <owner>/service-accounts/<name>')
+    expect(emulator.requests).toEqual([])
+  })
 })
 
 describe('errors carry the status and the server message', () => {

@@ -96,14 +96,16 @@ const rendered = (markdown: string) =>
 test('a summary cell holds nothing GitHub turns into a link: URLs, www., e-mail addresses, mentions', () => {
   const text = 'Log in at https://evil.example/login or WWW.evil.example, ask admin@evil.example or @octocat'
   const shown = rendered(cell(text))
-  expect(shown).not.toMatch(/:\/\/|www\.|[\w.+-]@|@[\w-]/i)
+  expect(shown).not.toMatch(/(?:https?|ftp):\/\/|www\.|[\w.+-]@|@[\w-]/i)
   // It still reads the same: only invisible joiners were added.
   expect(shown.replace(/\u2060/g, '')).toBe(text)
+  // A permission URI is no link, and stays as it is.
+  expect(cell('storage://default/org/project')).toBe('storage://default/org/project')
   fc.assert(
     fc.property(
-      fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', ':', '/', 'w', 'W', '.', '@', 'a', ' ', '&') }),
+      fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', 'f', ':', '/', 'w', 'W', 'H', '.', '@', 'a', ' ', '&') }),
       value => {
-        expect(rendered(cell(value))).not.toMatch(/:\/\/|www\.|[\w.+-]@|@[\w-]/i)
+        expect(rendered(cell(value))).not.toMatch(/(?:https?|ftp):\/\/|www\.|[\w.+-]@|@[\w-]/i)
       }
     ),
     params

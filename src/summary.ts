@@ -80,14 +80,15 @@ const JOINER = '\u2060'
  * A value from the platform as inert text in a Markdown table: every character that is not
  * plainly safe becomes an HTML character reference, which Markdown shows as that character
  * and never reads as syntax (`|`, `*`, `<`, backticks, brackets, line breaks all included).
- * GitHub also makes links of bare URLs, `www.` and e-mail addresses (and mentions of `@`
- * names): a joiner inside each `://`, `www.` and around each `@` keeps them plain text, so a
- * hostile platform cannot put a link in the summary.
+ * GitHub also makes links of bare `http://`, `https://`, `ftp://` and `www.` addresses and of
+ * e-mail addresses (and mentions of `@` names): a joiner inside each `://` of those schemes,
+ * each `www.` and around each `@` keeps them plain text, so a hostile platform cannot put a
+ * link in the summary. Other URIs (`storage://…`) are never links and are left as they are.
  */
 export function cell(value: string): string {
   const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value
   const unlinked = replaceControls(redactTokens(cut), () => ' ')
-    .replace(/:\/\//g, `:${JOINER}//`)
+    .replace(/(https?|ftp):\/\//gi, `$1:${JOINER}//`)
     .replace(/(w{3})\./gi, `$1${JOINER}.`)
     .replace(/@/g, `${JOINER}@${JOINER}`)
   return unlinked.replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`)
