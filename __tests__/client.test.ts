@@ -112,6 +112,20 @@ describe('operations', () => {
     await alice.rm(created.id)
   })
 
+  test("a service account's token creates an account it owns: its answer is believed", async () => {
+    const alice = client()
+    const parent = await alice.create({ name: 'client-parent', ...target })
+    const asParent = client('alice', { authToken: decodeFullToken(parent.token)!.authToken })
+    const child = await asParent.create({ name: 'client-child', ...target })
+    expect([child.name, child.owner, child.role]).toEqual([
+      'client-child',
+      parent.role,
+      `${parent.role}/service-accounts/client-child`
+    ])
+    await asParent.rm(child.id)
+    await alice.rm(parent.id)
+  })
+
   test.each([
     'alice',
     'alice/service-accounts',

@@ -332,11 +332,21 @@ export class PlatformClient {
  */
 function notAsked(account: ServiceAccount, name: string | undefined, caller: string | undefined): string | undefined {
   if (name && account.name !== name) return `its name is not "${name}"`
-  if (!account.owner || (caller !== undefined && account.owner !== caller)) return 'its owner is not the caller'
+  if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
+    return 'its owner is not the caller'
   const expected = `${account.owner}/service-accounts/${name ?? account.role.split('/').pop()}`
   if (account.role !== expected || !isServiceAccountRole(account.role))
     return `its role is not "<owner>/service-accounts/${name ?? '<name>'}"`
   return undefined
+}
+
+/**
+ * Who may own what a caller makes: the caller; for a service account's token (its role,
+ * `<user>/service-accounts/<name>`), also the user who owns that account.
+ */
+function ownersOf(caller: string): string[] {
+  const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1]
+  return user ? [caller, user] : [caller]
 }
 
 /**
