@@ -111,6 +111,35 @@ describe('operations', () => {
     expect(emulator.grants(created.role)).toEqual(granted)
     await alice.rm(created.id)
   })
+
+  test("a service account's token creates an account it owns: its answer is believed", async () => {
+    const alice = client()
+    const parent = await alice.create({ name: 'client-parent', ...target })
+    const asParent = client('alice', { authToken: decodeFullToken(parent.token)!.authToken })
+    const child = await asParent.create({ name: 'client-child', ...target })
+    expect([child.name, child.owner, child.role]).toEqual([
+      'client-child',
+      parent.role,
+      `${parent.role}/service-accounts/client-child`
+    ])
+    await asParent.rm(child.id)
+    await alice.rm(parent.id)
+  })
+
+  test.each([
+    'alice',
+    'alice/service-accounts',
+    'alice:x/service-accounts/ci',
+    'alice/../service-accounts/ci',
+    '/service-accounts/ci',
+    'alice/service-accounts/Bad_Name',
+    'alice/users/ci'
+  ])('grant refuses the role %j before any request: only <owner>/service-accounts/<name> is sent', async role => {
+    emulator.resetLog()
+    const error = await failure(client().grant(role, [{ uri: 'storage://default/x', action: 'read' }]))
+    expect(error.message).toContain('not a role of the shape <owner>/service-accounts/<name>')
+    expect(emulator.requests).toEqual([])
+  })
 })
 
 describe('errors carry the status and the server message', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
 import { parseRetryAfter } from '../src/platform/retry.js'
 import { cleanMessage, INTERNAL_URL, redactTokens, serverMessage } from '../src/platform/errors.js'
-import { generatedName, isValidName } from '../src/platform/names.js'
-import { decodeFullToken, parseCredential } from '../src/platform/token.js'
+import { generatedName, generatedNameRun, isValidName } from '../src/platform/names.js'
+import { decodeFullToken, parseCredential, tokenIdentity, tokenMasks } from '../src/platform/token.js'
 import { parseCreatedAt } from '../src/platform/answers.js'
 
 describe('names', () => {
@@ -25,19 +25,21 @@ describe('names', () => {
 
   test('a generated name traces the run, fits the grammar and starts with the repository prefix', () => {
     const name = generatedName(
-      { repository: 'Octo-Org/My_Repo', runId: 123456, runAttempt: 2, job: 'Build & Test' },
-      'a1b2c3'
+      { repository: 'Octo-Org/My_Repo', repositoryId: '987654', runId: '123456', runAttempt: '2', job: 'Build & Test' },
+      '0123456789abcdef'
     )
-    expect(name).toBe('gha-my-repo-123456-2-build-test-a1b2c3')
+    expect(name).toBe('gha-my-repo-build-test-r987654-123456-2-0123456789abcdef')
     expect(isValidName(name)).toBe(true)
     // What `prune` with `name-prefix: gha-<repo>-` finds.
     expect(name.startsWith('gha-my-repo-')).toBe(true)
   })
 
-  test('odd run values still give a valid name', () => {
-    const name = generatedName({ repository: '__', runId: '', runAttempt: '', job: '--' }, 'ff00ff')
-    expect(name).toBe('gha-ff00ff')
+  test('odd run values still give a valid name that its sweep finds', () => {
+    const run = { repository: '__', repositoryId: 'x', runId: '', runAttempt: '', job: '--' }
+    const name = generatedName(run, 'ff00ff00ff00ff00')
+    expect(name).toMatch(/^gha-h[0-9a-f]{16}-0-1-ff00ff00ff00ff00$/)
     expect(isValidName(name)).toBe(true)
+    expect(generatedNameRun(name, run)).toBe('0')
   })
 })
 
@@ -172,4 +174,41 @@ describe('summary', () => {
     expect(markdown).toContain('&#60;script&#62;&#124;')
     expect(markdown).not.toContain('<script>')
   })
+})
+
+describe('what of a created token is masked', () => {
+  const ID = 'service-account-0b5d2a1e-2a5c-4e3c-9b1e-3f2d9b8c7a61'
+  const full = (token: string) => Buffer.from(JSON.stringify({ token, url: 'https://x' })).toString('base64')
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1IjoiYSJ9.c2lnbmF0dXJl'
+
+  test('a full token: itself and its JWT, and it may be handed out', () => {
+    expect(tokenMasks(full(jwt), ID)).toEqual({ masks: [full(jwt), jwt], whole: true })
+  })
+
+  test('a full token whose JWT holds the account id is not masked there, and is not handed out', () => {
+    const inner = `eyJhbGciOiJIUzI1NiJ9.${ID}.sig`
+    const { masks, whole } = tokenMasks(full(inner), ID)
+    expect(whole).toBe(false)
+    expect(masks).toEqual([full(inner)])
+  })
+
+  test('over 16 KiB is no full token; a malformed one gives at most 16 forms, none hiding the id', () => {
+    expect(decodeFullToken(full(`${jwt}${'a'.repeat(16 * 1024)}`))).toBeUndefined()
+    const pieces = [ID, 'service-account', ...Array.from({ length: 1000 }, (_, i) => `piece-${1000 + i}`)]
+    const { masks, whole } = tokenMasks(pieces.join(' '), ID)
+    expect(whole).toBe(false)
+    expect(masks.length).toBe(16)
+    expect(masks.filter(mask => mask.includes(ID) || ID.includes(mask))).toEqual([])
+  })
+})
+
+describe("the caller's identity in a JWT", () => {
+  const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`
+  test.each<[object, string | undefined]>([
+    [{ 'https://platform.neuromation.io/user': 'alice' }, 'alice'],
+    [{ identity: 'bob' }, 'bob'],
+    [{ sub: 'alice' }, undefined],
+    [{ 'https://platform.neuromation.io/user': 7 }, undefined]
+  ])('%j names %j', (claims, identity) => expect(tokenIdentity(jwt(claims))).toBe(identity))
+  test('an unreadable payload names no one', () => expect(tokenIdentity('a.!!!.c')).toBeUndefined())
 })

@@ -88,3 +88,26 @@ test('redaction is linear: 1 MB of token-like text in well under a second', () =
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000)
   }
 })
+
+/** A cell as GitHub reads it: character references back to characters. */
+const rendered = (markdown: string) =>
+  markdown.replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+
+test('a summary cell holds nothing GitHub turns into a link: URLs, www., e-mail addresses, mentions', () => {
+  const text = 'Log in at https://evil.example/login or WWW.evil.example, ask admin@evil.example or @octocat'
+  const shown = rendered(cell(text))
+  expect(shown).not.toMatch(/(?:https?|ftp):\/\/|www\.|[\w.+-]@|@[\w-]/i)
+  // It still reads the same: only invisible joiners were added.
+  expect(shown.replace(/\u2060/g, '')).toBe(text)
+  // A permission URI is no link, and stays as it is.
+  expect(cell('storage://default/org/project')).toBe('storage://default/org/project')
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', 'f', ':', '/', 'w', 'W', 'H', '.', '@', 'a', ' ', '&') }),
+      value => {
+        expect(rendered(cell(value))).not.toMatch(/(?:https?|ftp):\/\/|www\.|[\w.+-]@|@[\w-]/i)
+      }
+    ),
+    params
+  )
+})

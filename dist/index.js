@@ -14619,10 +14619,10 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runCreate = runCreate;
-const node_crypto_1 = __nccwpck_require__(7598);
 const node_path_1 = __nccwpck_require__(6760);
 const config_dir_js_1 = __nccwpck_require__(7819);
 const create_js_1 = __nccwpck_require__(3776);
+const prune_js_1 = __nccwpck_require__(1186);
 const sweep_js_1 = __nccwpck_require__(6590);
 const target_js_1 = __nccwpck_require__(9325);
 const verify_js_1 = __nccwpck_require__(1233);
@@ -14640,7 +14640,7 @@ async function runCreate(client, inputs) {
     if (inputs.sweepOlderThanMs)
         await sweepLeftovers(client, run, inputs.sweepOlderThanMs);
     const generated = !inputs.name;
-    const name = inputs.name || (0, names_js_1.generatedName)(run, (0, node_crypto_1.randomBytes)(3).toString('hex'));
+    const name = inputs.name || (0, names_js_1.generatedName)(run, (0, names_js_1.randomNamePart)());
     const cleanup = inputs.cleanup;
     // Saved before the request, so that post can find the account even if main never sees the answer.
     (0, state_js_1.saveAccount)({ kind: 'pending', name, generated, cleanup });
@@ -14653,15 +14653,18 @@ async function runCreate(client, inputs) {
         throw result.reason;
     }
     const account = result.value;
-    // Every form of the new credential is masked before anything else touches it.
-    for (const form of (0, token_js_1.tokenForms)(account.token))
+    // The new credential is masked before anything else touches it; its shape is checked first,
+    // so that a hostile answer can neither flood the log with masks nor mask the account's id.
+    const { masks, whole } = (0, token_js_1.tokenMasks)(account.token, account.id);
+    for (const form of masks)
         runner.mask(form);
     (0, state_js_1.saveAccount)({ kind: 'created', id: account.id, delivered: false, cleanup });
     if (signal)
         throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`);
-    const decoded = (0, token_js_1.decodeFullToken)(account.token);
+    const decoded = whole ? (0, token_js_1.decodeFullToken)(account.token) : undefined;
     if (!decoded) {
-        return removeUndelivered(client, account, 'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)');
+        return removeUndelivered(client, account, 'the platform answered with a token that is not a full token ' +
+            `(base64 JSON holding an auth JWT, at most ${token_js_1.FULL_TOKEN_MAX_CHARS / 1024} KiB)`);
     }
     const granted = await grantOrRemove(client, account, inputs.permissions);
     const registry = inputs.verifySeconds
@@ -14726,7 +14729,7 @@ async function sweepLeftovers(client, run, olderThanMs) {
     try {
         // A budget of its own, a third of create's, so that a slow sweep never starves the create.
         const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts });
-        result = await (0, sweep_js_1.sweep)(sweeping, { repository: run.repository, runId: String(run.runId), olderThanMs });
+        result = await (0, sweep_js_1.sweep)(sweeping, { repository: run, runId: run.runId, olderThanMs });
     }
     catch (error) {
         runner.warning(`Could not sweep earlier runs' leftover accounts: ${(0, errors_js_1.errorMessage)(error)}`);
@@ -14734,9 +14737,15 @@ async function sweepLeftovers(client, run, olderThanMs) {
     }
     for (const account of result.removed)
         runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`);
-    for (const { account, reason } of result.failed)
-        runner.warning(`Could not sweep ${account.id}: ${reason}`);
-    runner.setOutput('removed', (0, outputs_js_1.removedOutput)(result.removed));
+    if (result.failed.length) {
+        runner.warning(`Could not sweep ${result.failed.length} account(s): ${(0, prune_js_1.failureLines)(result.failed).join('; ')}`);
+    }
+    const removed = (0, outputs_js_1.removedOutput)(result.removed);
+    const oversized = (0, outputs_js_1.oversizedOutput)('removed', removed);
+    if (oversized)
+        runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`);
+    else
+        runner.setOutput('removed', removed);
     if (result.removed.length)
         await runner.writeSummary((0, summary_js_1.accountsSummary)("Swept earlier runs' leftover Apolo service accounts", result.removed));
 }
@@ -15120,17 +15129,16 @@ async function runMain() {
         runner.setFailed((0, errors_js_1.errorMessage)(error));
     }
 }
-// GitHub keeps at most 1 MB of one output.
-const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 async function list(client) {
     const accounts = await client.list();
     const json = JSON.stringify(accounts);
-    runner.setOutput('accounts', json);
-    if (Buffer.byteLength(json) > OUTPUT_LIMIT_BYTES) {
-        runner.warning(`The accounts output is ${(Buffer.byteLength(json) / OUTPUT_LIMIT_BYTES).toFixed(1)} MB, over the 1 MB GitHub keeps of one output: later steps may not see it whole`);
-    }
     runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service accounts', accounts));
+    const oversized = (0, outputs_js_1.oversizedOutput)('accounts', json);
+    if (oversized) {
+        throw new Error(`${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`);
+    }
+    runner.setOutput('accounts', json);
 }
 async function get(client, idOrName) {
     const account = await client.get(idOrName);
@@ -15156,13 +15164,19 @@ async function pruneStale(client, inputs) {
     const verb = inputs.dryRun ? 'Would remove' : 'Removed';
     for (const account of result.removed)
         runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`);
-    runner.setOutput('removed', (0, outputs_js_1.removedOutput)(result.removed));
     runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
     await runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
-    if (result.failed.length) {
-        throw new Error(`Could not remove ${result.failed.length} account(s): ` +
-            result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; '));
-    }
+    const problems = result.failed.length
+        ? [`Could not remove ${result.failed.length} account(s): ${(0, prune_js_1.failureLines)(result.failed).join('; ')}`]
+        : [];
+    const removed = (0, outputs_js_1.removedOutput)(result.removed);
+    const oversized = (0, outputs_js_1.oversizedOutput)('removed', removed);
+    if (oversized)
+        problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`);
+    else
+        runner.setOutput('removed', removed);
+    if (problems.length)
+        throw new Error(problems.join('. '));
 }
 
 
@@ -15289,6 +15303,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createdBy = createdBy;
 exports.prune = prune;
 exports.removeEach = removeEach;
+exports.failureLines = failureLines;
 const answers_js_1 = __nccwpck_require__(3020);
 const errors_js_1 = __nccwpck_require__(6316);
 /** Created at or before `cutoff`; an unreadable date is never taken for old. */
@@ -15323,6 +15338,15 @@ async function removeEach(client, accounts) {
         }
     }
     return result;
+}
+/** Failures named in one message at most: the rest are counted, so a message stays readable. */
+const FAILURES_NAMED = 10;
+/** The failures as `<id>: <reason>` lines, the first FAILURES_NAMED of them and `and N more`. */
+function failureLines(failed) {
+    const lines = failed.slice(0, FAILURES_NAMED).map(({ account, reason }) => `${account.id}: ${reason}`);
+    if (failed.length > FAILURES_NAMED)
+        lines.push(`and ${failed.length - FAILURES_NAMED} more`);
+    return lines;
 }
 
 
@@ -15471,6 +15495,7 @@ function registryHost(config, cluster) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.accountOutputs = accountOutputs;
 exports.removedOutput = removedOutput;
+exports.oversizedOutput = oversizedOutput;
 /** The account's outputs, by their action.yml names. */
 function accountOutputs(account) {
     return {
@@ -15488,6 +15513,15 @@ function accountOutputs(account) {
 /** The `removed` output of prune and of create's sweep: what went, never more than that. */
 function removedOutput(accounts) {
     return JSON.stringify(accounts.map(a => ({ id: a.id, name: a.name, created_at: a.created_at })));
+}
+/** GitHub keeps at most 1 MB of one output: a longer one would reach later steps cut short. */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/** Why `value` cannot be the output `name`, or undefined when it can. */
+function oversizedOutput(name, value) {
+    const bytes = Buffer.byteLength(value);
+    if (bytes <= OUTPUT_LIMIT_BYTES)
+        return undefined;
+    return `the ${name} output would be ${(bytes / OUTPUT_LIMIT_BYTES).toFixed(1)} MB, over the 1 MB GitHub allows for one output, so it is not set`;
 }
 
 
@@ -15584,13 +15618,19 @@ exports.PlatformClient = void 0;
 const answers_js_1 = __nccwpck_require__(3020);
 const errors_js_1 = __nccwpck_require__(6316);
 const http_js_1 = __nccwpck_require__(1267);
+const names_js_1 = __nccwpck_require__(3735);
 const retry_js_1 = __nccwpck_require__(385);
+const token_js_1 = __nccwpck_require__(206);
 /** Answers read whole are capped: an account is under 1 KiB, /config tens of KiB. */
 const JSON_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Of an error body only the start is read: enough for any JSON error the platform writes. */
 const ERROR_BODY_BYTES = 256 * 1024;
-/** Lists: about 160,000 accounts, a few hundred MB of memory at most. */
-const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024 };
+/**
+ * Lists: bounded in bytes and in accounts. 100,000 accounts is far more than anyone keeps (a
+ * platform account is about 300 bytes, so 30 MB), and tens of MB of memory however small a
+ * hostile server makes each line; past it the list is refused, not cut.
+ */
+const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024, accounts: 100_000 };
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
 /**
@@ -15641,7 +15681,11 @@ class PlatformClient {
         });
         return accounts;
     }
-    /** One create; repeated here only when it surely never reached the platform. */
+    /**
+     * One create; repeated here only when it surely never reached the platform. An answer about
+     * any account but the one asked for is unreadable: a lost create, settled by a look-up
+     * (operations/create.ts), never an account to hand out or remove later.
+     */
     async create(request) {
         const body = {
             default_cluster: request.default_cluster,
@@ -15653,7 +15697,19 @@ class PlatformClient {
         if (request.default_org)
             body.default_org = request.default_org;
         const operation = 'create service account';
-        return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value => (0, answers_js_1.readCreated)(operation, value));
+        return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value => {
+            const created = (0, answers_js_1.readCreated)(operation, value);
+            const wrong = notAsked(created, request.name, (0, token_js_1.tokenIdentity)(this.options.authToken));
+            if (wrong) {
+                throw new errors_js_1.PlatformError({
+                    operation,
+                    status: 201,
+                    message: `the answer is about another account: ${wrong}`,
+                    unreadable: true
+                });
+            }
+            return created;
+        });
     }
     /** The account of that id or name; an answer about any other account is refused. */
     async get(idOrName) {
@@ -15682,6 +15738,13 @@ class PlatformClient {
     /** Grants permissions to a role, e.g. a service account's `alice/service-accounts/ci`. */
     async grant(role, permissions) {
         const operation = `grant permissions to ${role}`;
+        if (!(0, names_js_1.isServiceAccountRole)(role)) {
+            throw new errors_js_1.PlatformError({
+                operation,
+                status: 0,
+                message: 'refused: not a role of the shape <owner>/service-accounts/<name>'
+            });
+        }
         return this.callJson(
         // Granting the same permission twice leaves the same grant, so it may repeat.
         {
@@ -15824,6 +15887,28 @@ class PlatformClient {
 }
 exports.PlatformClient = PlatformClient;
 /**
+ * What in a create answer says it is not about the account asked for: its name, its owner
+ * (when the caller's identity is known, it is the owner) or its role. Undefined when all fit.
+ */
+function notAsked(account, name, caller) {
+    if (name && account.name !== name)
+        return `its name is not "${name}"`;
+    if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
+        return 'its owner is not the caller';
+    const expected = `${account.owner}/service-accounts/${name ?? account.role.split('/').pop()}`;
+    if (account.role !== expected || !(0, names_js_1.isServiceAccountRole)(account.role))
+        return `its role is not "<owner>/service-accounts/${name ?? '<name>'}"`;
+    return undefined;
+}
+/**
+ * Who may own what a caller makes: the caller; for a service account's token (its role,
+ * `<user>/service-accounts/<name>`), also the user who owns that account.
+ */
+function ownersOf(caller) {
+    const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1];
+    return user ? [caller, user] : [caller];
+}
+/**
  * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
  * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
  */
@@ -15925,7 +16010,8 @@ function safeLocation(location) {
  * not the body; or from a JSON array when the server ignores `Accept`.
  */
 async function parseAccounts(operation, response, accounts) {
-    const bad = () => new errors_js_1.PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' });
+    const failure = (message) => new errors_js_1.PlatformError({ operation, status: response.status, message });
+    const bad = () => failure('the answer is not a list of accounts');
     const parse = (text) => {
         try {
             return JSON.parse(text);
@@ -15934,18 +16020,24 @@ async function parseAccounts(operation, response, accounts) {
             throw bad();
         }
     };
+    const add = (value) => {
+        if (accounts.length >= LIST_LIMIT.accounts) {
+            throw failure(`the list holds more than ${LIST_LIMIT.accounts.toLocaleString('en-US')} accounts, more than this action reads`);
+        }
+        accounts.push((0, answers_js_1.readAccount)(operation, value));
+    };
     if (!response.header('content-type')?.includes('ndjson')) {
         const value = parse(await response.text(LIST_LIMIT.bodyBytes));
         if (!Array.isArray(value))
             throw bad();
         for (const item of value)
-            accounts.push((0, answers_js_1.readAccount)(operation, item));
+            add(item);
         return;
     }
     for await (const lines of response.lineBatches(LIST_LIMIT)) {
         for (const line of lines)
             if (line.trim())
-                accounts.push((0, answers_js_1.readAccount)(operation, parse(line)));
+                add(parse(line));
     }
 }
 
@@ -16235,9 +16327,13 @@ async function sendRequest(dispatcher, req) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isValidName = isValidName;
+exports.repositoryTag = repositoryTag;
 exports.generatedName = generatedName;
 exports.generatedNameRun = generatedNameRun;
+exports.randomNamePart = randomNamePart;
+exports.isServiceAccountRole = isServiceAccountRole;
 exports.isAccountId = isAccountId;
+const node_crypto_1 = __nccwpck_require__(7598);
 const errors_js_1 = __nccwpck_require__(6316);
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
 const NAME_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
@@ -16246,33 +16342,56 @@ function isValidName(name) {
 }
 /** Every generated name starts with this, so `prune` can find what runs left behind. */
 const GENERATED_NAME_PREFIX = 'gha-';
+/** Hex digits of randomness in a generated name: 64 bits. */
+const RANDOM_HEX = 16;
 /**
- * A name that traces the account to the run that made it:
- * `gha-<repo>-<run id>-<attempt>-<job>-<random>`, fitted to the name grammar.
+ * The repository exactly, whatever its name: `r<GITHUB_REPOSITORY_ID>`, or without one
+ * `h<16 hex of SHA-256 of owner/name>` (GitHub's names are case-insensitive).
  */
-function generatedName(run, randomSuffix) {
+function repositoryTag(run) {
+    if (/^\d{1,20}$/.test(run.repositoryId))
+        return `r${run.repositoryId}`;
+    return `h${(0, node_crypto_1.createHash)('sha256').update(run.repository.toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+/**
+ * A name that traces the account to the run that made it, fitted to the name grammar:
+ * `gha-<repo>-<job>-<repository tag>-<run id>-<attempt>-<16 hex random>`. The readable
+ * labels come first, so `name-prefix: gha-<repo>-` finds them; the exact parts come last,
+ * each free of `-`, so a name is read from its end without doubt.
+ */
+function generatedName(run, randomHex) {
     const repo = run.repository.split('/').pop() ?? '';
     const parts = [
         label(repo, 30),
-        label(String(run.runId), 20),
-        label(String(run.runAttempt), 5),
         label(run.job, 30),
-        label(randomSuffix, 12)
+        repositoryTag(run),
+        digits(run.runId, 20) || '0',
+        digits(run.runAttempt, 5) || '1',
+        randomHex
     ].filter(Boolean);
     return GENERATED_NAME_PREFIX + parts.join('-');
 }
+/** What `generatedName` ends with: repository tag, run id, attempt, random. */
+const GENERATED_TAIL = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(r\d{1,20}|h[0-9a-f]{16})-(\d{1,20})-\d{1,5}-[0-9a-f]{16}$/;
 /**
  * The run id in a name `generatedName` made for this repository, or undefined when the name
- * is not one: the whole shape must match, so `gha-<repo>-extra-…` of another repository
- * whose name merely starts with this one's is not taken for ours.
+ * is not one: the repository tag must be this repository's exactly, so no other repository's
+ * name is taken for ours however alike the two repositories' names are.
  */
-function generatedNameRun(name, repository) {
-    const repo = label(repository.split('/').pop() ?? '', 30);
-    if (!name.startsWith(`${GENERATED_NAME_PREFIX}${repo}-`))
+function generatedNameRun(name, run) {
+    const repo = label(run.repository.split('/').pop() ?? '', 30);
+    const prefix = GENERATED_NAME_PREFIX + (repo ? `${repo}-` : '');
+    if (name.length > 200 || !name.startsWith(prefix))
         return undefined;
-    const rest = name.slice(GENERATED_NAME_PREFIX.length + repo.length + 1);
-    // <run id>-<attempt>-[<job>-]<6 hex>, each part as label() writes it.
-    return /^(\d{1,20})-\d{1,5}-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{6}$/.exec(rest)?.[1];
+    const match = GENERATED_TAIL.exec(name.slice(prefix.length));
+    return match && match[1] === repositoryTag(run) ? match[2] : undefined;
+}
+/** The random part of `generatedName`: matrix legs share run, attempt and job, never this. */
+function randomNamePart() {
+    return (0, node_crypto_1.randomBytes)(RANDOM_HEX / 2).toString('hex');
+}
+function digits(value, maxLength) {
+    return value.length <= maxLength && /^\d+$/.test(value) ? value : '';
 }
 function label(value, maxLength) {
     return value
@@ -16280,6 +16399,20 @@ function label(value, maxLength) {
         .replace(/[^a-z0-9]+/g, '-')
         .slice(0, maxLength)
         .replace(/^-+|-+$/g, '');
+}
+/**
+ * A service account's role, `<owner>/service-accounts/<name>` (the owner a user, or the role
+ * of the account that made it): the only shape sent as `users/<role>/permissions`, since
+ * `/` becomes `:` on the way and any other character or segment would name another user.
+ */
+function isServiceAccountRole(role) {
+    if (role.length > 1024)
+        return false;
+    const [name, kind, ...owner] = role.split('/').reverse();
+    return (kind === 'service-accounts' &&
+        isValidName(name ?? '') &&
+        owner.length > 0 &&
+        owner.every(segment => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(segment)));
 }
 /**
  * What an account id may be before it is sent back in a path or saved for post:
@@ -16461,9 +16594,11 @@ function parseRetryAfter(value, now = Date.now()) {
 
 /** The two forms of platform credential and the conversions between them. */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FULL_TOKEN_MAX_CHARS = void 0;
 exports.parseCredential = parseCredential;
 exports.decodeFullToken = decodeFullToken;
-exports.tokenForms = tokenForms;
+exports.tokenMasks = tokenMasks;
+exports.tokenIdentity = tokenIdentity;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 function isJwt(value) {
     return JWT.test(value);
@@ -16481,9 +16616,11 @@ function parseCredential(value) {
     }
     return { authToken: decoded.authToken, fullToken: trimmed, context: decoded.context };
 }
+/** The longest full token taken: the platform's are under 2 KiB. */
+exports.FULL_TOKEN_MAX_CHARS = 16 * 1024;
 /** The JWT and context inside a full token, or undefined when it is not one. */
 function decodeFullToken(value) {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value))
+    if (value.length > exports.FULL_TOKEN_MAX_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
         return undefined;
     let parsed;
     try {
@@ -16510,23 +16647,68 @@ function decodeFullToken(value) {
 function stringOrUndefined(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
+/** Masks one malformed token may issue: each is matched against every later line of the job. */
+const MAX_MASKS = 16;
 /**
- * Every form of a token worth masking, however malformed: as given, trimmed, without
- * whitespace, each whitespace-separated piece, and the JWT inside. Pieces under 8
- * characters are left out: masking them would hide ordinary words in the log.
+ * What of a created token to mask. A full token: itself and its JWT (`whole`: the token can
+ * be handed out). Anything else is masked as far as is safe: as given, trimmed, without
+ * whitespace, the JWT inside, then whitespace-separated pieces, at most MAX_MASKS forms of 8
+ * to FULL_TOKEN_MAX_CHARS characters (shorter ones would hide ordinary words). No form that
+ * holds or is part of `visible` (the account id a failure tells the user to remove) is
+ * masked; a full token with such a form is not `whole`.
  */
-function tokenForms(raw) {
-    const compact = raw.replace(/\s+/g, '');
-    const forms = new Set([raw, raw.trim(), compact, ...raw.split(/\s+/)]);
+function tokenMasks(raw, visible) {
+    const hides = (form) => form.includes(visible) || visible.includes(form);
+    const decoded = decodeFullToken(raw);
+    if (decoded) {
+        const masks = [raw, decoded.authToken].filter(form => !hides(form));
+        return { masks, whole: masks.length === 2 };
+    }
+    const masks = new Set();
+    const add = (form) => {
+        if (form && form.length >= 8 && form.length <= exports.FULL_TOKEN_MAX_CHARS && !hides(form) && masks.size < MAX_MASKS)
+            masks.add(form);
+    };
+    const compact = raw.length <= 2 * exports.FULL_TOKEN_MAX_CHARS ? raw.replace(/\s+/g, '') : '';
+    for (const form of [raw, raw.trim(), compact, innerToken(compact)])
+        add(form);
+    for (const [piece] of raw.matchAll(/\S+/g)) {
+        if (masks.size >= MAX_MASKS)
+            break;
+        add(piece);
+    }
+    return { masks: [...masks], whole: false };
+}
+/** The `token` field of base64 JSON, however malformed the rest. */
+function innerToken(compact) {
+    if (!compact || compact.length > exports.FULL_TOKEN_MAX_CHARS)
+        return undefined;
     try {
         const inner = JSON.parse(Buffer.from(compact, 'base64').toString('utf8')).token;
-        if (typeof inner === 'string')
-            forms.add(inner).add(inner.trim());
+        return typeof inner === 'string' ? inner.trim() : undefined;
     }
     catch {
-        // not base64 JSON: the pieces above are all there is
+        return undefined; // not base64 JSON: the pieces are all there is
     }
-    return [...forms].filter(form => form.length >= 8);
+}
+/** Where the platform reads a caller's identity from in its JWTs; the SDK also reads `identity`. */
+const IDENTITY_CLAIMS = ['https://platform.neuromation.io/user', 'identity'];
+/**
+ * The identity a JWT's payload names (a user, or a service account's role), unverified: the
+ * platform's answers are checked against it, never trusted for it. Undefined when unreadable.
+ */
+function tokenIdentity(jwt) {
+    const payload = jwt.split('.')[1];
+    if (!payload || payload.length > 64 * 1024)
+        return undefined;
+    try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        const identity = IDENTITY_CLAIMS.map(claim => claims[claim]).find(value => typeof value === 'string' && value);
+        return identity;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 
@@ -16696,18 +16878,17 @@ exports.writeSummary = writeSummary;
 exports.runnerTemp = runnerTemp;
 exports.runIdentity = runIdentity;
 /**
- * The runner's side: the one module that talks to @actions/core and @actions/github, and
- * the one way to the log. Everything else gets plain values and functions.
+ * The runner's side: the one module that talks to @actions/core, and the one way to the
+ * log. Everything else gets plain values and functions.
  *
- * Start-up time is paid on every CI job, so this takes only the parts of those packages
- * that a run uses. Their package entry points would also evaluate @actions/http-client with
- * all of undici (for OIDC) and Octokit (for the REST client); the files below are the same
- * code the entry points re-export, reached by path since the packages do not export them.
+ * Start-up time is paid on every CI job, so this takes only the parts of @actions/core that
+ * a run uses. Its entry point would also evaluate @actions/http-client with all of undici
+ * (for OIDC); the files below are the same code it re-exports, reached by path since the
+ * package does not export them.
  */
 const node_os_1 = __nccwpck_require__(8161);
 const file_command_js_1 = __nccwpck_require__(7814);
 const summary_js_1 = __nccwpck_require__(1170);
-const context_js_1 = __nccwpck_require__(7157);
 const errors_js_1 = __nccwpck_require__(6316);
 /** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
 function readInput(name) {
@@ -16786,23 +16967,19 @@ async function writeSummary(markdown) {
 function runnerTemp() {
     return process.env.RUNNER_TEMP || undefined;
 }
-/** The run that is making accounts, for default names. */
+/**
+ * The run that is making accounts, for default names, read from the runner's variables.
+ * Not @actions/github's Context: it prints to stdout itself when GITHUB_EVENT_PATH is missing.
+ */
 function runIdentity() {
-    const context = new context_js_1.Context();
+    const env = (name) => (process.env[name] ?? '').trim();
     return {
-        repository: repositoryName(context),
-        runId: context.runId || 0,
-        runAttempt: context.runAttempt || 1,
-        job: context.job ?? ''
+        repository: env('GITHUB_REPOSITORY') || 'local', // 'local': outside a workflow run
+        repositoryId: env('GITHUB_REPOSITORY_ID'),
+        runId: env('GITHUB_RUN_ID'),
+        runAttempt: env('GITHUB_RUN_ATTEMPT'),
+        job: env('GITHUB_JOB')
     };
-}
-function repositoryName(context) {
-    try {
-        return `${context.repo.owner}/${context.repo.repo}`;
-    }
-    catch {
-        return 'local'; // outside a workflow run
-    }
 }
 
 
@@ -16953,14 +17130,24 @@ function code(value) {
 }
 // A cell longer than this says nothing more, and a server could send megabytes.
 const MAX_CELL = 200;
+/** U+2060 WORD JOINER: invisible, and no link GitHub's autolinker finds runs across it. */
+const JOINER = '\u2060';
 /**
  * A value from the platform as inert text in a Markdown table: every character that is not
  * plainly safe becomes an HTML character reference, which Markdown shows as that character
  * and never reads as syntax (`|`, `*`, `<`, backticks, brackets, line breaks all included).
+ * GitHub also makes links of bare `http://`, `https://`, `ftp://` and `www.` addresses and of
+ * e-mail addresses (and mentions of `@` names): a joiner inside each `://` of those schemes,
+ * each `www.` and around each `@` keeps them plain text, so a hostile platform cannot put a
+ * link in the summary. Other URIs (`storage://…`) are never links and are left as they are.
  */
 function cell(value) {
     const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value;
-    return (0, errors_js_1.replaceControls)((0, errors_js_1.redactTokens)(cut), () => ' ').replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`);
+    const unlinked = (0, errors_js_1.replaceControls)((0, errors_js_1.redactTokens)(cut), () => ' ')
+        .replace(/(https?|ftp):\/\//gi, `$1:${JOINER}//`)
+        .replace(/(w{3})\./gi, `$1${JOINER}.`)
+        .replace(/@/g, `${JOINER}@${JOINER}`);
+    return unlinked.replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`);
 }
 
 
@@ -17552,70 +17739,6 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-
-/***/ }),
-
-/***/ 7157:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.r(__webpack_exports__);
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Context: () => (/* binding */ Context)
-/* harmony export */ });
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(857);
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
 
 /***/ })
 

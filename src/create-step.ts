@@ -1,17 +1,16 @@
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { makeConfigDir } from './config-dir.js'
 import type { CreateInputs } from './inputs.js'
 import { createAccount, UnresolvedCreateError } from './operations/create.js'
-import type { RemovalResult } from './operations/prune.js'
+import { failureLines, type RemovalResult } from './operations/prune.js'
 import { sweep } from './operations/sweep.js'
 import { resolveTarget } from './operations/target.js'
 import { registryHost, verifyCredential } from './operations/verify.js'
-import { accountOutputs, removedOutput } from './outputs.js'
+import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
-import { generatedName, type RunIdentity } from './platform/names.js'
-import { decodeFullToken, tokenForms } from './platform/token.js'
+import { generatedName, randomNamePart, type RunIdentity } from './platform/names.js'
+import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from './platform/token.js'
 import type { CreatedServiceAccount, DiscoveryConfig, Permission } from './platform/types.js'
 import * as runner from './runner.js'
 import { saveAccount, saveConfigDir } from './state.js'
@@ -23,7 +22,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   const target = await resolveTarget(client, inputs, inputs.credential.context)
   if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs)
   const generated = !inputs.name
-  const name = inputs.name || generatedName(run, randomBytes(3).toString('hex'))
+  const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
   saveAccount({ kind: 'pending', name, generated, cleanup })
@@ -41,17 +40,20 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
     throw result.reason
   }
   const account = result.value
-  // Every form of the new credential is masked before anything else touches it.
-  for (const form of tokenForms(account.token)) runner.mask(form)
+  // The new credential is masked before anything else touches it; its shape is checked first,
+  // so that a hostile answer can neither flood the log with masks nor mask the account's id.
+  const { masks, whole } = tokenMasks(account.token, account.id)
+  for (const form of masks) runner.mask(form)
   saveAccount({ kind: 'created', id: account.id, delivered: false, cleanup })
   if (signal) throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`)
 
-  const decoded = decodeFullToken(account.token)
+  const decoded = whole ? decodeFullToken(account.token) : undefined
   if (!decoded) {
     return removeUndelivered(
       client,
       account,
-      'the platform answered with a token that is not a full token (base64 JSON holding an auth JWT)'
+      'the platform answered with a token that is not a full token ' +
+        `(base64 JSON holding an auth JWT, at most ${FULL_TOKEN_MAX_CHARS / 1024} KiB)`
     )
   }
   const granted = await grantOrRemove(client, account, inputs.permissions)
@@ -127,15 +129,20 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderTha
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
     const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
-    result = await sweep(sweeping, { repository: run.repository, runId: String(run.runId), olderThanMs })
+    result = await sweep(sweeping, { repository: run, runId: run.runId, olderThanMs })
   } catch (error) {
     runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
   }
   for (const account of result.removed)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
-  for (const { account, reason } of result.failed) runner.warning(`Could not sweep ${account.id}: ${reason}`)
-  runner.setOutput('removed', removedOutput(result.removed))
+  if (result.failed.length) {
+    runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
+  }
+  const removed = removedOutput(result.removed)
+  const oversized = oversizedOutput('removed', removed)
+  if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
+  else runner.setOutput('removed', removed)
   if (result.removed.length)
     await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
 }

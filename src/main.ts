@@ -1,8 +1,8 @@
 import { createClient } from './client-factory.js'
 import { runCreate } from './create-step.js'
 import { readInputs, type PruneInputs } from './inputs.js'
-import { prune } from './operations/prune.js'
-import { accountOutputs, removedOutput } from './outputs.js'
+import { failureLines, prune } from './operations/prune.js'
+import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
 import * as runner from './runner.js'
@@ -31,20 +31,18 @@ export async function runMain(): Promise<void> {
   }
 }
 
-// GitHub keeps at most 1 MB of one output.
-const OUTPUT_LIMIT_BYTES = 1024 * 1024
-
 async function list(client: PlatformClient): Promise<void> {
   const accounts = await client.list()
   const json = JSON.stringify(accounts)
-  runner.setOutput('accounts', json)
-  if (Buffer.byteLength(json) > OUTPUT_LIMIT_BYTES) {
-    runner.warning(
-      `The accounts output is ${(Buffer.byteLength(json) / OUTPUT_LIMIT_BYTES).toFixed(1)} MB, over the 1 MB GitHub keeps of one output: later steps may not see it whole`
-    )
-  }
   runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`)
   await runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
+  const oversized = oversizedOutput('accounts', json)
+  if (oversized) {
+    throw new Error(
+      `${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`
+    )
+  }
+  runner.setOutput('accounts', json)
 }
 
 async function get(client: PlatformClient, idOrName: string): Promise<void> {
@@ -72,13 +70,14 @@ async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<
   const verb = inputs.dryRun ? 'Would remove' : 'Removed'
   for (const account of result.removed)
     runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
-  runner.setOutput('removed', removedOutput(result.removed))
   runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`)
   await runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
-  if (result.failed.length) {
-    throw new Error(
-      `Could not remove ${result.failed.length} account(s): ` +
-        result.failed.map(f => `${f.account.id}: ${f.reason}`).join('; ')
-    )
-  }
+  const problems = result.failed.length
+    ? [`Could not remove ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`]
+    : []
+  const removed = removedOutput(result.removed)
+  const oversized = oversizedOutput('removed', removed)
+  if (oversized) problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`)
+  else runner.setOutput('removed', removed)
+  if (problems.length) throw new Error(problems.join('. '))
 }

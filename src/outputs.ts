@@ -19,3 +19,13 @@ export function accountOutputs(account: ServiceAccount): Record<string, string> 
 export function removedOutput(accounts: ServiceAccount[]): string {
   return JSON.stringify(accounts.map(a => ({ id: a.id, name: a.name, created_at: a.created_at })))
 }
+
+/** GitHub keeps at most 1 MB of one output: a longer one would reach later steps cut short. */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024
+
+/** Why `value` cannot be the output `name`, or undefined when it can. */
+export function oversizedOutput(name: string, value: string): string | undefined {
+  const bytes = Buffer.byteLength(value)
+  if (bytes <= OUTPUT_LIMIT_BYTES) return undefined
+  return `the ${name} output would be ${(bytes / OUTPUT_LIMIT_BYTES).toFixed(1)} MB, over the 1 MB GitHub allows for one output, so it is not set`
+}

@@ -1,16 +1,15 @@
 /**
- * The runner's side: the one module that talks to @actions/core and @actions/github, and
- * the one way to the log. Everything else gets plain values and functions.
+ * The runner's side: the one module that talks to @actions/core, and the one way to the
+ * log. Everything else gets plain values and functions.
  *
- * Start-up time is paid on every CI job, so this takes only the parts of those packages
- * that a run uses. Their package entry points would also evaluate @actions/http-client with
- * all of undici (for OIDC) and Octokit (for the REST client); the files below are the same
- * code the entry points re-export, reached by path since the packages do not export them.
+ * Start-up time is paid on every CI job, so this takes only the parts of @actions/core that
+ * a run uses. Its entry point would also evaluate @actions/http-client with all of undici
+ * (for OIDC); the files below are the same code it re-exports, reached by path since the
+ * package does not export them.
  */
 import { EOL } from 'node:os'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { summary } from '../node_modules/@actions/core/lib/summary.js'
-import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
@@ -107,21 +106,17 @@ export function runnerTemp(): string | undefined {
   return process.env.RUNNER_TEMP || undefined
 }
 
-/** The run that is making accounts, for default names. */
+/**
+ * The run that is making accounts, for default names, read from the runner's variables.
+ * Not @actions/github's Context: it prints to stdout itself when GITHUB_EVENT_PATH is missing.
+ */
 export function runIdentity(): RunIdentity {
-  const context = new Context()
+  const env = (name: string) => (process.env[name] ?? '').trim()
   return {
-    repository: repositoryName(context),
-    runId: context.runId || 0,
-    runAttempt: context.runAttempt || 1,
-    job: context.job ?? ''
-  }
-}
-
-function repositoryName(context: Context): string {
-  try {
-    return `${context.repo.owner}/${context.repo.repo}`
-  } catch {
-    return 'local' // outside a workflow run
+    repository: env('GITHUB_REPOSITORY') || 'local', // 'local': outside a workflow run
+    repositoryId: env('GITHUB_REPOSITORY_ID'),
+    runId: env('GITHUB_RUN_ID'),
+    runAttempt: env('GITHUB_RUN_ATTEMPT'),
+    job: env('GITHUB_JOB')
   }
 }

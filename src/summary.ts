@@ -73,15 +73,23 @@ function code(value: string): string {
 // A cell longer than this says nothing more, and a server could send megabytes.
 const MAX_CELL = 200
 
+/** U+2060 WORD JOINER: invisible, and no link GitHub's autolinker finds runs across it. */
+const JOINER = '\u2060'
+
 /**
  * A value from the platform as inert text in a Markdown table: every character that is not
  * plainly safe becomes an HTML character reference, which Markdown shows as that character
  * and never reads as syntax (`|`, `*`, `<`, backticks, brackets, line breaks all included).
+ * GitHub also makes links of bare `http://`, `https://`, `ftp://` and `www.` addresses and of
+ * e-mail addresses (and mentions of `@` names): a joiner inside each `://` of those schemes,
+ * each `www.` and around each `@` keeps them plain text, so a hostile platform cannot put a
+ * link in the summary. Other URIs (`storage://…`) are never links and are left as they are.
  */
 export function cell(value: string): string {
   const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value
-  return replaceControls(redactTokens(cut), () => ' ').replace(
-    /[^A-Za-z0-9 .,:/@+=…-]/gu,
-    c => `&#${c.codePointAt(0)};`
-  )
+  const unlinked = replaceControls(redactTokens(cut), () => ' ')
+    .replace(/(https?|ftp):\/\//gi, `$1:${JOINER}//`)
+    .replace(/(w{3})\./gi, `$1${JOINER}.`)
+    .replace(/@/g, `${JOINER}@${JOINER}`)
+  return unlinked.replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`)
 }

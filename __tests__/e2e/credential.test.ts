@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
 
 let emulator: Emulator
 const suite = useEmulator(started => {
@@ -138,41 +139,45 @@ describe('outputs every operation and option sets', () => {
 })
 
 describe('sweep-older-than', () => {
-  // The runner's repository is octo-org/octo-repo and its run 4242 (scripts/local-runner.js).
+  // The runner's repository is octo-org/octo-repo and its run 4242 (scripts/local-runner.js);
+  // these tests give it the repository id 7001.
+  const env = { GITHUB_REPOSITORY_ID: '7001' }
+  const ours = (
+    runId: string,
+    job = 'build',
+    runAttempt = '1',
+    repositoryId = '7001',
+    repository = 'octo-org/octo-repo'
+  ) => generatedName({ repository, repositoryId, runId, runAttempt, job }, randomNamePart())
+  const swept = [ours('1000'), ours('1001', '', '2')]
+  const kept = [
+    ours('1002'), // an earlier run's, young
+    ours('4242'), // the current run's, however old
+    ours('1003', 'build', '1', '7002', 'octo-org/octo-repo-2.0'), // another repository's
+    ours('1003', 'build', '1', '7003', 'octo-org/octo_repo'), // another repository's, alike but for "_"
+    ours('1003', 'build', '1', '7004', 'octo-org/Octo-Repo'), // another repository's, alike but for case
+    'gha-octo-repo-1000-1-build-a1b2c3', // the shape before 2.0: only a prune by prefix removes these
+    'ci-octo-repo-1005' // someone's own
+  ]
   beforeAll(() => {
-    for (const [name, age] of [
-      ['gha-octo-repo-1000-1-build-a1b2c3', 48], // an earlier run's, old: swept
-      ['gha-octo-repo-1001-2-a1b2c4', 48], // an earlier run's without a job label, old: swept
-      ['gha-octo-repo-1002-1-build-a1b2c5', 1], // an earlier run's, young: kept
-      ['gha-octo-repo-4242-1-build-a1b2c6', 48], // the current run's, however old: kept
-      ['gha-octo-repo-extra-1003-1-build-a1b2c7', 48], // another repository's (octo-repo-extra): kept
-      ['gha-octo-repo-1004-1-build-nothex', 48], // not a name the action makes: kept
-      ['ci-octo-repo-1005', 48] // someone's own: kept
-    ] as const) {
+    for (const name of [...swept, ...kept]) {
+      const age = name === kept[0] ? 1 : 48
       emulator.seedAccount('alice', { name, created_at: new Date(Date.now() - age * hour * 1000).toISOString() })
     }
   })
   const names = () => emulator.accounts().map(a => a.name)
 
   test("removes only this repository's generated leftovers of other runs, older than the limit", async () => {
-    const main = await suite.step('main', { ...defaults, 'sweep-older-than': '1d' })
+    const main = await suite.step('main', { ...defaults, 'sweep-older-than': '1d' }, { env })
     expect(main.code).toBe(0)
     expect(
       JSON.parse(main.outputs.removed)
         .map((a: { name: string }) => a.name)
         .sort()
-    ).toEqual(['gha-octo-repo-1000-1-build-a1b2c3', 'gha-octo-repo-1001-2-a1b2c4'])
-    expect(main.stdout).toContain('Swept gha-octo-repo-1000-1-build-a1b2c3')
+    ).toEqual([...swept].sort())
+    expect(main.stdout).toContain(`Swept ${swept[0]}`)
     expect(main.summary).toContain("Swept earlier runs' leftover Apolo service accounts (2)")
-    expect(names()).toEqual(
-      expect.arrayContaining([
-        'gha-octo-repo-1002-1-build-a1b2c5',
-        'gha-octo-repo-4242-1-build-a1b2c6',
-        'gha-octo-repo-extra-1003-1-build-a1b2c7',
-        'gha-octo-repo-1004-1-build-nothex',
-        'ci-octo-repo-1005'
-      ])
-    )
+    expect(names()).toEqual(expect.arrayContaining(kept))
     await suite.step('post', {}, { state: main.state })
   })
 

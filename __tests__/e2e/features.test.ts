@@ -225,7 +225,7 @@ describe('prune', () => {
 })
 
 describe('large lists', () => {
-  test('an accounts output over the 1 MB GitHub keeps is written, with a warning', async () => {
+  test('an accounts output over the 1 MB GitHub keeps fails the step, naming its size and what to do', async () => {
     const big = await startEmulator({ users: ['erin'], logRequests: false })
     try {
       big.seedAccounts('erin', 5_000, { namePrefix: 'bulk-' })
@@ -233,9 +233,12 @@ describe('large lists', () => {
       const result = suite.record(
         await runStep('main', { inputs: { token: erin, 'api-url': big.url, operation: 'list' } })
       )
-      expect(result.code).toBe(0)
-      expect(JSON.parse(result.outputs.accounts)).toHaveLength(5_000)
-      expect(result.warnings.join('\n')).toMatch(/The accounts output is \d+\.\d MB, over the 1 MB GitHub keeps/)
+      expect(result.code).toBe(1)
+      expect(result.outputs.accounts).toBeUndefined()
+      expect(result.errors.join('\n')).toMatch(
+        /the accounts output would be \d+\.\d MB, over the 1 MB GitHub allows for one output, so it is not set: remove the accounts no longer needed \(operation: prune\)/
+      )
+      expect(result.stdout).toContain('Found 5000 service accounts')
       expect(result.summary).toContain('… and 4900 more')
     } finally {
       await big.close()

@@ -40,11 +40,16 @@ const json = (status: number, value: unknown): Answer => ({
   body: JSON.stringify(value)
 })
 
-/** A platform whose create and get answer `fields`, and whose delete works. */
+/**
+ * A platform whose create and get answer `fields`, and whose delete works. Its create answers
+ * with the name asked for, as the platform does, unless `fields` names another.
+ */
 function platform(fields: Record<string, unknown>, token = fakeFullToken('created')) {
   return (request: Request): Answer => {
-    if (request.method === 'POST' && request.path === '/service_accounts')
-      return json(201, { ...account(fields), token })
+    if (request.method === 'POST' && request.path === '/service_accounts') {
+      const { name } = JSON.parse(request.body) as { name: string }
+      return json(201, { ...account({ name, role: `alice/service-accounts/${name}`, ...fields }), token })
+    }
     if (request.method === 'GET' && request.path.startsWith('/service_accounts/')) return json(200, account(fields))
     if (request.method === 'DELETE') return { status: 204 }
     if (request.path.startsWith('/users/')) return json(201, [])
@@ -226,7 +231,10 @@ describe('10: a created token not in the exact format', () => {
 
 describe('11: the job summary', () => {
   test('a name with line breaks and Markdown stays inside its table cell', async () => {
-    server = await startHostileServer(platform({ name: 'x\n\n# Pwned\n| a | b |\n<img src=x>', owner: '`x`**y**' }))
+    // The name must be the one asked for (else the create is refused): the rest is the platform's.
+    server = await startHostileServer(
+      platform({ default_project: 'x\n\n# Pwned\n| a | b |\n<img src=x>', created_at: '`x`**y**' })
+    )
     const main = await step('main', {})
     expect(main.code).toBe(0)
     const lines = main.summary.split('\n')

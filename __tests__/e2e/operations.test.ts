@@ -92,7 +92,8 @@ describe('create, then post', () => {
     emulator.resetLog()
     const main = await suite.step('main', { token })
     expect(main.code).toBe(0)
-    expect(main.outputs.name).toMatch(/^gha-octo-repo-4242-1-build-[0-9a-f]{6}$/)
+    // gha-<repo>-<job>-<repository tag: no GITHUB_REPOSITORY_ID here, so a hash>-<run>-<attempt>-<64 random bits>
+    expect(main.outputs.name).toMatch(/^gha-octo-repo-build-h[0-9a-f]{16}-4242-1-[0-9a-f]{16}$/)
     expect(main.outputs['default-cluster']).toBe('default')
     expect(main.outputs['default-project']).toBe('test-project')
     expect(main.outputs['default-org']).toBe('test-org')

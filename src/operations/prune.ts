@@ -50,3 +50,13 @@ export async function removeEach(client: PlatformClient, accounts: ServiceAccoun
   }
   return result
 }
+
+/** Failures named in one message at most: the rest are counted, so a message stays readable. */
+const FAILURES_NAMED = 10
+
+/** The failures as `<id>: <reason>` lines, the first FAILURES_NAMED of them and `and N more`. */
+export function failureLines(failed: RemovalResult['failed']): string[] {
+  const lines = failed.slice(0, FAILURES_NAMED).map(({ account, reason }) => `${account.id}: ${reason}`)
+  if (failed.length > FAILURES_NAMED) lines.push(`and ${failed.length - FAILURES_NAMED} more`)
+  return lines
+}

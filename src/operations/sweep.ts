@@ -1,11 +1,11 @@
 import type { PlatformClient } from '../platform/client.js'
-import { generatedNameRun } from '../platform/names.js'
+import { generatedNameRun, type RunIdentity } from '../platform/names.js'
 import type { ServiceAccount } from '../platform/types.js'
 import { createdBy, removeEach, type RemovalResult } from './prune.js'
 
 export interface SweepOptions {
-  /** `owner/name` of the repository whose leftovers these are. */
-  repository: string
+  /** The repository whose leftovers these are, as `generatedName` tags it. */
+  repository: Pick<RunIdentity, 'repository' | 'repositoryId'>
   /** The current run: its accounts are never swept, whatever their age. */
   runId: string
   olderThanMs: number

@@ -2,7 +2,9 @@ import type { Dispatcher } from 'undici'
 import { readAccount, readCreated, readPermissions, readConfig } from './answers.js'
 import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
 import { sendRequest, type HttpResponse } from './http.js'
+import { isServiceAccountRole } from './names.js'
 import { backoffDelay, isThrottled, mayRepeat, parseRetryAfter, type RequestKind } from './retry.js'
+import { tokenIdentity } from './token.js'
 import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
 
 export interface PlatformClientOptions {
@@ -54,8 +56,12 @@ interface Call {
 const JSON_LIMIT_BYTES = 4 * 1024 * 1024
 /** Of an error body only the start is read: enough for any JSON error the platform writes. */
 const ERROR_BODY_BYTES = 256 * 1024
-/** Lists: about 160,000 accounts, a few hundred MB of memory at most. */
-const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024 }
+/**
+ * Lists: bounded in bytes and in accounts. 100,000 accounts is far more than anyone keeps (a
+ * platform account is about 300 bytes, so 30 MB), and tens of MB of memory however small a
+ * hostile server makes each line; past it the list is refused, not cut.
+ */
+const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024, accounts: 100_000 }
 
 const JSON_TYPE = 'application/json'
 const NDJSON_TYPE = 'application/x-ndjson'
@@ -118,7 +124,11 @@ export class PlatformClient {
     return accounts
   }
 
-  /** One create; repeated here only when it surely never reached the platform. */
+  /**
+   * One create; repeated here only when it surely never reached the platform. An answer about
+   * any account but the one asked for is unreadable: a lost create, settled by a look-up
+   * (operations/create.ts), never an account to hand out or remove later.
+   */
   async create(request: CreateRequest): Promise<CreatedServiceAccount> {
     const body: Record<string, string> = {
       default_cluster: request.default_cluster,
@@ -131,7 +141,19 @@ export class PlatformClient {
     return this.callJson(
       { operation, kind: 'create', method: 'POST', path: ['service_accounts'], body },
       [201],
-      value => readCreated(operation, value)
+      value => {
+        const created = readCreated(operation, value)
+        const wrong = notAsked(created, request.name, tokenIdentity(this.options.authToken))
+        if (wrong) {
+          throw new PlatformError({
+            operation,
+            status: 201,
+            message: `the answer is about another account: ${wrong}`,
+            unreadable: true
+          })
+        }
+        return created
+      }
     )
   }
 
@@ -177,6 +199,13 @@ export class PlatformClient {
   /** Grants permissions to a role, e.g. a service account's `alice/service-accounts/ci`. */
   async grant(role: string, permissions: Permission[]): Promise<Permission[]> {
     const operation = `grant permissions to ${role}`
+    if (!isServiceAccountRole(role)) {
+      throw new PlatformError({
+        operation,
+        status: 0,
+        message: 'refused: not a role of the shape <owner>/service-accounts/<name>'
+      })
+    }
     return this.callJson(
       // Granting the same permission twice leaves the same grant, so it may repeat.
       {
@@ -327,6 +356,29 @@ export class PlatformClient {
 }
 
 /**
+ * What in a create answer says it is not about the account asked for: its name, its owner
+ * (when the caller's identity is known, it is the owner) or its role. Undefined when all fit.
+ */
+function notAsked(account: ServiceAccount, name: string | undefined, caller: string | undefined): string | undefined {
+  if (name && account.name !== name) return `its name is not "${name}"`
+  if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
+    return 'its owner is not the caller'
+  const expected = `${account.owner}/service-accounts/${name ?? account.role.split('/').pop()}`
+  if (account.role !== expected || !isServiceAccountRole(account.role))
+    return `its role is not "<owner>/service-accounts/${name ?? '<name>'}"`
+  return undefined
+}
+
+/**
+ * Who may own what a caller makes: the caller; for a service account's token (its role,
+ * `<user>/service-accounts/<name>`), also the user who owns that account.
+ */
+function ownersOf(caller: string): string[] {
+  const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1]
+  return user ? [caller, user] : [caller]
+}
+
+/**
  * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
  * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
  */
@@ -433,8 +485,8 @@ function safeLocation(location: string): string {
  * not the body; or from a JSON array when the server ignores `Accept`.
  */
 async function parseAccounts(operation: string, response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
-  const bad = () =>
-    new PlatformError({ operation, status: response.status, message: 'the answer is not a list of accounts' })
+  const failure = (message: string) => new PlatformError({ operation, status: response.status, message })
+  const bad = () => failure('the answer is not a list of accounts')
   const parse = (text: string): unknown => {
     try {
       return JSON.parse(text)
@@ -442,13 +494,21 @@ async function parseAccounts(operation: string, response: HttpResponse, accounts
       throw bad()
     }
   }
+  const add = (value: unknown) => {
+    if (accounts.length >= LIST_LIMIT.accounts) {
+      throw failure(
+        `the list holds more than ${LIST_LIMIT.accounts.toLocaleString('en-US')} accounts, more than this action reads`
+      )
+    }
+    accounts.push(readAccount(operation, value))
+  }
   if (!response.header('content-type')?.includes('ndjson')) {
     const value = parse(await response.text(LIST_LIMIT.bodyBytes))
     if (!Array.isArray(value)) throw bad()
-    for (const item of value) accounts.push(readAccount(operation, item))
+    for (const item of value) add(item)
     return
   }
   for await (const lines of response.lineBatches(LIST_LIMIT)) {
-    for (const line of lines) if (line.trim()) accounts.push(readAccount(operation, parse(line)))
+    for (const line of lines) if (line.trim()) add(parse(line))
   }
 }

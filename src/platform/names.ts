@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { redactTokens } from './errors.js'
 
 /** The server's own name grammar: dot-separated labels of [a-z0-9-], alphanumeric at both ends. */
@@ -7,44 +8,77 @@ export function isValidName(name: string): boolean {
   return NAME_PATTERN.test(name)
 }
 
-/** What a run is, for naming the accounts it makes. */
+/** What a run is, for naming the accounts it makes: GitHub's values, '' where unknown. */
 export interface RunIdentity {
+  /** `owner/name`. */
   repository: string
-  runId: number | string
-  runAttempt: number | string
+  /** GITHUB_REPOSITORY_ID: numeric, never reused, unchanged by a rename. */
+  repositoryId: string
+  runId: string
+  runAttempt: string
   job: string
 }
 
 /** Every generated name starts with this, so `prune` can find what runs left behind. */
 const GENERATED_NAME_PREFIX = 'gha-'
 
+/** Hex digits of randomness in a generated name: 64 bits. */
+const RANDOM_HEX = 16
+
 /**
- * A name that traces the account to the run that made it:
- * `gha-<repo>-<run id>-<attempt>-<job>-<random>`, fitted to the name grammar.
+ * The repository exactly, whatever its name: `r<GITHUB_REPOSITORY_ID>`, or without one
+ * `h<16 hex of SHA-256 of owner/name>` (GitHub's names are case-insensitive).
  */
-export function generatedName(run: RunIdentity, randomSuffix: string): string {
+export function repositoryTag(run: Pick<RunIdentity, 'repository' | 'repositoryId'>): string {
+  if (/^\d{1,20}$/.test(run.repositoryId)) return `r${run.repositoryId}`
+  return `h${createHash('sha256').update(run.repository.toLowerCase()).digest('hex').slice(0, 16)}`
+}
+
+/**
+ * A name that traces the account to the run that made it, fitted to the name grammar:
+ * `gha-<repo>-<job>-<repository tag>-<run id>-<attempt>-<16 hex random>`. The readable
+ * labels come first, so `name-prefix: gha-<repo>-` finds them; the exact parts come last,
+ * each free of `-`, so a name is read from its end without doubt.
+ */
+export function generatedName(run: RunIdentity, randomHex: string): string {
   const repo = run.repository.split('/').pop() ?? ''
   const parts = [
     label(repo, 30),
-    label(String(run.runId), 20),
-    label(String(run.runAttempt), 5),
     label(run.job, 30),
-    label(randomSuffix, 12)
+    repositoryTag(run),
+    digits(run.runId, 20) || '0',
+    digits(run.runAttempt, 5) || '1',
+    randomHex
   ].filter(Boolean)
   return GENERATED_NAME_PREFIX + parts.join('-')
 }
 
+/** What `generatedName` ends with: repository tag, run id, attempt, random. */
+const GENERATED_TAIL = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(r\d{1,20}|h[0-9a-f]{16})-(\d{1,20})-\d{1,5}-[0-9a-f]{16}$/
+
 /**
  * The run id in a name `generatedName` made for this repository, or undefined when the name
- * is not one: the whole shape must match, so `gha-<repo>-extra-…` of another repository
- * whose name merely starts with this one's is not taken for ours.
+ * is not one: the repository tag must be this repository's exactly, so no other repository's
+ * name is taken for ours however alike the two repositories' names are.
  */
-export function generatedNameRun(name: string, repository: string): string | undefined {
-  const repo = label(repository.split('/').pop() ?? '', 30)
-  if (!name.startsWith(`${GENERATED_NAME_PREFIX}${repo}-`)) return undefined
-  const rest = name.slice(GENERATED_NAME_PREFIX.length + repo.length + 1)
-  // <run id>-<attempt>-[<job>-]<6 hex>, each part as label() writes it.
-  return /^(\d{1,20})-\d{1,5}-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{6}$/.exec(rest)?.[1]
+export function generatedNameRun(
+  name: string,
+  run: Pick<RunIdentity, 'repository' | 'repositoryId'>
+): string | undefined {
+  const repo = label(run.repository.split('/').pop() ?? '', 30)
+  const prefix = GENERATED_NAME_PREFIX + (repo ? `${repo}-` : '')
+  if (name.length > 200 || !name.startsWith(prefix)) return undefined
+  const match = GENERATED_TAIL.exec(name.slice(prefix.length))
+  return match && match[1] === repositoryTag(run) ? match[2] : undefined
+}
+
+/** The random part of `generatedName`: matrix legs share run, attempt and job, never this. */
+export function randomNamePart(): string {
+  return randomBytes(RANDOM_HEX / 2).toString('hex')
+}
+
+function digits(value: string, maxLength: number): string {
+  return value.length <= maxLength && /^\d+$/.test(value) ? value : ''
 }
 
 function label(value: string, maxLength: number): string {
@@ -53,6 +87,22 @@ function label(value: string, maxLength: number): string {
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, maxLength)
     .replace(/^-+|-+$/g, '')
+}
+
+/**
+ * A service account's role, `<owner>/service-accounts/<name>` (the owner a user, or the role
+ * of the account that made it): the only shape sent as `users/<role>/permissions`, since
+ * `/` becomes `:` on the way and any other character or segment would name another user.
+ */
+export function isServiceAccountRole(role: string): boolean {
+  if (role.length > 1024) return false
+  const [name, kind, ...owner] = role.split('/').reverse()
+  return (
+    kind === 'service-accounts' &&
+    isValidName(name ?? '') &&
+    owner.length > 0 &&
+    owner.every(segment => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(segment))
+  )
 }
 
 /**

@@ -35,9 +35,12 @@ export function parseCredential(value: string): Credential {
   return { authToken: decoded.authToken, fullToken: trimmed, context: decoded.context }
 }
 
+/** The longest full token taken: the platform's are under 2 KiB. */
+export const FULL_TOKEN_MAX_CHARS = 16 * 1024
+
 /** The JWT and context inside a full token, or undefined when it is not one. */
 export function decodeFullToken(value: string): { authToken: string; context: FullTokenContext } | undefined {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined
+  if (value.length > FULL_TOKEN_MAX_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'))
@@ -62,19 +65,64 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
+/** Masks one malformed token may issue: each is matched against every later line of the job. */
+const MAX_MASKS = 16
+
 /**
- * Every form of a token worth masking, however malformed: as given, trimmed, without
- * whitespace, each whitespace-separated piece, and the JWT inside. Pieces under 8
- * characters are left out: masking them would hide ordinary words in the log.
+ * What of a created token to mask. A full token: itself and its JWT (`whole`: the token can
+ * be handed out). Anything else is masked as far as is safe: as given, trimmed, without
+ * whitespace, the JWT inside, then whitespace-separated pieces, at most MAX_MASKS forms of 8
+ * to FULL_TOKEN_MAX_CHARS characters (shorter ones would hide ordinary words). No form that
+ * holds or is part of `visible` (the account id a failure tells the user to remove) is
+ * masked; a full token with such a form is not `whole`.
  */
-export function tokenForms(raw: string): string[] {
-  const compact = raw.replace(/\s+/g, '')
-  const forms = new Set([raw, raw.trim(), compact, ...raw.split(/\s+/)])
+export function tokenMasks(raw: string, visible: string): { masks: string[]; whole: boolean } {
+  const hides = (form: string) => form.includes(visible) || visible.includes(form)
+  const decoded = decodeFullToken(raw)
+  if (decoded) {
+    const masks = [raw, decoded.authToken].filter(form => !hides(form))
+    return { masks, whole: masks.length === 2 }
+  }
+  const masks = new Set<string>()
+  const add = (form: string | undefined) => {
+    if (form && form.length >= 8 && form.length <= FULL_TOKEN_MAX_CHARS && !hides(form) && masks.size < MAX_MASKS)
+      masks.add(form)
+  }
+  const compact = raw.length <= 2 * FULL_TOKEN_MAX_CHARS ? raw.replace(/\s+/g, '') : ''
+  for (const form of [raw, raw.trim(), compact, innerToken(compact)]) add(form)
+  for (const [piece] of raw.matchAll(/\S+/g)) {
+    if (masks.size >= MAX_MASKS) break
+    add(piece)
+  }
+  return { masks: [...masks], whole: false }
+}
+
+/** The `token` field of base64 JSON, however malformed the rest. */
+function innerToken(compact: string): string | undefined {
+  if (!compact || compact.length > FULL_TOKEN_MAX_CHARS) return undefined
   try {
     const inner = (JSON.parse(Buffer.from(compact, 'base64').toString('utf8')) as { token?: unknown }).token
-    if (typeof inner === 'string') forms.add(inner).add(inner.trim())
+    return typeof inner === 'string' ? inner.trim() : undefined
   } catch {
-    // not base64 JSON: the pieces above are all there is
+    return undefined // not base64 JSON: the pieces are all there is
   }
-  return [...forms].filter(form => form.length >= 8)
+}
+
+/** Where the platform reads a caller's identity from in its JWTs; the SDK also reads `identity`. */
+const IDENTITY_CLAIMS = ['https://platform.neuromation.io/user', 'identity']
+
+/**
+ * The identity a JWT's payload names (a user, or a service account's role), unverified: the
+ * platform's answers are checked against it, never trusted for it. Undefined when unreadable.
+ */
+export function tokenIdentity(jwt: string): string | undefined {
+  const payload = jwt.split('.')[1]
+  if (!payload || payload.length > 64 * 1024) return undefined
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+    const identity = IDENTITY_CLAIMS.map(claim => claims[claim]).find(value => typeof value === 'string' && value)
+    return identity as string | undefined
+  } catch {
+    return undefined
+  }
 }
