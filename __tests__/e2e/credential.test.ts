@@ -156,7 +156,7 @@ describe('sweep-older-than', () => {
     ours('1003', 'build', '1', '7002', 'octo-org/octo-repo-2.0'), // another repository's
     ours('1003', 'build', '1', '7003', 'octo-org/octo_repo'), // another repository's, alike but for "_"
     ours('1003', 'build', '1', '7004', 'octo-org/Octo-Repo'), // another repository's, alike but for case
-    'gha-octo-repo-1000-1-build-a1b2c3', // the shape before 2.0: only a prune by prefix removes these
+    'gha-octo-repo-1000-1-build-a1b2c3', // the 1.0.0 shape: only a prune by prefix removes these
     'ci-octo-repo-1005' // someone's own
   ]
   beforeAll(() => {

@@ -1,6 +1,7 @@
 // Production conditions through the built action: a platform that throttles, an auth
 // service that hiccups (401 for a valid token), 5xx bodies that name internal addresses.
 import { describe, expect, test } from '@jest/globals'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
 import { useEmulator, type Emulator, type Fault } from '../helpers/suite.js'
 
 let emulator: Emulator
@@ -37,7 +38,7 @@ describe('throttling is a request to wait, not a failure', () => {
       path: '/service_accounts',
       kind: 'status',
       status: 429,
-      times: 4,
+      times: 3,
       headers: { 'retry-after': '1' }
     })
     emulator.resetLog()
@@ -45,8 +46,8 @@ describe('throttling is a request to wait, not a failure', () => {
     const main = await suite.step('main', { ...defaults, 'max-attempts': '2' })
     expect(main.code).toBe(0)
     // Each wait is at least the second asked for.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000)
-    expect(emulator.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([429, 429, 429, 429, 201])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000)
+    expect(emulator.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([429, 429, 429, 201])
     // A throttled create surely made nothing: no look-up was needed.
     expect(emulator.requests.filter(r => r.method === 'GET' && r.path.includes('/service_accounts/'))).toEqual([])
     expect((await suite.step('post', {}, { state: main.state })).code).toBe(0)
@@ -100,6 +101,23 @@ describe('an auth hiccup: a 401 for a token that has worked is retried', () => {
     const prune = await suite.step('main', { operation: 'prune', 'name-prefix': 'hiccup-prune-', 'older-than': '1h' })
     expect(prune.code).toBe(0)
     expect(JSON.parse(prune.outputs.removed)).toHaveLength(2)
+    expect(emulator.accounts()).toEqual([])
+  })
+
+  test("the sweep survives a hiccup on a removal and removes an earlier run's leftover", async () => {
+    const run = { repository: 'octo-org/octo-repo', repositoryId: '7101', runAttempt: '1', job: 'build' }
+    const leftover = generatedName({ ...run, runId: '1000' }, randomNamePart())
+    emulator.seedAccount('alice', { name: leftover, created_at: '2020-01-01T00:00:00+00:00' })
+    emulator.addFault(hiccup({ method: 'DELETE' }))
+    const main = await suite.step(
+      'main',
+      { ...defaults, 'sweep-older-than': '1d' },
+      { env: { GITHUB_REPOSITORY_ID: run.repositoryId } }
+    )
+    expect(main.code).toBe(0)
+    expect(JSON.parse(main.outputs.removed)).toEqual([expect.objectContaining({ name: leftover })])
+    expect(main.warnings).toEqual([])
+    expect((await suite.step('post', {}, { state: main.state })).code).toBe(0)
     expect(emulator.accounts()).toEqual([])
   })
 
