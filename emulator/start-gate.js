@@ -1,5 +1,5 @@
 // A start gate, for herds run on one small machine: API requests wait until `count` of them
-// have arrived (or `timeoutMs` has passed), then go on spread evenly over `spreadMs` in the
+// have arrived (or `timeoutMs` has passed since the first), then go on spread evenly over `spreadMs` in the
 // order they came; later ones pass at once. The platform then sees the legs of a matrix arrive
 // as it would if each had a runner of its own, not as fast as one machine's CPUs can start
 // processes.
@@ -8,7 +8,8 @@
  * @typedef {object} StartGateOptions
  * @property {number} count requests to wait for (a whole number >= 1)
  * @property {number} [spreadMs] over how long to let them go (default 0: all at once)
- * @property {number} [timeoutMs] opens anyway this long after the gate was set (default 120000)
+ * @property {number} [timeoutMs] opens anyway this long after the first request came (default 20000;
+ *   keep it well under the clients' request timeout)
  */
 
 export class StartGate {
@@ -19,12 +20,12 @@ export class StartGate {
   /** @type {number | undefined} Date.now() when it opened */
   #openedAt
   #held = 0
-  /** @type {NodeJS.Timeout} */
+  /** @type {NodeJS.Timeout | undefined} */
   #timer
 
   /** @param {StartGateOptions} options */
   constructor(options) {
-    const { count, spreadMs = 0, timeoutMs = 120_000 } = options
+    const { count, spreadMs = 0, timeoutMs = 20_000 } = options
     if (!Number.isInteger(count) || count < 1)
       throw new Error(`start gate count must be a whole number >= 1, not ${count}`)
     for (const [key, value] of Object.entries({ spreadMs, timeoutMs })) {
@@ -32,7 +33,6 @@ export class StartGate {
         throw new Error(`start gate ${key} must be a whole number >= 0, not ${value}`)
     }
     this.#options = { count, spreadMs, timeoutMs }
-    this.#timer = setTimeout(() => this.open(), timeoutMs).unref()
   }
 
   /**
@@ -49,6 +49,7 @@ export class StartGate {
     return new Promise(resolve => {
       this.#waiting.push(resolve)
       this.#held++
+      this.#timer ??= setTimeout(() => this.open(), this.#options.timeoutMs).unref()
       if (this.#waiting.length >= this.#options.count) this.open()
     })
   }
