@@ -15237,8 +15237,9 @@ async function createAccount(client, request, options) {
             options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`);
             unsettled = !(await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn));
         }
-        // A 500 is not worth repeating, but what it may have made is gone now.
-        const worthRepeating = (0, retry_js_1.isTransient)(failure) || (lost && failure.status === 409);
+        // A 500 is not worth repeating, but what it may have made is gone now. What the client
+        // repeats by itself (not sent, throttled) it has already repeated as often as allowed.
+        const worthRepeating = ((0, retry_js_1.isTransient)(failure) && !(0, retry_js_1.mayRepeat)('create', failure)) || (lost && failure.status === 409);
         if (worthRepeating && counted < client.maxAttempts && (await client.pause(attempt, failure)))
             continue;
         // The platform may still be making what a lost attempt asked for: post looks again.
@@ -15646,6 +15647,7 @@ class PlatformClient {
     budgetMs;
     /** Set by the first success: from then on a 401 is a hiccup, not a verdict. */
     tokenAccepted;
+    throttling;
     constructor(options) {
         this.apiUrl = options.apiUrl.replace(/\/+$/, '');
         this.options = {
@@ -15664,6 +15666,7 @@ class PlatformClient {
         this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs;
         this.deadline = this.options.now() + this.budgetMs;
         this.tokenAccepted = options.tokenAccepted ?? false;
+        this.throttling = options.throttling ?? { atMs: -Infinity, waitMs: 0 };
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
@@ -15765,6 +15768,7 @@ class PlatformClient {
             ...this.options,
             authToken: authToken ?? this.options.authToken,
             tokenAccepted,
+            throttling: this.throttling,
             ...overrides
         });
     }
@@ -15814,17 +15818,31 @@ class PlatformClient {
         const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`;
         // Failures that count against maxAttempts: throttling only spends the budget.
         let counted = 0;
+        await this.paceAfterThrottling();
         for (let attempt = 1;; attempt++) {
             const failure = await this.attempt(call, url, attempt, expected, read);
             if (!failure)
                 return;
-            if (!(0, retry_js_1.isThrottled)(failure))
+            if ((0, retry_js_1.isThrottled)(failure)) {
+                this.throttling.atMs = this.options.now();
+                this.throttling.waitMs = failure.retryAfterMs ?? this.options.baseDelayMs;
+            }
+            else
                 counted++;
             if (counted >= this.options.maxAttempts || !(0, retry_js_1.mayRepeat)(call.kind, failure, this.tokenAccepted))
                 throw failure;
             if (!(await this.pause(attempt, failure)))
                 throw this.outOfTime(call, failure);
         }
+    }
+    /** A new request of a job the platform has just throttled waits first (retry.ts `pacingDelay`). */
+    async paceAfterThrottling() {
+        const { now, random, sleep, log } = this.options;
+        const delay = (0, retry_js_1.pacingDelay)(now() - this.throttling.atMs, this.throttling.waitMs, random);
+        if (!delay || now() + delay >= this.deadline)
+            return;
+        log?.(`the platform throttled this job ${now() - this.throttling.atMs} ms ago: waiting ${delay} ms first`);
+        await sleep(delay);
     }
     /** One attempt: undefined when `read` took the answer, else what went wrong. */
     async attempt(call, url, attempt, expected, read) {
@@ -16477,6 +16495,7 @@ exports.isAuthHiccup = isAuthHiccup;
 exports.mayRepeat = mayRepeat;
 exports.mayHaveActed = mayHaveActed;
 exports.backoffDelay = backoffDelay;
+exports.pacingDelay = pacingDelay;
 exports.parseRetryAfter = parseRetryAfter;
 /** Failures before any byte of the request left this machine. */
 const NOT_SENT_CODES = new Set([
@@ -16571,6 +16590,18 @@ function backoffDelay(retry, retryAfterMs, { baseMs, maxMs }, random) {
     const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), (retryAfterMs ?? 0) * 2 ** retry));
     const floor = Math.min(retryAfterMs ?? 0, maxMs);
     return Math.min(maxMs, Math.floor(floor + random() * ceiling));
+}
+/** How long after a throttled answer a job still paces its new requests. */
+const PACING_WINDOW_MS = 10_000;
+/**
+ * The wait before a new request (not a retry) of a job that the platform throttled within
+ * the last 10 s: a random share of the wait it last asked for. The idea of AWS's adaptive
+ * retry mode, which slows every request of a throttled client, cut to what a job needs:
+ * the request that follows a throttled one (verification after a create) would otherwise
+ * meet the same congestion at once.
+ */
+function pacingDelay(sinceThrottleMs, waitMs, random) {
+    return sinceThrottleMs <= PACING_WINDOW_MS ? Math.floor(random() * waitMs) : 0;
 }
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
 function parseRetryAfter(value, now = Date.now()) {

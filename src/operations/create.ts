@@ -1,6 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound, PlatformError } from '../platform/errors.js'
-import { isThrottled, isTransient, mayHaveActed, surelyNotSent } from '../platform/retry.js'
+import { isThrottled, isTransient, mayHaveActed, mayRepeat, surelyNotSent } from '../platform/retry.js'
 import type { CreatedServiceAccount, CreateRequest, ServiceAccount } from '../platform/types.js'
 
 export interface CreateOptions {
@@ -55,8 +55,9 @@ export async function createAccount(
       options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`)
       unsettled = !(await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn))
     }
-    // A 500 is not worth repeating, but what it may have made is gone now.
-    const worthRepeating = isTransient(failure) || (lost && failure.status === 409)
+    // A 500 is not worth repeating, but what it may have made is gone now. What the client
+    // repeats by itself (not sent, throttled) it has already repeated as often as allowed.
+    const worthRepeating = (isTransient(failure) && !mayRepeat('create', failure)) || (lost && failure.status === 409)
     if (worthRepeating && counted < client.maxAttempts && (await client.pause(attempt, failure))) continue
     // The platform may still be making what a lost attempt asked for: post looks again.
     if (unsettled) {

@@ -3,7 +3,15 @@ import { readAccount, readCreated, readPermissions, readConfig } from './answers
 import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
 import { sendRequest, type HttpResponse } from './http.js'
 import { isServiceAccountRole } from './names.js'
-import { backoffDelay, isThrottled, mayRepeat, parseRetryAfter, type RequestKind } from './retry.js'
+import {
+  backoffDelay,
+  isThrottled,
+  mayRepeat,
+  pacingDelay,
+  parseRetryAfter,
+  type RequestKind,
+  type Throttling
+} from './retry.js'
 import { tokenIdentity } from './token.js'
 import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
 
@@ -25,6 +33,8 @@ export interface PlatformClientOptions {
    * it), so a 401 is its auth service hiccupping, retried like a 503.
    */
   tokenAccepted?: boolean
+  /** When the platform last asked this job to wait: shared by a client and its clones (`as`). */
+  throttling?: Throttling
   /**
    * What all requests of this client, their retries and waits may take together; none
    * starts after it. Default: 3 × maxAttempts × timeoutMs (README, "Time limits").
@@ -82,6 +92,7 @@ export class PlatformClient {
   private readonly budgetMs: number
   /** Set by the first success: from then on a 401 is a hiccup, not a verdict. */
   private tokenAccepted: boolean
+  private readonly throttling: Throttling
 
   constructor(options: PlatformClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
@@ -101,6 +112,7 @@ export class PlatformClient {
     this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs
     this.deadline = this.options.now() + this.budgetMs
     this.tokenAccepted = options.tokenAccepted ?? false
+    this.throttling = options.throttling ?? { atMs: -Infinity, waitMs: 0 }
   }
 
   /** Every account of the caller, read as NDJSON so large lists stream. */
@@ -233,6 +245,7 @@ export class PlatformClient {
       ...this.options,
       authToken: authToken ?? this.options.authToken,
       tokenAccepted,
+      throttling: this.throttling,
       ...overrides
     })
   }
@@ -284,13 +297,26 @@ export class PlatformClient {
     const url = `${this.apiUrl}/${call.path.map(pathSegment).join('/')}`
     // Failures that count against maxAttempts: throttling only spends the budget.
     let counted = 0
+    await this.paceAfterThrottling()
     for (let attempt = 1; ; attempt++) {
       const failure = await this.attempt(call, url, attempt, expected, read)
       if (!failure) return
-      if (!isThrottled(failure)) counted++
+      if (isThrottled(failure)) {
+        this.throttling.atMs = this.options.now()
+        this.throttling.waitMs = failure.retryAfterMs ?? this.options.baseDelayMs
+      } else counted++
       if (counted >= this.options.maxAttempts || !mayRepeat(call.kind, failure, this.tokenAccepted)) throw failure
       if (!(await this.pause(attempt, failure))) throw this.outOfTime(call, failure)
     }
+  }
+
+  /** A new request of a job the platform has just throttled waits first (retry.ts `pacingDelay`). */
+  private async paceAfterThrottling(): Promise<void> {
+    const { now, random, sleep, log } = this.options
+    const delay = pacingDelay(now() - this.throttling.atMs, this.throttling.waitMs, random)
+    if (!delay || now() + delay >= this.deadline) return
+    log?.(`the platform throttled this job ${now() - this.throttling.atMs} ms ago: waiting ${delay} ms first`)
+    await sleep(delay)
   }
 
   /** One attempt: undefined when `read` took the answer, else what went wrong. */

@@ -121,6 +121,26 @@ export function backoffDelay(
   return Math.min(maxMs, Math.floor(floor + random() * ceiling))
 }
 
+/** When the platform last asked a job to wait, and for how long. */
+export interface Throttling {
+  atMs: number
+  waitMs: number
+}
+
+/** How long after a throttled answer a job still paces its new requests. */
+const PACING_WINDOW_MS = 10_000
+
+/**
+ * The wait before a new request (not a retry) of a job that the platform throttled within
+ * the last 10 s: a random share of the wait it last asked for. The idea of AWS's adaptive
+ * retry mode, which slows every request of a throttled client, cut to what a job needs:
+ * the request that follows a throttled one (verification after a create) would otherwise
+ * meet the same congestion at once.
+ */
+export function pacingDelay(sinceThrottleMs: number, waitMs: number, random: () => number): number {
+  return sinceThrottleMs <= PACING_WINDOW_MS ? Math.floor(random() * waitMs) : 0
+}
+
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined
