@@ -1,9 +1,11 @@
 import type { ConnectionInputs } from './inputs.js'
 import { PlatformClient } from './platform/client.js'
 import { createDispatcher } from './platform/http.js'
+import { warning } from './runner.js'
 import { USER_AGENT } from './version.js'
 
 export async function createClient(inputs: ConnectionInputs, log: (line: string) => void): Promise<PlatformClient> {
+  warnOfUncheckedTls(process.env)
   return new PlatformClient({
     apiUrl: inputs.apiUrl,
     authToken: inputs.credential.authToken,
@@ -13,4 +15,18 @@ export async function createClient(inputs: ConnectionInputs, log: (line: string)
     dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
     log
   })
+}
+
+/**
+ * The action's own requests check certificates whatever this says (platform/http.ts), but
+ * other tools of the job do not, and whoever set it may believe the action does not either.
+ */
+function warnOfUncheckedTls(env: NodeJS.ProcessEnv): void {
+  const value = env.NODE_TLS_REJECT_UNAUTHORIZED
+  if (value === undefined || value === '1') return
+  warning(
+    'NODE_TLS_REJECT_UNAUTHORIZED is set in the environment, which turns off certificate checks in Node: ' +
+      "this action still checks the platform's and any proxy's certificates, other tools of this job may not. " +
+      'Trust a private CA with ca-certificate or NODE_EXTRA_CA_CERTS instead.'
+  )
 }
