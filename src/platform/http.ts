@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 // undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
 // costs more start-up time than the whole rest of the action; these are the parts used.
@@ -27,6 +28,8 @@ export interface HttpRequest {
   body?: string
   /** The whole attempt's limit, headers and body. */
   timeoutMs: number
+  /** What is left of the caller's budget: the attempt is cut off by then, grace or not. */
+  budgetLeftMs?: number
 }
 
 /**
@@ -82,7 +85,8 @@ export async function createDispatcher(
     const { proxyDispatchers } = await import('./proxy.js')
     return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...timeouts }, env))
   }
-  return new RenewableDispatcher(() => new Agent({ connect: tls, ...timeouts }))
+  // Direct, a connection is set up in one stage, under undici's connect timeout.
+  return new RenewableDispatcher(() => ({ dispatcher: new Agent({ connect: tls, ...timeouts }) }))
 }
 
 /** The proxy an https API goes through, by undici's precedence, and the variable that names it. */
@@ -119,7 +123,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
     body: req.body,
     signal: AbortSignal.timeout(req.timeoutMs)
   })
-  const deadline = new Deadline(req.timeoutMs, dispatcher, sent)
+  const deadline = new Deadline(req, dispatcher, sent)
   const { body, headers, statusCode } = await deadline.response
   const chunks = body as AsyncIterable<Buffer>
   return {
@@ -190,16 +194,23 @@ class Deadline {
   private body?: Dispatcher.ResponseData['body']
   private expired?: AttemptDeadlineError
 
-  constructor(timeoutMs: number, dispatcher: Dispatcher, sent: Promise<Dispatcher.ResponseData>) {
+  constructor(
+    { timeoutMs, budgetLeftMs = Infinity }: HttpRequest,
+    dispatcher: Dispatcher,
+    sent: Promise<Dispatcher.ResponseData>
+  ) {
     let fail: (error: Error) => void = () => undefined
     const expiry = new Promise<never>((_, reject) => (fail = reject))
     expiry.catch(() => undefined) // after the response came, its body carries the failure
-    const timer = setTimeout(() => {
-      this.expired = new AttemptDeadlineError(timeoutMs)
-      fail(this.expired)
-      this.body?.destroy(this.expired)
-      if (dispatcher instanceof RenewableDispatcher) dispatcher.renew()
-    }, timeoutMs + DEADLINE_GRACE_MS)
+    const timer = setTimeout(
+      () => {
+        this.expired = new AttemptDeadlineError(timeoutMs)
+        fail(this.expired)
+        this.body?.destroy(this.expired)
+        if (dispatcher instanceof RenewableDispatcher) dispatcher.renew()
+      },
+      Math.min(timeoutMs + DEADLINE_GRACE_MS, budgetLeftMs)
+    )
     sent.then(
       ({ body }) => {
         if (this.expired) return void body.destroy(this.expired)
@@ -212,37 +223,46 @@ class Deadline {
   }
 }
 
+/** undici's dispatcher, and sockets it may lose track of: a tunnel it has yet to finish setting up. */
+export interface Connections {
+  dispatcher: Dispatcher
+  sockets?: ReadonlySet<Socket>
+}
+
 /**
  * The dispatcher createDispatcher makes: undici's, replaced by a fresh one when an attempt
  * outlived its deadline, after destroying every connection and request the old one held.
  */
 class RenewableDispatcher extends DispatcherBase {
-  #current: Dispatcher
+  #current: Connections
 
-  constructor(private readonly make: () => Dispatcher) {
+  constructor(private readonly make: () => Connections) {
     super()
     this.#current = make()
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return this.#current.dispatch(options, handler)
+    return this.#current.dispatcher.dispatch(options, handler)
   }
 
   renew(): void {
     const stuck = this.#current
     this.#current = this.make()
-    stuck.destroy().catch(() => undefined)
+    stuck.dispatcher.destroy().catch(() => undefined)
+    for (const socket of stuck.sockets ?? []) socket.destroy()
   }
 
   override close(callback?: () => void): Promise<void> {
-    const closing = this.#current.close()
+    const closing = this.#current.dispatcher.close()
     if (callback) void closing.then(callback)
     return closing
   }
 
   override destroy(errorOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> {
     const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback
-    const destroying = this.#current.destroy(typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null))
+    const destroying = this.#current.dispatcher.destroy(
+      typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null)
+    )
     if (done) void destroying.then(done)
     return destroying
   }

@@ -3,11 +3,13 @@
  * the proxy's own client set, and a tunnel the proxy fails made one failed attempt. Loaded
  * only by runs behind a proxy.
  */
-import type { buildConnector, Dispatcher } from 'undici'
+import type { Socket } from 'node:net'
+import type { buildConnector } from 'undici'
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import apiConnect from 'undici/lib/api/api-connect.js'
+import type { Connections } from './http.js'
 
 // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's entry
 // point adds to every dispatcher; add just that one.
@@ -26,12 +28,12 @@ export function proxyDispatchers(
   proxy: { variable: string; url: string },
   { tls, headersTimeout, bodyTimeout }: ProxyOptions,
   env: NodeJS.ProcessEnv
-): () => Dispatcher {
+): () => Connections {
   const where = proxyHost(proxy)
-  const seconds = tls.timeout / 1000
   const timeouts = { headersTimeout, bodyTimeout }
-  return () =>
-    new EnvHttpProxyAgent({
+  return () => {
+    const sockets = new Set<Socket>()
+    const dispatcher = new EnvHttpProxyAgent({
       // The API is https (plain http only on loopback, which never goes through a proxy).
       httpProxy: proxy.url,
       httpsProxy: proxy.url,
@@ -41,14 +43,31 @@ export function proxyDispatchers(
       requestTls: tls,
       ...timeouts,
       // Without this the proxy's client gets only a connector: a CONNECT it never answers waits 300 s.
-      clientFactory: (url: URL, options: object) => new Pool(url, { ...options, ...timeouts }),
+      clientFactory: (url: URL, options: Pool.Options) =>
+        new Pool(url, { ...options, ...timeouts, connect: kept(options.connect as Connector, sockets) }),
       // A function `connect` is the proxy agent's tunnel; the direct agent's is an options object.
       factory: (origin: string | URL, options: Pool.Options) =>
         new Pool(origin, {
           ...options,
           connect:
-            typeof options.connect === 'function' ? oneTryTunnel(options.connect, where, seconds) : options.connect
+            typeof options.connect === 'function' ? oneTryTunnel(options.connect, where, tls.timeout) : options.connect
         })
+    })
+    return { dispatcher, sockets }
+  }
+}
+
+/**
+ * The connector, keeping each socket to the proxy in `sockets` while it is open: undici
+ * forgets a tunnel's socket once the CONNECT is answered, and destroying the dispatcher
+ * would leave one whose TLS stalls.
+ */
+function kept(connect: Connector, sockets: Set<Socket>): Connector {
+  return (options, callback) =>
+    connect(options, (...result) => {
+      const socket = result[1]
+      if (socket) sockets.add(socket.once('close', () => sockets.delete(socket)))
+      callback(...result)
     })
 }
 
@@ -76,19 +95,23 @@ class ProxyTunnelError extends Error {
  * request (its bearer included) was written: the proxy saw only `CONNECT host:443`. That is
  * why these failures count as "not sent" (retry.ts), which lets a create repeat.
  */
-function oneTryTunnel(tunnel: Connector, proxy: string, seconds: number): Connector {
-  return (options, callback) =>
-    tunnel(options, (...result) =>
-      result[0] ? callback(tunnelFailure(result[0], proxy, options.hostname, seconds), null) : callback(...result)
+function oneTryTunnel(tunnel: Connector, proxy: string, timeoutMs: number): Connector {
+  return (options, callback) => {
+    // The proxy agent hands this signal to its CONNECT: undici's headersTimeout runs on a
+    // coarse clock, up to a second late, and this one ends the wait for an answer on time.
+    const signal = AbortSignal.timeout(timeoutMs)
+    tunnel({ ...options, signal } as Parameters<Connector>[0], (...result) =>
+      result[0] ? callback(tunnelFailure(result[0], proxy, options.hostname, timeoutMs), null) : callback(...result)
     )
+  }
 }
 
-function tunnelFailure(error: Error, proxy: string, host: string, seconds: number): Error {
-  switch ((error as { code?: unknown }).code) {
+function tunnelFailure(error: Error, proxy: string, host: string, timeoutMs: number): Error {
+  switch (error.name === 'TimeoutError' ? 'UND_ERR_HEADERS_TIMEOUT' : (error as { code?: unknown }).code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
       return new ProxyTunnelError(
         'PROXY_NO_ANSWER',
-        `the proxy at ${proxy} did not answer the CONNECT within ${seconds} s`,
+        `the proxy at ${proxy} did not answer the CONNECT within ${timeoutMs / 1000} s`,
         error
       )
     case 'UND_ERR_SOCKET':
