@@ -19,13 +19,13 @@ export async function createClient(inputs: ConnectionInputs, log: (line: string)
 
 /**
  * The action's own requests check certificates whatever this says (platform/http.ts), but
- * other tools of the job do not, and whoever set it may believe the action does not either.
+ * other tools of the job may not, and whoever set it may believe the action does not either.
  */
 function warnOfUncheckedTls(env: NodeJS.ProcessEnv): void {
   const value = env.NODE_TLS_REJECT_UNAUTHORIZED
-  if (value === undefined || value === '1') return
+  if (!value || value === '1') return
   warning(
-    'NODE_TLS_REJECT_UNAUTHORIZED is set in the environment, which turns off certificate checks in Node: ' +
+    'NODE_TLS_REJECT_UNAUTHORIZED is set in the environment (at 0 Node skips certificate checks): ' +
       "this action still checks the platform's and any proxy's certificates, other tools of this job may not. " +
       'Trust a private CA with ca-certificate or NODE_EXTRA_CA_CERTS instead.'
   )

@@ -107,7 +107,8 @@ function oneTryTunnel(tunnel: Connector, proxy: string, timeoutMs: number): Conn
 }
 
 function tunnelFailure(error: Error, proxy: string, host: string, timeoutMs: number): Error {
-  switch (error.name === 'TimeoutError' ? 'UND_ERR_HEADERS_TIMEOUT' : (error as { code?: unknown }).code) {
+  switch (error.name === 'TimeoutError' ? 'TIMEOUT' : (error as { code?: unknown }).code) {
+    case 'TIMEOUT': // the signal above
     case 'UND_ERR_HEADERS_TIMEOUT':
       return new ProxyTunnelError(
         'PROXY_NO_ANSWER',
@@ -118,7 +119,7 @@ function tunnelFailure(error: Error, proxy: string, host: string, timeoutMs: num
       return new ProxyTunnelError('PROXY_CLOSED', `the proxy at ${proxy} closed the tunnel without an answer`, error)
     case 'ECONNRESET':
     case 'EPIPE':
-      // After its 200, while TLS to the API was being set up through the tunnel.
+      // A reset while the CONNECT waited, or after its 200 while TLS to the API was set up.
       return new ProxyTunnelError('PROXY_CLOSED', `the proxy at ${proxy} closed the tunnel to ${host}`, error)
     default:
       return error
