@@ -1,6 +1,7 @@
-// The action reaches into a few package files by path (src/runner.ts, src/platform/http.ts) to
-// keep start-up fast. Those paths are not public API, so the versions are pinned exactly in
-// package.json, and this test fails loudly, by path, if an update moves or changes one.
+// The action reaches into a few package files by path (src/runner.ts, src/platform/http.ts,
+// src/platform/proxy.ts) to keep start-up fast. Those paths are not public API, so the
+// versions are pinned exactly in package.json, and this test fails loudly, by path, if an
+// update moves or changes one.
 import { expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -37,6 +38,7 @@ test.each([
   ['undici/lib/api/api-request.js', 'function'],
   ['undici/lib/dispatcher/env-http-proxy-agent.js', 'function'],
   ['undici/lib/dispatcher/dispatcher.js', 'function'],
+  ['undici/lib/dispatcher/pool.js', 'function'],
   ['undici/lib/api/api-connect.js', 'function']
 ])('%s still exists and exports a %s', (path, type) => {
   expect(typeof require(path)).toBe(type)

@@ -13,6 +13,8 @@ const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = 
   ['refused before sending', net('ECONNREFUSED'), true, true, true, true, false],
   ['DNS failure', net('ENOTFOUND'), true, true, true, true, false],
   ['connect timeout', net('UND_ERR_CONNECT_TIMEOUT'), true, true, true, true, false],
+  ['a proxy closed the tunnel', net('PROXY_CLOSED'), true, true, true, true, false],
+  ['a proxy never answered the CONNECT', net('PROXY_NO_ANSWER'), true, true, true, true, false],
   ['reset after sending', net('ECONNRESET'), true, false, true, true, true],
   ['timeout waiting for the answer', net('TIMEOUT'), true, false, true, true, true],
   ['headers timeout', net('UND_ERR_HEADERS_TIMEOUT'), true, false, true, true, true],

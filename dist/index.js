@@ -14512,9 +14512,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createClient = createClient;
 const client_js_1 = __nccwpck_require__(1480);
 const http_js_1 = __nccwpck_require__(1267);
+const runner_js_1 = __nccwpck_require__(4813);
 const version_js_1 = __nccwpck_require__(311);
 /** `tokenAccepted`: the platform has accepted this credential earlier in the job. */
 async function createClient(inputs, log, tokenAccepted = false) {
+    warnOfUncheckedTls(process.env);
     return new client_js_1.PlatformClient({
         apiUrl: inputs.apiUrl,
         authToken: inputs.credential.authToken,
@@ -14525,6 +14527,18 @@ async function createClient(inputs, log, tokenAccepted = false) {
         dispatcher: await (0, http_js_1.createDispatcher)(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
         log
     });
+}
+/**
+ * The action's own requests check certificates whatever this says (platform/http.ts), but
+ * other tools of the job may not, and whoever set it may believe the action does not either.
+ */
+function warnOfUncheckedTls(env) {
+    const value = env.NODE_TLS_REJECT_UNAUTHORIZED;
+    if (!value || value === '1')
+        return;
+    (0, runner_js_1.warning)('NODE_TLS_REJECT_UNAUTHORIZED is set in the environment (at 0 Node skips certificate checks): ' +
+        "this action still checks the platform's and any proxy's certificates, other tools of this job may not. " +
+        'Trust a private CA with ca-certificate or NODE_EXTRA_CA_CERTS instead.');
 }
 
 
@@ -15847,7 +15861,8 @@ class PlatformClient {
     /** One attempt: undefined when `read` took the answer, else what went wrong. */
     async attempt(call, url, attempt, expected, read) {
         const { log, now } = this.options;
-        const timeoutMs = Math.min(this.options.timeoutMs, this.deadline - now());
+        const budgetLeftMs = this.deadline - now();
+        const timeoutMs = Math.min(this.options.timeoutMs, budgetLeftMs);
         if (timeoutMs <= 0)
             return this.outOfTime(call);
         const started = now();
@@ -15859,7 +15874,8 @@ class PlatformClient {
                 method: call.method,
                 headers: this.headers(call),
                 body: call.body === undefined ? undefined : JSON.stringify(call.body),
-                timeoutMs
+                timeoutMs,
+                budgetLeftMs
             });
         }
         catch (error) {
@@ -16208,7 +16224,24 @@ const node_http_1 = __nccwpck_require__(7067);
 // undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
 // costs more start-up time than the whole rest of the action; these are the parts used.
 const agent_js_1 = __importDefault(__nccwpck_require__(7405));
+const dispatcher_js_1 = __importDefault(__nccwpck_require__(883));
 const api_request_js_1 = __importDefault(__nccwpck_require__(4043));
+/**
+ * undici's timeouts and the request's signal end an attempt by `timeoutMs`, but not every
+ * wait: a request queued for a connection ignores its signal until it has one, and a
+ * tunnel is set up in stages with a timeout each. This limit, outside undici, is the one
+ * nothing can outlive; a little later than theirs, so that their errors, which say what
+ * stalled, come first.
+ */
+const DEADLINE_GRACE_MS = 1_500;
+/** An attempt cut off at its deadline: whether the request was sent is unknown. */
+class AttemptDeadlineError extends Error {
+    code = 'TIMEOUT';
+    constructor(timeoutMs) {
+        super(`no answer within ${timeoutMs / 1000} s`);
+        this.name = 'AttemptDeadlineError';
+    }
+}
 class BodyTooLargeError extends Error {
     code = 'BODY_TOO_LARGE';
     constructor(limitBytes) {
@@ -16223,32 +16256,31 @@ function isLoopbackHost(hostname) {
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
  * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
- * proxy: the bearer would cross the network in clear. Only runs behind a proxy load the
- * proxy agent.
+ * proxy: the bearer would cross the network in clear. Every undici timeout of every client
+ * (the proxy's own included) is `timeoutMs`. Only runs behind a proxy load the proxy agent.
  */
 async function createDispatcher(timeoutMs, apiUrl, extraCa = [], env = process.env) {
     const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined;
-    const options = {
-        connect: { timeout: timeoutMs, ca },
-        // Through a proxy, the TLS to the API runs inside the tunnel.
-        requestTls: { ca },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs
-    };
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name]);
-    if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
-        const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
-            __nccwpck_require__.e(/* import() */ 137).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3137, 23)),
-            Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 883, 23)),
-            __nccwpck_require__.e(/* import() */ 660).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2279, 23))
-        ]);
-        // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's
-        // entry point adds to every dispatcher; add just that one.
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
-        Dispatcher.prototype.connect ??= apiConnect;
-        return new EnvHttpProxyAgent(options);
+    // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
+    // the bearer to a server whose certificate does not check out.
+    const tls = { ca, rejectUnauthorized: true, timeout: timeoutMs };
+    const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env);
+    if (proxy) {
+        const { proxyDispatchers } = await __nccwpck_require__.e(/* import() */ 367).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9367, 23));
+        return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...timeouts }, env));
     }
-    return new agent_js_1.default(options);
+    // Direct, a connection is set up in one stage, under undici's connect timeout.
+    return new RenewableDispatcher(() => ({ dispatcher: new agent_js_1.default({ connect: tls, ...timeouts }) }));
+}
+/** The proxy an https API goes through, by undici's precedence, and the variable that names it. */
+function chooseProxy(env) {
+    for (const variable of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+        const url = env[variable];
+        if (url)
+            return { variable, url };
+    }
+    return undefined;
 }
 /**
  * Node's trusted certificates plus `extra`: giving TLS a `ca` list replaces the defaults,
@@ -16267,7 +16299,7 @@ async function trustedCertificates(extra, env) {
 }
 async function sendRequest(dispatcher, req) {
     const url = new URL(req.url);
-    const { body, headers, statusCode } = await api_request_js_1.default.call(dispatcher, {
+    const sent = api_request_js_1.default.call(dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
@@ -16275,6 +16307,8 @@ async function sendRequest(dispatcher, req) {
         body: req.body,
         signal: AbortSignal.timeout(req.timeoutMs)
     });
+    const deadline = new Deadline(req, dispatcher, sent);
+    const { body, headers, statusCode } = await deadline.response;
     const chunks = body;
     return {
         status: statusCode,
@@ -16334,6 +16368,71 @@ async function sendRequest(dispatcher, req) {
                 yield [pending];
         }
     };
+}
+/**
+ * One attempt's hard limit: at it the attempt fails, its body is destroyed, and a dispatcher
+ * from createDispatcher is renewed, so that whatever undici still holds of it goes too.
+ * Ends when the body closes: read to its end, dumped or destroyed.
+ */
+class Deadline {
+    response;
+    body;
+    expired;
+    constructor({ timeoutMs, budgetLeftMs = Infinity }, dispatcher, sent) {
+        let fail = () => undefined;
+        const expiry = new Promise((_, reject) => (fail = reject));
+        expiry.catch(() => undefined); // after the response came, its body carries the failure
+        const timer = setTimeout(() => {
+            this.expired = new AttemptDeadlineError(timeoutMs);
+            fail(this.expired);
+            this.body?.destroy(this.expired);
+            if (dispatcher instanceof RenewableDispatcher)
+                dispatcher.renew();
+        }, Math.min(timeoutMs + DEADLINE_GRACE_MS, budgetLeftMs));
+        sent.then(({ body }) => {
+            if (this.expired)
+                return void body.destroy(this.expired);
+            this.body = body;
+            body.once('close', () => clearTimeout(timer));
+        }, () => clearTimeout(timer));
+        this.response = Promise.race([sent, expiry]);
+    }
+}
+/**
+ * The dispatcher createDispatcher makes: undici's, replaced by a fresh one when an attempt
+ * outlived its deadline, after destroying every connection and request the old one held.
+ */
+class RenewableDispatcher extends dispatcher_js_1.default {
+    make;
+    #current;
+    constructor(make) {
+        super();
+        this.make = make;
+        this.#current = make();
+    }
+    dispatch(options, handler) {
+        return this.#current.dispatcher.dispatch(options, handler);
+    }
+    renew() {
+        const stuck = this.#current;
+        this.#current = this.make();
+        stuck.dispatcher.destroy().catch(() => undefined);
+        for (const socket of stuck.sockets ?? [])
+            socket.destroy();
+    }
+    close(callback) {
+        const closing = this.#current.dispatcher.close();
+        if (callback)
+            void closing.then(callback);
+        return closing;
+    }
+    destroy(errorOrCallback, callback) {
+        const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback;
+        const destroying = this.#current.dispatcher.destroy(typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null));
+        if (done)
+            void destroying.then(done);
+        return destroying;
+    }
 }
 
 
@@ -16504,7 +16603,10 @@ const NOT_SENT_CODES = new Set([
     'EAI_AGAIN',
     'UND_ERR_CONNECT_TIMEOUT',
     'ENETUNREACH',
-    'EHOSTUNREACH'
+    'EHOSTUNREACH',
+    // A tunnel the proxy closed or never opened: the request waits for the tunnel (proxy.ts).
+    'PROXY_CLOSED',
+    'PROXY_NO_ANSWER'
 ]);
 /** Network failures that can pass: refused, reset, timed out, cut short. Not TLS errors. */
 const PASSING_CODES = new Set([

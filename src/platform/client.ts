@@ -328,7 +328,8 @@ export class PlatformClient {
     read: (response: HttpResponse) => Promise<void>
   ): Promise<PlatformError | undefined> {
     const { log, now } = this.options
-    const timeoutMs = Math.min(this.options.timeoutMs, this.deadline - now())
+    const budgetLeftMs = this.deadline - now()
+    const timeoutMs = Math.min(this.options.timeoutMs, budgetLeftMs)
     if (timeoutMs <= 0) return this.outOfTime(call)
     const started = now()
     log?.(`${call.method} ${url} (attempt ${attempt})`)
@@ -339,7 +340,8 @@ export class PlatformClient {
         method: call.method,
         headers: this.headers(call),
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        timeoutMs
+        timeoutMs,
+        budgetLeftMs
       })
     } catch (error) {
       const failure = networkFailure(call, error, timeoutMs, url)

@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 // undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
 // costs more start-up time than the whole rest of the action; these are the parts used.
 import Agent from 'undici/lib/dispatcher/agent.js'
+import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
 import apiRequest from 'undici/lib/api/api-request.js'
 
 /** The one place that touches undici: a request in, a small bounded response out. */
@@ -26,6 +28,26 @@ export interface HttpRequest {
   body?: string
   /** The whole attempt's limit, headers and body. */
   timeoutMs: number
+  /** What is left of the caller's budget: the attempt is cut off by then, grace or not. */
+  budgetLeftMs?: number
+}
+
+/**
+ * undici's timeouts and the request's signal end an attempt by `timeoutMs`, but not every
+ * wait: a request queued for a connection ignores its signal until it has one, and a
+ * tunnel is set up in stages with a timeout each. This limit, outside undici, is the one
+ * nothing can outlive; a little later than theirs, so that their errors, which say what
+ * stalled, come first.
+ */
+const DEADLINE_GRACE_MS = 1_500
+
+/** An attempt cut off at its deadline: whether the request was sent is unknown. */
+class AttemptDeadlineError extends Error {
+  readonly code = 'TIMEOUT'
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`)
+    this.name = 'AttemptDeadlineError'
+  }
 }
 
 class BodyTooLargeError extends Error {
@@ -44,8 +66,8 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
  * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
- * proxy: the bearer would cross the network in clear. Only runs behind a proxy load the
- * proxy agent.
+ * proxy: the bearer would cross the network in clear. Every undici timeout of every client
+ * (the proxy's own included) is `timeoutMs`. Only runs behind a proxy load the proxy agent.
  */
 export async function createDispatcher(
   timeoutMs: number,
@@ -54,27 +76,26 @@ export async function createDispatcher(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Dispatcher> {
   const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined
-  const options = {
-    connect: { timeout: timeoutMs, ca },
-    // Through a proxy, the TLS to the API runs inside the tunnel.
-    requestTls: { ca },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs
+  // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
+  // the bearer to a server whose certificate does not check out.
+  const tls = { ca, rejectUnauthorized: true as const, timeout: timeoutMs }
+  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+  const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
+  if (proxy) {
+    const { proxyDispatchers } = await import('./proxy.js')
+    return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...timeouts }, env))
   }
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => env[name])
-  if (proxied && !isLoopbackHost(new URL(apiUrl).hostname)) {
-    const [{ default: EnvHttpProxyAgent }, { default: Dispatcher }, { default: apiConnect }] = await Promise.all([
-      import('undici/lib/dispatcher/env-http-proxy-agent.js'),
-      import('undici/lib/dispatcher/dispatcher.js'),
-      import('undici/lib/api/api-connect.js')
-    ])
-    // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's
-    // entry point adds to every dispatcher; add just that one.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
-    Dispatcher.prototype.connect ??= apiConnect
-    return new EnvHttpProxyAgent(options)
+  // Direct, a connection is set up in one stage, under undici's connect timeout.
+  return new RenewableDispatcher(() => ({ dispatcher: new Agent({ connect: tls, ...timeouts }) }))
+}
+
+/** The proxy an https API goes through, by undici's precedence, and the variable that names it. */
+function chooseProxy(env: NodeJS.ProcessEnv): { variable: string; url: string } | undefined {
+  for (const variable of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const url = env[variable]
+    if (url) return { variable, url }
   }
-  return new Agent(options)
+  return undefined
 }
 
 /**
@@ -94,7 +115,7 @@ async function trustedCertificates(extra: string[], env: NodeJS.ProcessEnv): Pro
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url)
-  const { body, headers, statusCode } = await apiRequest.call(dispatcher, {
+  const sent = apiRequest.call(dispatcher, {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: req.method,
@@ -102,6 +123,8 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
     body: req.body,
     signal: AbortSignal.timeout(req.timeoutMs)
   })
+  const deadline = new Deadline(req, dispatcher, sent)
+  const { body, headers, statusCode } = await deadline.response
   const chunks = body as AsyncIterable<Buffer>
   return {
     status: statusCode,
@@ -158,5 +181,89 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
       }
       if (pending) yield [pending]
     }
+  }
+}
+
+/**
+ * One attempt's hard limit: at it the attempt fails, its body is destroyed, and a dispatcher
+ * from createDispatcher is renewed, so that whatever undici still holds of it goes too.
+ * Ends when the body closes: read to its end, dumped or destroyed.
+ */
+class Deadline {
+  readonly response: Promise<Dispatcher.ResponseData>
+  private body?: Dispatcher.ResponseData['body']
+  private expired?: AttemptDeadlineError
+
+  constructor(
+    { timeoutMs, budgetLeftMs = Infinity }: HttpRequest,
+    dispatcher: Dispatcher,
+    sent: Promise<Dispatcher.ResponseData>
+  ) {
+    let fail: (error: Error) => void = () => undefined
+    const expiry = new Promise<never>((_, reject) => (fail = reject))
+    expiry.catch(() => undefined) // after the response came, its body carries the failure
+    const timer = setTimeout(
+      () => {
+        this.expired = new AttemptDeadlineError(timeoutMs)
+        fail(this.expired)
+        this.body?.destroy(this.expired)
+        if (dispatcher instanceof RenewableDispatcher) dispatcher.renew()
+      },
+      Math.min(timeoutMs + DEADLINE_GRACE_MS, budgetLeftMs)
+    )
+    sent.then(
+      ({ body }) => {
+        if (this.expired) return void body.destroy(this.expired)
+        this.body = body
+        body.once('close', () => clearTimeout(timer))
+      },
+      () => clearTimeout(timer)
+    )
+    this.response = Promise.race([sent, expiry])
+  }
+}
+
+/** undici's dispatcher, and sockets it may lose track of: a tunnel it has yet to finish setting up. */
+export interface Connections {
+  dispatcher: Dispatcher
+  sockets?: ReadonlySet<Socket>
+}
+
+/**
+ * The dispatcher createDispatcher makes: undici's, replaced by a fresh one when an attempt
+ * outlived its deadline, after destroying every connection and request the old one held.
+ */
+class RenewableDispatcher extends DispatcherBase {
+  #current: Connections
+
+  constructor(private readonly make: () => Connections) {
+    super()
+    this.#current = make()
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.#current.dispatcher.dispatch(options, handler)
+  }
+
+  renew(): void {
+    const stuck = this.#current
+    this.#current = this.make()
+    stuck.dispatcher.destroy().catch(() => undefined)
+    for (const socket of stuck.sockets ?? []) socket.destroy()
+  }
+
+  override close(callback?: () => void): Promise<void> {
+    const closing = this.#current.dispatcher.close()
+    if (callback) void closing.then(callback)
+    return closing
+  }
+
+  override destroy(errorOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> {
+    const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback
+    const destroying = this.#current.dispatcher.destroy(
+      typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null)
+    )
+    if (done) void destroying.then(done)
+    return destroying
   }
 }

@@ -17,7 +17,10 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
   'ENETUNREACH',
-  'EHOSTUNREACH'
+  'EHOSTUNREACH',
+  // A tunnel the proxy closed or never opened: the request waits for the tunnel (proxy.ts).
+  'PROXY_CLOSED',
+  'PROXY_NO_ANSWER'
 ])
 
 /** Network failures that can pass: refused, reset, timed out, cut short. Not TLS errors. */
