@@ -1,16 +1,16 @@
 /**
- * The runner's side: the one module that talks to @actions/core and @actions/github, and
- * the one way to the log. Everything else gets plain values and functions.
+ * The runner's side: the one module that talks to @actions/core, and the one way to the
+ * log. Everything else gets plain values and functions.
  *
- * Start-up time is paid on every CI job, so this takes only the parts of those packages
- * that a run uses. Their package entry points would also evaluate @actions/http-client with
- * all of undici (for OIDC) and Octokit (for the REST client); the files below are the same
- * code the entry points re-export, reached by path since the packages do not export them.
+ * Start-up time is paid on every CI job, so this takes only the parts of @actions/core that
+ * a run uses. Its package entry point would also evaluate @actions/http-client with all of
+ * undici (for OIDC); the files below are the same code the entry point re-exports, reached
+ * by path since the package does not export them.
  */
+import { appendFile } from 'node:fs'
 import { EOL } from 'node:os'
+import { promisify } from 'node:util'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
-import { summary } from '../node_modules/@actions/core/lib/summary.js'
-import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
@@ -93,10 +93,16 @@ export function exportVariable(name: string, value: string): void {
   issueFileCommand('ENV', prepareKeyValueMessage(name, value))
 }
 
-/** Appends to the job summary; a failure to write it is a warning, never a failed step. */
+/**
+ * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
+ * does; a failure to write it is a warning, never a failed step. (That module's file
+ * access goes through `fs.promises`, which loads Node's readline and REPL parts.)
+ */
 export async function writeSummary(markdown: string): Promise<void> {
   try {
-    await summary.addRaw(markdown, true).write()
+    const path = process.env.GITHUB_STEP_SUMMARY
+    if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')
+    await promisify(appendFile)(path, `${markdown}${EOL}`)
   } catch (error) {
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
@@ -107,21 +113,13 @@ export function runnerTemp(): string | undefined {
   return process.env.RUNNER_TEMP || undefined
 }
 
-/** The run that is making accounts, for default names. */
+/** The run that is making accounts, for default names: from the runner's GITHUB_* variables. */
 export function runIdentity(): RunIdentity {
-  const context = new Context()
+  const env = process.env
   return {
-    repository: repositoryName(context),
-    runId: context.runId || 0,
-    runAttempt: context.runAttempt || 1,
-    job: context.job ?? ''
-  }
-}
-
-function repositoryName(context: Context): string {
-  try {
-    return `${context.repo.owner}/${context.repo.repo}`
-  } catch {
-    return 'local' // outside a workflow run
+    repository: env.GITHUB_REPOSITORY || 'local', // 'local' outside a workflow run
+    runId: Number.parseInt(env.GITHUB_RUN_ID ?? '', 10) || 0,
+    runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? '', 10) || 1,
+    job: env.GITHUB_JOB ?? ''
   }
 }

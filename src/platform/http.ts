@@ -1,9 +1,4 @@
-import { STATUS_CODES } from 'node:http'
 import type { Dispatcher } from 'undici'
-// undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
-// costs more start-up time than the whole rest of the action; these are the parts used.
-import Agent from 'undici/lib/dispatcher/agent.js'
-import apiRequest from 'undici/lib/api/api-request.js'
 
 /** The one place that touches undici: a request in, a small bounded response out. */
 export interface HttpResponse {
@@ -74,6 +69,7 @@ export async function createDispatcher(
     Dispatcher.prototype.connect ??= apiConnect
     return new EnvHttpProxyAgent(options)
   }
+  const { Agent } = await import('./undici.js')
   return new Agent(options)
 }
 
@@ -94,7 +90,8 @@ async function trustedCertificates(extra: string[], env: NodeJS.ProcessEnv): Pro
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url)
-  const { body, headers, statusCode } = await apiRequest.call(dispatcher, {
+  const { request } = await import('./undici.js')
+  const { body, headers, statusCode } = await request.call(dispatcher, {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: req.method,
@@ -105,7 +102,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
   const chunks = body as AsyncIterable<Buffer>
   return {
     status: statusCode,
-    statusText: STATUS_CODES[statusCode] ?? '',
+    statusText: process.getBuiltinModule('node:http').STATUS_CODES[statusCode] ?? '',
     header(name) {
       const value = headers[name]
       return Array.isArray(value) ? value[0] : value
