@@ -248,11 +248,10 @@ function bundle() {
   const size = (/** @type {string} */ file) => statSync(join(ROOT, 'dist', file)).size
   const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} KB`
   const code = files.filter(file => file.endsWith('.js'))
-  const maps = files.filter(file => file.endsWith('.map'))
   print(
-    `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}, of which ` +
-      `${kb(code.reduce((sum, file) => sum + size(file), 0))} is code (minified) and ` +
-      `${kb(maps.reduce((sum, file) => sum + size(file), 0))} source maps (read only under \`--enable-source-maps\`):\n`
+    `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
+      '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
+      'undici once the inputs are good, the create step, the proxy agent only behind a proxy):\n'
   )
   print('| file | bytes |')
   print('|---|---:|')
