@@ -283,7 +283,7 @@ function bundle() {
     byPackage.set(key, (byPackage.get(key) ?? 0) + module.size)
   }
   print(
-    `\nBy package, before minifying: ${[...byPackage]
+    `\nBy package (module source bytes): ${[...byPackage]
       .sort((a, b) => b[1] - a[1])
       .map(([name, bytes]) => `${name} ${kb(bytes)}`)
       .join(', ')}.\n`
