@@ -35,6 +35,8 @@ const nodes = [
 
 const emulator = await startEmulator({ users: ['bench'], logRequests: true })
 const token = emulator.issueToken('bench')
+// Every run's files stay here until the end: deleting files between runs slowed the next
+// process measurably (the file system is busy), whichever case it was.
 const work = mkdtempSync(join(tmpdir(), 'bench-'))
 const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
 const front = await startTlsFront(certificate, Number(new URL(emulator.url).port))
@@ -170,7 +172,6 @@ function actionCases(bin, dist, suffix, warm, create) {
     const temp = runnerTemp ?? mkdtempSync(join(work, 'cold-'))
     const first = await stepWithState(bin, main, inputs, scheme, temp)
     const second = await stepWithState(bin, join(dist, 'post.js'), inputs, scheme, temp, first.state)
-    if (!runnerTemp) rmSync(temp, { recursive: true, force: true })
     return first.ms + second.ms
   }
   /** @type {Case[]} */
@@ -202,7 +203,6 @@ function actionCases(bin, dist, suffix, warm, create) {
 async function step(bin, entry, inputs, scheme) {
   const temp = mkdtempSync(join(work, 'cold-'))
   const { ms } = await stepWithState(bin, entry, inputs, scheme, temp)
-  rmSync(temp, { recursive: true, force: true })
   return ms
 }
 
@@ -234,9 +234,7 @@ async function stepWithState(bin, entry, inputs, scheme, runnerTemp, state = {})
     ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
   }
   const ms = await timed(bin, [entry], env, inputs.operation === 'nope' ? 1 : 0)
-  const saved = parseFileCommands(readFileSync(paths.GITHUB_STATE, 'utf8'))
-  rmSync(files, { recursive: true, force: true })
-  return { ms, state: saved }
+  return { ms, state: parseFileCommands(readFileSync(paths.GITHUB_STATE, 'utf8')) }
 }
 
 function cleanEnv() {
@@ -415,7 +413,6 @@ function measured(bin, inputs) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       const kb = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? NaN)
       if (code !== 0) console.error(`  (main exited ${code}: ${stderr.trim().slice(0, 200)})`)
-      rmSync(files, { recursive: true, force: true })
       resolve({ ms, rssMb: kb / 1024 })
     })
   })
