@@ -1,7 +1,7 @@
 // The action reaches into a few package files by path (src/runner.ts, src/platform/http.ts,
-// src/platform/proxy.ts) to keep start-up fast. Those paths are not public API, so the
-// versions are pinned exactly in package.json, and this test fails loudly, by path, if an
-// update moves or changes one.
+// src/platform/proxy.ts, scripts/build.js) to keep start-up fast. Those paths are not public
+// API, so the versions are pinned exactly in package.json, and this test fails loudly, by
+// path, if an update moves or changes one.
 import { expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -24,14 +24,14 @@ test('the packages whose internals are used are pinned to exact versions, and th
   }
 })
 
-test.each([
-  ['@actions/core/lib/file-command.js', ['issueFileCommand', 'prepareKeyValueMessage']],
-  ['@actions/core/lib/summary.js', ['summary']]
-])('%s still exports %j', async (path, names) => {
-  const module = (await import(join(ROOT, 'node_modules', path))) as Record<string, unknown>
-  for (const name of names)
-    expect([path, name, typeof module[name]]).toEqual([path, name, expect.stringMatching(/^(function|object)$/)])
-})
+test.each([['@actions/core/lib/file-command.js', ['issueFileCommand', 'prepareKeyValueMessage']]])(
+  '%s still exports %j',
+  async (path, names) => {
+    const module = (await import(join(ROOT, 'node_modules', path))) as Record<string, unknown>
+    for (const name of names)
+      expect([path, name, typeof module[name]]).toEqual([path, name, expect.stringMatching(/^(function|object)$/)])
+  }
+)
 
 test.each([
   ['undici/lib/dispatcher/agent.js', 'function'],
@@ -42,4 +42,13 @@ test.each([
   ['undici/lib/api/api-connect.js', 'function']
 ])('%s still exists and exports a %s', (path, type) => {
   expect(typeof require(path)).toBe(type)
+})
+
+test("undici's client.js uses its HTTP/2 client only as scripts/build.js defers it: required once, called as connectH2(client, socket)", () => {
+  const source = readFileSync(join(ROOT, 'node_modules/undici/lib/dispatcher/client.js'), 'utf8')
+  const uses = source.split('\n').filter(line => /\bconnectH2\b/.test(line))
+  expect(uses.map(line => line.trim().replace(/^\? /, ''))).toEqual([
+    "const connectH2 = require('./client-h2.js')",
+    'connectH2(client, socket)'
+  ])
 })

@@ -1,18 +1,31 @@
-// `npm run bench`: prints what the action costs, measured on loopback against the emulator.
-// A script that prints figures, not a test: nothing here passes or fails on timing.
-//   1. cold start of the built main (list, create) against bare node and the one-request floors
+// `npm run bench`: prints what the action costs, measured on loopback against the emulator,
+// as the Markdown that README.md's Performance section holds between its bench markers;
+// `npm run bench -- --write-readme` also puts it there. A script that prints figures, not a
+// test: nothing here passes or fails on timing.
+//   1. start-up of the built steps against bare node and the one-request floors (node:http,
+//      Node's own fetch), over HTTP and HTTPS, main + post of a create with a cold and a warm
+//      compile cache
 //   2. the bundle: every file action.yml runs, and what each package contributes
 //   3. requests per operation
 //   4. list and prune (dry-run) over 1,000 to 100,000 accounts: wall time and peak RSS
+// BENCH_RUNS (default 21) fresh processes per figure, BENCH_SCALES the account counts,
+// BENCH_BASELINE=<a dist/ folder> adds that build's rows to section 1, for a before/after in
+// one run.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { startEmulator } from '../emulator/server.js'
-import { ROOT, runStep } from './local-runner.js'
+import { parseFileCommands, ROOT, runStep } from './local-runner.js'
+import { makeCertificate, startTlsFront } from './tls.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21)
-const SCALES = (process.env.BENCH_SCALES ?? '1000,10000,100000').split(',').map(Number)
+const SCALES = (process.env.BENCH_SCALES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number)
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined
+const README_MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->']
+const BARE = "bare `node -e ''`"
+const FETCH = "one GET with Node's own `fetch`"
+const FETCH_HTTPS = `${FETCH}, HTTPS (the CA in \`NODE_EXTRA_CA_CERTS\`)`
 
 const node24 = findNode24()
 const nodes = [
@@ -22,69 +35,226 @@ const nodes = [
 
 const emulator = await startEmulator({ users: ['bench'], logRequests: true })
 const token = emulator.issueToken('bench')
+// Every run's files stay here until the end: deleting files between runs slowed the next
+// process measurably (the file system is busy), whichever case it was.
 const work = mkdtempSync(join(tmpdir(), 'bench-'))
+const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
+const front = await startTlsFront(certificate, Number(new URL(emulator.url).port))
+const caFile = join(work, 'ca.pem')
+writeFileSync(caFile, certificate.cert)
+const http = { apiUrl: emulator.url, inputs: {} }
+const https = {
+  apiUrl: emulator.url.replace(/^http:\/\/[^/]+/, `https://127.0.0.1:${front.port}`),
+  inputs: { 'ca-certificate': certificate.cert }
+}
+
+/** @type {string[]} */
+const out = []
+/** @param {string} line */
+const print = line => {
+  out.push(line)
+  console.log(line)
+}
 
 try {
-  console.log(`# apolo-service-account-action benchmark`)
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${process.platform} ${process.arch}`)
-  console.log(`runs per figure: ${RUNS} (median), fresh process each, clean environment\n`)
-  await coldStart()
+  print(
+    `Measured with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, on ${cpus()[0]?.model.trim() ?? 'an unknown CPU'} ` +
+      `x${cpus().length}, ${process.platform} ${process.arch}, against the emulator on loopback; each start-up figure is ` +
+      `the median of ${RUNS} fresh processes per case, the cases interleaved, with a clean environment.\n`
+  )
+  await startUp()
   bundle()
   await requestsPerOperation()
-  await scale()
+  if (SCALES.length) await scale()
 } finally {
+  await front.close()
   await emulator.close()
   rmSync(work, { recursive: true, force: true })
 }
 
-async function coldStart() {
-  console.log('## 1. Cold start (median wall time, ratio to bare node)\n')
-  const floorGet = `require('node:http').get(process.argv[1], r => { r.resume(); r.on('end', () => {}) })`
-  const fetchGet = `fetch(process.argv[1]).then(r => r.text())`
-  const listUrl = `${emulator.url}/config`
+if (process.argv.includes('--write-readme')) {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const [start, end] = README_MARKERS.map(marker => readme.indexOf(marker))
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_MARKERS.join(' … ')} block`)
+  writeFileSync(
+    join(ROOT, 'README.md'),
+    `${readme.slice(0, start + README_MARKERS[0].length)}\n${out.join('\n').trim()}\n${readme.slice(end)}`
+  )
+  console.error('README.md: Performance figures written')
+}
+
+/**
+ * @typedef {object} Case
+ * @property {string} name
+ * @property {'http' | 'https'} scheme whose fetch the case is compared with
+ * @property {(bin: string) => Promise<number>} run wall time of its processes, ms
+ */
+
+async function startUp() {
+  print(
+    "**Start-up** (median wall time of the whole process; x bare: against `node -e ''`; x fetch: against Node's own `fetch` of one GET over the same scheme):\n"
+  )
+  /** @type {Map<string, Record<string, number>>} */
+  const table = new Map()
   for (const { label, bin } of nodes) {
-    const cases = {
-      "bare node -e ''": () => timed(bin, ['-e', '']),
-      'one GET, node:http (floor)': () => timed(bin, ['-e', floorGet, listUrl]),
-      'one GET, global fetch': () => timed(bin, ['-e', fetchGet, listUrl]),
-      'main: list (1 request)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'list' })),
-      'main: create and verify (2 requests)': () =>
-        timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ cluster: 'default', project: 'p', cleanup: 'false' })),
-      'main: create, verify-seconds 0 (1 request)': () =>
-        timed(
-          bin,
-          [join(ROOT, 'dist/main.js')],
-          mainEnv({ cluster: 'default', project: 'p', cleanup: 'false', 'verify-seconds': '0' })
-        ),
-      'main: bad input (0 requests)': () => timed(bin, [join(ROOT, 'dist/main.js')], mainEnv({ operation: 'nope' }))
-    }
+    const cases = startUpCases(bin)
     /** @type {Record<string, number[]>} */
-    const samples = Object.fromEntries(Object.keys(cases).map(name => [name, []]))
+    const samples = Object.fromEntries(cases.map(c => [c.name, []]))
     // Interleaved, so that drift in machine load touches every case alike.
-    for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(cases)) samples[name].push(await run())
-    const bare = median(samples["bare node -e ''"])
-    console.log(`${label}:\n`)
-    console.log('| case | median ms | x bare |')
-    console.log('|---|---:|---:|')
-    for (const [name, values] of Object.entries(samples)) {
-      console.log(`| ${name} | ${median(values).toFixed(1)} | ${(median(values) / bare).toFixed(2)} |`)
+    for (let i = 0; i < RUNS; i++) for (const c of cases) samples[c.name].push(await c.run(bin))
+    for (const c of cases) {
+      const row = table.get(c.name) ?? {}
+      row[`${label} ms`] = median(samples[c.name])
+      row[`${label} bare`] = median(samples[c.name]) / median(samples[BARE])
+      row[`${label} fetch`] = median(samples[c.name]) / median(samples[c.scheme === 'https' ? FETCH_HTTPS : FETCH])
+      table.set(c.name, row)
     }
-    console.log('')
   }
+  print(`| case | ${nodes.map(n => `${n.label} ms | x bare | x fetch`).join(' | ')} |`)
+  print(`|---|${nodes.map(() => '---:|---:|---:').join('|')}|`)
+  for (const [name, row] of table) {
+    const cells = nodes.map(({ label }) =>
+      [row[`${label} ms`].toFixed(0), row[`${label} bare`].toFixed(2), row[`${label} fetch`].toFixed(2)].join(' | ')
+    )
+    print(`| ${name} | ${cells.join(' | ')} |`)
+  }
+  print(
+    "\nEach step of a create job is its own process. The steps keep V8's compile cache in `RUNNER_TEMP` (Node 22.1 and later): " +
+      '"cold" is the first step of a job, "warm" a later one, such as the post step after main.\n'
+  )
+}
+
+/** @param {string} bin @returns {Case[]} */
+function startUpCases(bin) {
+  const getUrl = `${emulator.url}/config`
+  const httpsGetUrl = `${https.apiUrl}/config`
+  const nodeGet = `require('node:http').get(process.argv[1], r => r.resume())`
+  const nodeHttpsGet = `require('node:https').get(process.argv[1], { ca: require('node:fs').readFileSync(process.argv[2]) }, r => r.resume())`
+  const fetchGet = `fetch(process.argv[1]).then(r => r.text())`
+  const warm = mkdtempSync(join(work, 'warm-'))
+  const create = { cluster: 'default', project: 'p' }
+  /** @type {Case[]} */
+  const cases = [
+    { name: BARE, scheme: 'http', run: () => timed(bin, ['-e', '']) },
+    { name: 'one GET with `node:http` (the floor)', scheme: 'http', run: () => timed(bin, ['-e', nodeGet, getUrl]) },
+    { name: FETCH, scheme: 'http', run: () => timed(bin, ['-e', fetchGet, getUrl]) },
+    {
+      name: 'one GET with `node:https`, the CA given',
+      scheme: 'https',
+      run: () => timed(bin, ['-e', nodeHttpsGet, httpsGetUrl, caFile])
+    },
+    {
+      name: FETCH_HTTPS,
+      scheme: 'https',
+      run: () => timed(bin, ['-e', fetchGet, httpsGetUrl], { ...cleanEnv(), NODE_EXTRA_CA_CERTS: caFile })
+    },
+    ...actionCases(bin, join(ROOT, 'dist'), '', warm, create)
+  ]
+  if (BASELINE)
+    cases.push(...actionCases(bin, BASELINE, ' (baseline build)', warm, create).filter(c => !/warm/.test(c.name)))
+  return cases
+}
+
+/**
+ * The built action's cases, from `dist`.
+ * @param {string} bin @param {string} dist @param {string} suffix @param {string} warm
+ * @param {Record<string, string>} create
+ * @returns {Case[]}
+ */
+function actionCases(bin, dist, suffix, warm, create) {
+  const main = join(dist, 'main.js')
+  /** @param {'http' | 'https'} scheme @param {Record<string, string>} inputs */
+  const once = (scheme, inputs) => () =>
+    step(bin, main, { ...(scheme === 'https' ? https : http).inputs, ...inputs }, scheme)
+  /** @param {'http' | 'https'} scheme @param {string} [runnerTemp] */
+  const createAndPost = (scheme, runnerTemp) => async () => {
+    const inputs = { ...(scheme === 'https' ? https : http).inputs, ...create }
+    const temp = runnerTemp ?? mkdtempSync(join(work, 'cold-'))
+    const first = await stepWithState(bin, main, inputs, scheme, temp)
+    const second = await stepWithState(bin, join(dist, 'post.js'), inputs, scheme, temp, first.state)
+    return first.ms + second.ms
+  }
+  /** @type {Case[]} */
+  const cases = [
+    {
+      name: `load \`dist/index.js\` alone, nothing run${suffix}`,
+      scheme: 'http',
+      run: () => timed(bin, [join(dist, 'index.js')])
+    },
+    { name: `main: bad input (no request)${suffix}`, scheme: 'http', run: once('http', { operation: 'nope' }) },
+    { name: `main: \`list\` (one request)${suffix}`, scheme: 'http', run: once('http', { operation: 'list' }) },
+    { name: `main: \`list\` over HTTPS${suffix}`, scheme: 'https', run: once('https', { operation: 'list' }) },
+    {
+      name: `main: \`create\` and verify (two requests)${suffix}`,
+      scheme: 'http',
+      run: once('http', { ...create, cleanup: 'false' })
+    },
+    { name: `main + post of a \`create\`, cold${suffix}`, scheme: 'http', run: createAndPost('http') },
+    { name: `main + post of a \`create\`, warm${suffix}`, scheme: 'http', run: createAndPost('http', warm) },
+    { name: `main + post of a \`create\` over HTTPS, cold${suffix}`, scheme: 'https', run: createAndPost('https') }
+  ]
+  return cases
+}
+
+/**
+ * One step in a fresh RUNNER_TEMP (so with a cold compile cache): its wall time.
+ * @param {string} bin @param {string} entry @param {Record<string, string>} inputs @param {'http' | 'https'} scheme
+ */
+async function step(bin, entry, inputs, scheme) {
+  const temp = mkdtempSync(join(work, 'cold-'))
+  const { ms } = await stepWithState(bin, entry, inputs, scheme, temp)
+  return ms
+}
+
+/**
+ * A step as the runner runs it: its wall time and the state it saved.
+ * @param {string} bin @param {string} entry @param {Record<string, string>} inputs
+ * @param {'http' | 'https'} scheme @param {string} runnerTemp @param {Record<string, string>} [state]
+ * @returns {Promise<{ms: number, state: Record<string, string>}>}
+ */
+async function stepWithState(bin, entry, inputs, scheme, runnerTemp, state = {}) {
+  const files = mkdtempSync(join(work, 'files-'))
+  const paths = Object.fromEntries(
+    ['OUTPUT', 'STATE', 'ENV', 'STEP_SUMMARY'].map(name => {
+      const path = join(files, name)
+      writeFileSync(path, '')
+      return [`GITHUB_${name}`, path]
+    })
+  )
+  const env = {
+    ...cleanEnv(),
+    RUNNER_TEMP: runnerTemp,
+    ...paths,
+    ...Object.fromEntries(
+      Object.entries({ token, 'api-url': (scheme === 'https' ? https : http).apiUrl, ...inputs }).map(([k, v]) => [
+        `INPUT_${k.toUpperCase()}`,
+        v
+      ])
+    ),
+    ...Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+  }
+  const ms = await timed(bin, [entry], env, inputs.operation === 'nope' ? 1 : 0)
+  return { ms, state: parseFileCommands(readFileSync(paths.GITHUB_STATE, 'utf8')) }
+}
+
+function cleanEnv() {
+  return { PATH: process.env.PATH ?? '' }
 }
 
 function bundle() {
-  console.log('## 2. Bundle\n')
-  console.log('| file | bytes |')
-  console.log('|---|---:|')
-  let total = 0
-  for (const file of readdirSync(join(ROOT, 'dist')).sort()) {
-    const size = statSync(join(ROOT, 'dist', file)).size
-    total += size
-    console.log(`| dist/${file} | ${size.toLocaleString('en')} |`)
-  }
-  console.log(`| **all of dist/** | **${total.toLocaleString('en')}** |\n`)
-  // What each package adds to the bundle, from webpack's module sizes.
+  const files = readdirSync(join(ROOT, 'dist')).sort()
+  const size = (/** @type {string} */ file) => statSync(join(ROOT, 'dist', file)).size
+  const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} KB`
+  const code = files.filter(file => file.endsWith('.js'))
+  print(
+    `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
+      '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
+      'undici once the inputs are good, the create step, the proxy agent only behind a proxy):\n'
+  )
+  print('| file | bytes |')
+  print('|---|---:|')
+  for (const file of code) print(`| \`dist/${file}\` | ${size(file).toLocaleString('en')} |`)
+  // What each package adds, from webpack's module sizes (before minifying).
   const stats = join(work, 'stats.json')
   execFileSync(
     process.execPath,
@@ -110,25 +280,24 @@ function bundle() {
     const key = match ? match[1] : module.name.startsWith('./src') ? 'this action (src/)' : 'other'
     byPackage.set(key, (byPackage.get(key) ?? 0) + module.size)
   }
-  console.log('dist/index.js and its proxy-only chunks by package (module source bytes):\n')
-  console.log('| package | bytes |')
-  console.log('|---|---:|')
-  for (const [name, size] of [...byPackage].sort((a, b) => b[1] - a[1])) {
-    console.log(`| ${name} | ${size.toLocaleString('en')} |`)
-  }
-  console.log('')
+  print(
+    `\nBy package (module source bytes): ${[...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, bytes]) => `${name} ${kb(bytes)}`)
+      .join(', ')}.\n`
+  )
 }
 
 async function requestsPerOperation() {
-  console.log('## 3. Requests per operation\n')
-  console.log('| operation | requests |')
-  console.log('|---|---:|')
+  /** @type {string[]} */
+  const rows = []
   const count = async (/** @type {string} */ label, /** @type {() => Promise<unknown>} */ run) => {
     emulator.resetLog()
     await run()
-    console.log(
-      `| ${label} | ${emulator.requests.length} (${emulator.requests.map(r => `${r.method} ${r.path.replace(/service_accounts\/.+/, 'service_accounts/{id}')}`).join(', ')}) |`
+    const requests = emulator.requests.map(
+      r => `${r.method} ${r.path.replace(/service_accounts\/.+/, 'service_accounts/{id}')}`
     )
+    rows.push(`| ${label} | ${requests.length} (${requests.join(', ')}) |`)
   }
   const inputs = { token, 'api-url': emulator.url }
   /** @type {Record<string, string>} */
@@ -154,14 +323,18 @@ async function requestsPerOperation() {
   await count('prune, dry-run', () =>
     runStep('main', { inputs: { ...inputs, operation: 'prune', 'name-prefix': 'gha-', 'dry-run': 'true' } })
   )
-  console.log('')
+  print('**Requests** per operation:\n')
+  print('| operation | requests |')
+  print('|---|---:|')
+  for (const row of rows) print(row)
+  print('')
 }
 
 async function scale() {
-  console.log('## 4. Scale (one run each, Node 24 when available)\n')
-  const { bin } = nodes[0]
-  console.log('| accounts | list ms | list peak RSS MB | prune dry-run ms | prune peak RSS MB |')
-  console.log('|---:|---:|---:|---:|---:|')
+  const { label, bin } = nodes[0]
+  print(`**Scale** (${label}, one run each):\n`)
+  print('| accounts | list ms | list peak RSS MB | prune dry-run ms | prune peak RSS MB |')
+  print('|---:|---:|---:|---:|---:|')
   const big = await startEmulator({ users: ['bulk'], logRequests: false })
   const bulkInputs = { token: big.issueToken('bulk'), 'api-url': big.url }
   try {
@@ -169,67 +342,69 @@ async function scale() {
     for (const n of SCALES) {
       big.seedAccounts('bulk', n - seeded, { namePrefix: `bulk-${seeded}-`, ageSeconds: 7 * 86400 })
       seeded = n
-      const list = await measured(bin, mainEnv({ ...bulkInputs, operation: 'list' }))
-      const prune = await measured(
-        bin,
-        mainEnv({ ...bulkInputs, operation: 'prune', 'name-prefix': 'bulk-', 'dry-run': 'true' })
-      )
-      console.log(
+      const list = await measured(bin, { ...bulkInputs, operation: 'list' })
+      const prune = await measured(bin, {
+        ...bulkInputs,
+        operation: 'prune',
+        'name-prefix': 'bulk-',
+        'dry-run': 'true'
+      })
+      print(
         `| ${n.toLocaleString('en')} | ${list.ms.toFixed(0)} | ${list.rssMb.toFixed(0)} | ${prune.ms.toFixed(0)} | ${prune.rssMb.toFixed(0)} |`
       )
     }
   } finally {
     await big.close()
   }
-  console.log('')
-}
-
-/** @param {Record<string, string>} inputs, the emulator's URL and token unless given */
-function mainEnv(inputs) {
-  const files = ['OUTPUT', 'STATE', 'ENV', 'STEP_SUMMARY'].map(name => {
-    const path = join(work, name)
-    writeFileSync(path, '')
-    return [`GITHUB_${name}`, path]
-  })
-  return {
-    PATH: process.env.PATH ?? '',
-    RUNNER_TEMP: work,
-    ...Object.fromEntries(files),
-    ...Object.fromEntries(
-      Object.entries({ token, 'api-url': emulator.url, ...inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])
-    )
-  }
+  print('')
 }
 
 /**
- * Wall time of one fresh process, from spawn to exit.
- * @param {string} bin @param {string[]} args @param {Record<string, string>} [env]
+ * Wall time of one fresh process, from spawn to exit; a figure of a process that exits with
+ * another code than `expected` would measure something else, so that stops the bench.
+ * @param {string} bin @param {string[]} args @param {Record<string, string>} [env] @param {number} [expected]
+ * @returns {Promise<number>}
  */
-function timed(bin, args, env = { PATH: process.env.PATH ?? '' }) {
+function timed(bin, args, env = cleanEnv(), expected = 0) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(bin, args, { env, stdio: 'ignore' })
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
     child.on('error', reject)
-    child.on('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6))
+    child.on('close', code => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      if (code === expected) resolve(ms)
+      else reject(new Error(`${bin} ${args.join(' ')} exited ${code}, not ${expected}: ${stderr.trim().slice(0, 300)}`))
+    })
   })
 }
 
 /**
  * Wall time and peak RSS of main, read by a preload that reports at exit.
- * @param {string} bin @param {Record<string, string>} env
+ * @param {string} bin @param {Record<string, string>} inputs
  * @returns {Promise<{ms: number, rssMb: number}>}
  */
-function measured(bin, env) {
+function measured(bin, inputs) {
+  const files = mkdtempSync(join(work, 'files-'))
+  const env = {
+    ...cleanEnv(),
+    RUNNER_TEMP: files,
+    ...Object.fromEntries(
+      ['OUTPUT', 'STATE', 'ENV', 'STEP_SUMMARY'].map(name => {
+        writeFileSync(join(files, name), '')
+        return [`GITHUB_${name}`, join(files, name)]
+      })
+    ),
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  }
   const report = `process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS + '\\n'))`
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
     const child = spawn(
       bin,
       ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'dist/main.js')],
-      {
-        env,
-        stdio: ['ignore', 'ignore', 'pipe']
-      }
+      { env, stdio: ['ignore', 'ignore', 'pipe'] }
     )
     let stderr = ''
     child.stderr.on('data', chunk => (stderr += chunk))
@@ -258,7 +433,7 @@ function findNode24() {
       stdio: ['ignore', 'pipe', 'ignore']
     })
   } catch {
-    console.log('(Node 24 could not be fetched: measuring this Node only)')
+    console.error('(Node 24 could not be fetched: measuring this Node only)')
     return undefined
   }
 }

@@ -1,6 +1,5 @@
-import { X509Certificate } from 'node:crypto'
 import { InputError } from './input-error.js'
-import { isLoopbackHost } from './platform/http.js'
+import { isLoopbackHost } from './platform/loopback.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
@@ -216,6 +215,8 @@ function readCaCertificates(read: InputReader): string[] {
       'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else'
     )
   }
+  // Loaded here, not at import: only runs given a CA need node:crypto this early.
+  const { X509Certificate } = process.getBuiltinModule('node:crypto')
   for (const [index, block] of blocks.entries()) {
     try {
       new X509Certificate(block)

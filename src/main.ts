@@ -1,5 +1,3 @@
-import { createClient } from './client-factory.js'
-import { runCreate } from './create-step.js'
 import { readInputs, type PruneInputs } from './inputs.js'
 import { failureLines, prune } from './operations/prune.js'
 import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
@@ -12,11 +10,15 @@ import { accountsSummary } from './summary.js'
 export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
+    // The client (and undici with it) and the create step load only once the inputs are good.
+    const { createClient } = await import('./client-factory.js')
     const client = await createClient(inputs, runner.debug)
     runner.setOutput('api-url', inputs.apiUrl)
     switch (inputs.operation) {
-      case 'create':
+      case 'create': {
+        const { runCreate } = await import('./create-step.js')
         return await runCreate(client, inputs)
+      }
       case 'list':
         return await list(client)
       case 'get':

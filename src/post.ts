@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createClient } from './client-factory.js'
 import { removeConfigDir } from './config-dir.js'
 import { readConnection } from './inputs.js'
 import { findByName } from './operations/create.js'
@@ -46,7 +45,9 @@ async function withClient(
   work: (client: PlatformClient) => Promise<void>
 ): Promise<void> {
   try {
-    await work(await createClient(readConnection(runner.readInput, runner.mask), runner.debug, tokenAccepted))
+    const connection = readConnection(runner.readInput, runner.mask)
+    const { createClient } = await import('./client-factory.js')
+    await work(await createClient(connection, runner.debug, tokenAccepted))
   } catch (error) {
     await runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(

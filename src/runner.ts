@@ -7,9 +7,10 @@
  * (for OIDC); the files below are the same code it re-exports, reached by path since the
  * package does not export them.
  */
+import { appendFile } from 'node:fs'
 import { EOL } from 'node:os'
+import { promisify } from 'node:util'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
-import { summary } from '../node_modules/@actions/core/lib/summary.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
@@ -92,10 +93,16 @@ export function exportVariable(name: string, value: string): void {
   issueFileCommand('ENV', prepareKeyValueMessage(name, value))
 }
 
-/** Appends to the job summary; a failure to write it is a warning, never a failed step. */
+/**
+ * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
+ * does; a failure to write it is a warning, never a failed step. (That module's file
+ * access goes through `fs.promises`, which loads Node's readline and REPL parts.)
+ */
 export async function writeSummary(markdown: string): Promise<void> {
   try {
-    await summary.addRaw(markdown, true).write()
+    const path = process.env.GITHUB_STEP_SUMMARY
+    if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')
+    await promisify(appendFile)(path, `${markdown}${EOL}`)
   } catch (error) {
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }

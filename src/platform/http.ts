@@ -1,11 +1,9 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
-// undici's package entry evaluates all of undici (fetch, WebSocket, caches, mocks), which
-// costs more start-up time than the whole rest of the action; these are the parts used.
-import Agent from 'undici/lib/dispatcher/agent.js'
-import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js'
-import apiRequest from 'undici/lib/api/api-request.js'
+import { isLoopbackHost } from './loopback.js'
+// Only the client reaches this module, and it loads once the inputs are good (main.ts).
+import { Agent, DispatcherBase, request as apiRequest } from './undici.js'
 
 /** The one place that touches undici: a request in, a small bounded response out. */
 export interface HttpResponse {
@@ -56,11 +54,6 @@ class BodyTooLargeError extends Error {
     super(`the answer is over the ${Math.round(limitBytes / 1024)} KiB this action reads`)
     this.name = 'BodyTooLargeError'
   }
-}
-
-/** Loopback hosts as URL's `hostname` writes them. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
 /**

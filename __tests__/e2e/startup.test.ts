@@ -1,0 +1,120 @@
+// Start-up, through the built action: a step loads only the Node built-ins its run uses, and
+// the steps of a job share V8's compile cache under RUNNER_TEMP, and nowhere else.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { StepResult } from '../helpers/action.js'
+import { useEmulator, type Emulator } from '../helpers/suite.js'
+import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
+
+let emulator: Emulator
+const suite = useEmulator(started => (emulator = started))
+
+const CACHE_FOLDER = 'apolo-service-account-compile-cache'
+// Node 22.1 added module.enableCompileCache; the runner runs node24, tests also run on Node 20.
+const [major, minor] = process.versions.node.split('.').map(Number)
+const nodeCachesCode = major > 22 || (major === 22 && minor >= 1)
+
+/** A preload that lists, at exit, the Node built-ins the process loaded (on stderr). */
+const REPORT_BUILTINS = `--import=data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write('builtins=' + process.moduleLoadList.filter(m => m.startsWith('NativeModule ')).map(m => m.slice(13)).join(',') + '\\n'))"
+)}`
+
+function reported(stderr: string): string[] {
+  const line = /^builtins=(.*)$/m.exec(stderr)
+  if (!line) throw new Error(`no built-ins reported: ${stderr.slice(0, 500)}`)
+  return line[1].split(',')
+}
+
+/** What Node loads for any ES module run this way (its ESM loader, stdout and stderr as pipes). */
+function loadedByAnyModule(): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'empty-module-')), 'empty.mjs')
+  writeFileSync(file, 'export {}\n')
+  return reported(spawnSync(process.execPath, [REPORT_BUILTINS, file], { encoding: 'utf8' }).stderr)
+}
+
+/** The built-ins a step loaded beyond what any ES module loads. */
+function builtins(result: StepResult): string[] {
+  const baseline = loadedByAnyModule()
+  return reported(result.stderr).filter(name => !baseline.includes(name))
+}
+
+describe('built-ins loaded', () => {
+  let certificate: Certificate
+  let front: TlsFront
+  beforeAll(async () => {
+    certificate = await makeCertificate({ ips: ['127.0.0.1'] })
+    front = await startTlsFront(certificate, emulator.port)
+  })
+  afterAll(() => front.close())
+
+  const unusedByPlainHttp = ['http2', 'tls', 'readline', 'internal/repl/history', 'internal/fs/promises']
+
+  test('a list over plain HTTP loads no HTTP/2, TLS, readline or REPL', async () => {
+    const main = await suite.step('main', { operation: 'list' }, { env: { NODE_OPTIONS: REPORT_BUILTINS } })
+    expect(main.code).toBe(0)
+    const loaded = builtins(main)
+    expect(loaded).toContain('http') // the report is real: undici's HTTP/1 client ran
+    expect(unusedByPlainHttp.filter(name => loaded.includes(name))).toEqual([])
+  })
+
+  test('a list over HTTPS loads TLS, and still no HTTP/2 or readline', async () => {
+    const main = await suite.step(
+      'main',
+      {
+        operation: 'list',
+        'api-url': `https://127.0.0.1:${front.port}/api/v1`,
+        'ca-certificate': certificate.cert
+      },
+      { env: { NODE_OPTIONS: REPORT_BUILTINS } }
+    )
+    expect(main.code).toBe(0)
+    const loaded = builtins(main)
+    expect(loaded).toContain('tls')
+    expect(['http2', 'readline', 'internal/fs/promises'].filter(name => loaded.includes(name))).toEqual([])
+  })
+
+  test('a bad input loads no HTTP client at all', async () => {
+    const main = await suite.step('main', { operation: 'nope' }, { env: { NODE_OPTIONS: REPORT_BUILTINS } })
+    expect(main.code).toBe(1)
+    expect(main.errors.join('\n')).toContain('operation')
+    expect(['http', 'net', 'v8', ...unusedByPlainHttp].filter(name => builtins(main).includes(name))).toEqual([])
+  })
+})
+
+describe('compile cache', () => {
+  const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
+  const debugCache = { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }
+
+  test('main keeps it in RUNNER_TEMP and post reuses it (Node 22.1+); on older Node the steps just run', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    const main = await suite.step('main', defaults, { runnerTemp, env: debugCache })
+    expect(main.code).toBe(0)
+    const post = await suite.step('post', defaults, { runnerTemp, state: main.state, env: debugCache })
+    expect(post.code).toBe(0)
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+    if (nodeCachesCode) {
+      expect(readdirSync(join(runnerTemp, CACHE_FOLDER)).length).toBeGreaterThan(0)
+      expect(post.stderr).toMatch(/code cache for ESM \S+\/dist\/index\.js was accepted/)
+    } else {
+      expect(existsSync(join(runnerTemp, CACHE_FOLDER))).toBe(false)
+    }
+  })
+
+  test('without RUNNER_TEMP there is no cache', async () => {
+    const main = await suite.step('main', { operation: 'list' }, { env: { ...debugCache, RUNNER_TEMP: '' } })
+    expect(main.code).toBe(0)
+    expect(main.stderr).not.toContain('[compile cache]')
+  })
+
+  test('a cache folder that cannot be made is skipped without a word', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    writeFileSync(join(runnerTemp, CACHE_FOLDER), 'a file where the folder would go')
+    const main = await suite.step('main', { operation: 'list' }, { runnerTemp })
+    expect(main.code).toBe(0)
+    expect([main.stderr, main.warnings, main.errors]).toEqual(['', [], []])
+    expect(JSON.parse(main.outputs.accounts)).toEqual(expect.any(Array))
+  })
+})
