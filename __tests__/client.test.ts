@@ -239,6 +239,23 @@ describe('retries', () => {
     await client().rm(created.id)
   })
 
+  test('after a throttled answer, the next request, of this client or a clone, waits a share of Retry-After first', async () => {
+    emulator.addFault({
+      method: 'GET',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '2' }
+    })
+    const alice = client('alice', { random: () => 0.25 })
+    await alice.list()
+    expect(sleeps).toEqual([3_000])
+    await alice.as(undefined, {}).config()
+    expect(sleeps).toEqual([3_000, 500])
+    await client('alice', { random: () => 0.25 }).config()
+    expect(sleeps).toEqual([3_000, 500])
+  })
+
   test('throttling stops at the time budget with the last status', async () => {
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, times: Infinity })
     let clock = 0

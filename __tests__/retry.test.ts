@@ -1,7 +1,15 @@
 // The retry and ambiguity rules, one row per kind of failure: change a rule in
 // src/platform/retry.ts and this table says what else it changes.
 import { describe, expect, test } from '@jest/globals'
-import { backoffDelay, isThrottled, isTransient, mayHaveActed, mayRepeat, type Failure } from '../src/platform/retry.js'
+import {
+  backoffDelay,
+  isThrottled,
+  isTransient,
+  mayHaveActed,
+  mayRepeat,
+  pacingDelay,
+  type Failure
+} from '../src/platform/retry.js'
 
 const net = (code: string): Failure => ({ status: 0, code, unreadable: false })
 const http = (status: number, unreadable = false): Failure => ({ status, unreadable })
@@ -116,5 +124,17 @@ describe('backoff', () => {
     const waits = Array.from({ length: 100 }, (_, i) => backoffDelay(1, 1_000, limits, () => i / 100))
     expect(Math.min(...waits)).toBe(1_000)
     expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThanOrEqual(1_950)
+  })
+})
+
+describe('pacing: a job the platform has just throttled waits before its next new request', () => {
+  test('within 10 s of a throttled answer, a random share of the wait it asked for', () => {
+    expect(pacingDelay(0, 1_000, () => 0.5)).toBe(500)
+    expect(pacingDelay(10_000, 2_000, () => 0.999)).toBe(1_998)
+  })
+
+  test('later, or never throttled, no wait', () => {
+    expect(pacingDelay(10_001, 1_000, () => 0.999)).toBe(0)
+    expect(pacingDelay(Infinity, 1_000, () => 0.999)).toBe(0)
   })
 })
