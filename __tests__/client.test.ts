@@ -222,7 +222,7 @@ describe('retries', () => {
   test('throttling is waited out however many answers it takes; max-attempts bounds only other failures', async () => {
     emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 429, times: 6 })
     emulator.resetLog()
-    await client('alice', { maxAttempts: 2 }).list()
+    await client('alice', { maxAttempts: 2, budgetMs: 60_000, random: () => 0.5 }).list()
     expect(emulator.requests.map(r => r.status)).toEqual([429, 429, 429, 429, 429, 429, 200])
   })
 

@@ -7,7 +7,7 @@ import {
   isTransient,
   mayHaveActed,
   mayRepeat,
-  pacingDelay,
+  ThrottleMemory,
   type Failure
 } from '../src/platform/retry.js'
 
@@ -127,14 +127,39 @@ describe('backoff', () => {
   })
 })
 
-describe('pacing: a job the platform has just throttled waits before its next new request', () => {
-  test('within 10 s of a throttled answer, a random share of the wait it asked for', () => {
-    expect(pacingDelay(0, 1_000, () => 0.5)).toBe(500)
-    expect(pacingDelay(10_000, 2_000, () => 0.999)).toBe(1_998)
+describe('a job throttled lately slows all its requests, more the more it is throttled', () => {
+  const max = 20_000
+  const half = () => 0.5
+
+  test('never throttled: no wait before a request, retries back off from their own count', () => {
+    const memory = new ThrottleMemory()
+    expect(memory.pacingDelay(0, max, () => 0.999)).toBe(0)
+    expect(memory.retryNumber(0, 2)).toBe(2)
   })
 
-  test('later, or never throttled, no wait', () => {
-    expect(pacingDelay(10_001, 1_000, () => 0.999)).toBe(0)
-    expect(pacingDelay(Infinity, 1_000, () => 0.999)).toBe(0)
+  test('after a throttled answer, a new request waits a random share of the wait asked for', () => {
+    const memory = new ThrottleMemory()
+    memory.record(1_000, 2_000)
+    expect(memory.pacingDelay(1_000, max, half)).toBe(1_000)
+    expect(memory.pacingDelay(11_000, max, () => 0.999)).toBe(1_998)
+  })
+
+  test('each further throttled answer doubles that share, within the cap', () => {
+    const memory = new ThrottleMemory()
+    for (const at of [0, 1_000, 2_000]) memory.record(at, 1_000)
+    expect(memory.pacingDelay(2_000, max, half)).toBe(2_000)
+    expect(memory.retryNumber(2_000, 1)).toBe(3)
+    for (let at = 3_000; at < 10_000; at += 1_000) memory.record(at, 1_000)
+    expect(memory.pacingDelay(9_000, max, () => 0.999)).toBe(19_980)
+  })
+
+  test('10 s after the last throttled answer it is forgotten: the count starts again', () => {
+    const memory = new ThrottleMemory()
+    for (const at of [0, 1_000]) memory.record(at, 1_000)
+    expect(memory.pacingDelay(11_001, max, () => 0.999)).toBe(0)
+    expect(memory.retryNumber(11_001, 1)).toBe(1)
+    memory.record(20_000, 1_000)
+    expect(memory.retryNumber(20_000, 1)).toBe(1)
+    expect(memory.pacingDelay(20_000, max, half)).toBe(500)
   })
 })

@@ -99,7 +99,7 @@ class PlatformClient {
         this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs;
         this.deadline = this.options.now() + this.budgetMs;
         this.tokenAccepted = options.tokenAccepted ?? false;
-        this.throttling = options.throttling ?? { atMs: -Infinity, waitMs: 0 };
+        this.throttling = options.throttling ?? new retry_js_1.ThrottleMemory();
     }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
@@ -215,7 +215,8 @@ class PlatformClient {
      */
     async pause(retry, failure) {
         const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options;
-        const delay = (0, retry_js_1.backoffDelay)(retry, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random);
+        const backoff = (0, retry_js_1.isThrottled)(failure) ? this.throttling.retryNumber(this.options.now(), retry) : retry;
+        const delay = (0, retry_js_1.backoffDelay)(backoff, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random);
         if (this.options.now() + delay >= this.deadline)
             return false;
         log?.(`${failure.operation}: trying again in ${delay} ms`);
@@ -256,10 +257,8 @@ class PlatformClient {
             const failure = await this.attempt(call, url, attempt, expected, read);
             if (!failure)
                 return;
-            if ((0, retry_js_1.isThrottled)(failure)) {
-                this.throttling.atMs = this.options.now();
-                this.throttling.waitMs = failure.retryAfterMs ?? this.options.baseDelayMs;
-            }
+            if ((0, retry_js_1.isThrottled)(failure))
+                this.throttling.record(this.options.now(), failure.retryAfterMs ?? this.options.baseDelayMs);
             else
                 counted++;
             if (counted >= this.options.maxAttempts || !(0, retry_js_1.mayRepeat)(call.kind, failure, this.tokenAccepted))
@@ -268,13 +267,13 @@ class PlatformClient {
                 throw this.outOfTime(call, failure);
         }
     }
-    /** A new request of a job the platform has just throttled waits first (retry.ts `pacingDelay`). */
+    /** A new request of a job the platform has just throttled waits first (retry.ts `ThrottleMemory`). */
     async paceAfterThrottling() {
-        const { now, random, sleep, log } = this.options;
-        const delay = (0, retry_js_1.pacingDelay)(now() - this.throttling.atMs, this.throttling.waitMs, random);
+        const { now, random, sleep, log, maxDelayMs } = this.options;
+        const delay = this.throttling.pacingDelay(now(), maxDelayMs, random);
         if (!delay || now() + delay >= this.deadline)
             return;
-        log?.(`the platform throttled this job ${now() - this.throttling.atMs} ms ago: waiting ${delay} ms first`);
+        log?.(`the platform throttled this job lately: waiting ${delay} ms first`);
         await sleep(delay);
     }
     /** One attempt: undefined when `read` took the answer, else what went wrong. */

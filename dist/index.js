@@ -1021,6 +1021,7 @@ function parsePermissions(text) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ThrottleMemory = void 0;
 exports.surelyNotSent = surelyNotSent;
 exports.isTransient = isTransient;
 exports.isThrottled = isThrottled;
@@ -1028,7 +1029,6 @@ exports.isAuthHiccup = isAuthHiccup;
 exports.mayRepeat = mayRepeat;
 exports.mayHaveActed = mayHaveActed;
 exports.backoffDelay = backoffDelay;
-exports.pacingDelay = pacingDelay;
 exports.parseRetryAfter = parseRetryAfter;
 /** Failures before any byte of the request left this machine. */
 const NOT_SENT_CODES = new Set([
@@ -1127,18 +1127,43 @@ function backoffDelay(retry, retryAfterMs, { baseMs, maxMs }, random) {
     const floor = Math.min(retryAfterMs ?? 0, maxMs);
     return Math.min(maxMs, Math.floor(floor + random() * ceiling));
 }
-/** How long after a throttled answer a job still paces its new requests. */
-const PACING_WINDOW_MS = 10_000;
+/** How long after a throttled answer a job still counts itself throttled. */
+const THROTTLE_MEMORY_MS = 10_000;
 /**
- * The wait before a new request (not a retry) of a job that the platform throttled within
- * the last 10 s: a random share of the wait it last asked for. The idea of AWS's adaptive
- * retry mode, which slows every request of a throttled client, cut to what a job needs:
- * the request that follows a throttled one (verification after a create) would otherwise
- * meet the same congestion at once.
+ * What a job has heard of throttling lately, shared by its clients: the idea of AWS's
+ * adaptive retry mode (a throttled client slows all its requests, more the more it is
+ * throttled) cut to a job that sends a few requests. Within 10 s of a throttled answer:
+ * - a new request (not a retry) first waits a random share of the last wait asked for,
+ *   doubled per throttled answer the job has had, so that the request after a throttled
+ *   one (verification after a create) does not meet the same congestion at once;
+ * - a throttled retry backs off from the job's count of throttled answers, not the
+ *   request's, so a job that keeps being throttled keeps spreading further.
  */
-function pacingDelay(sinceThrottleMs, waitMs, random) {
-    return sinceThrottleMs <= PACING_WINDOW_MS ? Math.floor(random() * waitMs) : 0;
+class ThrottleMemory {
+    atMs = -Infinity;
+    waitMs = 0;
+    count = 0;
+    /** Notes a throttled answer that asked for `retryAfterMs` (or the base wait). */
+    record(nowMs, waitMs) {
+        this.count = this.recent(nowMs) ? this.count + 1 : 1;
+        this.atMs = nowMs;
+        this.waitMs = waitMs;
+    }
+    /** The wait before a new request. */
+    pacingDelay(nowMs, maxMs, random) {
+        if (!this.recent(nowMs))
+            return 0;
+        return Math.floor(random() * Math.min(maxMs, this.waitMs * 2 ** (this.count - 1)));
+    }
+    /** The retry number a throttled request backs off from: at least the job's count. */
+    retryNumber(nowMs, retry) {
+        return this.recent(nowMs) ? Math.max(retry, this.count) : retry;
+    }
+    recent(nowMs) {
+        return nowMs - this.atMs <= THROTTLE_MEMORY_MS;
+    }
 }
+exports.ThrottleMemory = ThrottleMemory;
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; undefined when absent or bad. */
 function parseRetryAfter(value, now = Date.now()) {
     if (!value)

@@ -3,15 +3,7 @@ import { readAccount, readCreated, readPermissions, readConfig } from './answers
 import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
 import { sendRequest, type HttpResponse } from './http.js'
 import { isServiceAccountRole } from './names.js'
-import {
-  backoffDelay,
-  isThrottled,
-  mayRepeat,
-  pacingDelay,
-  parseRetryAfter,
-  type RequestKind,
-  type Throttling
-} from './retry.js'
+import { backoffDelay, isThrottled, mayRepeat, parseRetryAfter, type RequestKind, ThrottleMemory } from './retry.js'
 import { tokenIdentity } from './token.js'
 import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
 
@@ -33,8 +25,8 @@ export interface PlatformClientOptions {
    * it), so a 401 is its auth service hiccupping, retried like a 503.
    */
   tokenAccepted?: boolean
-  /** When the platform last asked this job to wait: shared by a client and its clones (`as`). */
-  throttling?: Throttling
+  /** What this job has heard of throttling: shared by a client and its clones (`as`). */
+  throttling?: ThrottleMemory
   /**
    * What all requests of this client, their retries and waits may take together; none
    * starts after it. Default: 3 × maxAttempts × timeoutMs (README, "Time limits").
@@ -92,7 +84,7 @@ export class PlatformClient {
   private readonly budgetMs: number
   /** Set by the first success: from then on a 401 is a hiccup, not a verdict. */
   private tokenAccepted: boolean
-  private readonly throttling: Throttling
+  private readonly throttling: ThrottleMemory
 
   constructor(options: PlatformClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
@@ -112,7 +104,7 @@ export class PlatformClient {
     this.budgetMs = budgetMs ?? 3 * maxAttempts * timeoutMs
     this.deadline = this.options.now() + this.budgetMs
     this.tokenAccepted = options.tokenAccepted ?? false
-    this.throttling = options.throttling ?? { atMs: -Infinity, waitMs: 0 }
+    this.throttling = options.throttling ?? new ThrottleMemory()
   }
 
   /** Every account of the caller, read as NDJSON so large lists stream. */
@@ -261,7 +253,8 @@ export class PlatformClient {
    */
   async pause(retry: number, failure: PlatformError): Promise<boolean> {
     const { baseDelayMs, maxDelayMs, random, sleep, log } = this.options
-    const delay = backoffDelay(retry, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random)
+    const backoff = isThrottled(failure) ? this.throttling.retryNumber(this.options.now(), retry) : retry
+    const delay = backoffDelay(backoff, failure.retryAfterMs, { baseMs: baseDelayMs, maxMs: maxDelayMs }, random)
     if (this.options.now() + delay >= this.deadline) return false
     log?.(`${failure.operation}: trying again in ${delay} ms`)
     await sleep(delay)
@@ -301,21 +294,20 @@ export class PlatformClient {
     for (let attempt = 1; ; attempt++) {
       const failure = await this.attempt(call, url, attempt, expected, read)
       if (!failure) return
-      if (isThrottled(failure)) {
-        this.throttling.atMs = this.options.now()
-        this.throttling.waitMs = failure.retryAfterMs ?? this.options.baseDelayMs
-      } else counted++
+      if (isThrottled(failure))
+        this.throttling.record(this.options.now(), failure.retryAfterMs ?? this.options.baseDelayMs)
+      else counted++
       if (counted >= this.options.maxAttempts || !mayRepeat(call.kind, failure, this.tokenAccepted)) throw failure
       if (!(await this.pause(attempt, failure))) throw this.outOfTime(call, failure)
     }
   }
 
-  /** A new request of a job the platform has just throttled waits first (retry.ts `pacingDelay`). */
+  /** A new request of a job the platform has just throttled waits first (retry.ts `ThrottleMemory`). */
   private async paceAfterThrottling(): Promise<void> {
-    const { now, random, sleep, log } = this.options
-    const delay = pacingDelay(now() - this.throttling.atMs, this.throttling.waitMs, random)
+    const { now, random, sleep, log, maxDelayMs } = this.options
+    const delay = this.throttling.pacingDelay(now(), maxDelayMs, random)
     if (!delay || now() + delay >= this.deadline) return
-    log?.(`the platform throttled this job ${now() - this.throttling.atMs} ms ago: waiting ${delay} ms first`)
+    log?.(`the platform throttled this job lately: waiting ${delay} ms first`)
     await sleep(delay)
   }
 
