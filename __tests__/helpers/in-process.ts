@@ -93,9 +93,13 @@ export async function inRunner<T>(
   }
 }
 
-/** Runs the main or the post step in this process. */
+/** Runs the main or the post step in this process, with action.yml's defaults as the runner gives them. */
 export async function runInProcess(step: 'main' | 'post', options: InProcessOptions = {}): Promise<InProcessResult> {
   const { runMain } = await import('../../src/main.js')
   const { runPost } = await import('../../src/post.js')
-  return inRunner(step === 'main' ? runMain : runPost, options)
+  const { INPUT_DEFAULTS } = await import('../../src/inputs.js')
+  return inRunner(step === 'main' ? runMain : runPost, {
+    ...options,
+    inputs: { ...INPUT_DEFAULTS, ...options.inputs }
+  })
 }

@@ -1,0 +1,172 @@
+// The main step and its operations, run in this process against the emulator.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { Agent } from 'undici'
+import { startEmulator } from '../emulator/server.js'
+import { runCreate } from '../src/create-step.js'
+import { INPUT_DEFAULTS, readInputs, type CreateInputs } from '../src/inputs.js'
+import { PlatformClient } from '../src/platform/client.js'
+import { decodeFullToken } from '../src/platform/token.js'
+import { inRunner, runInProcess } from './helpers/in-process.js'
+import type { Emulator } from './helpers/suite.js'
+
+let emulator: Emulator
+let token: string
+let dispatcher: Agent
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  token = emulator.issueToken('alice')
+  dispatcher = new Agent()
+})
+afterEach(() => emulator.clearFaults())
+afterAll(async () => {
+  await dispatcher.close()
+  await emulator.close()
+})
+
+const connection = () => ({ 'api-url': emulator.url, token, 'timeout-seconds': '2', 'max-attempts': '2' })
+const main = (inputs: Record<string, string>) => runInProcess('main', { inputs: { ...connection(), ...inputs } })
+const READ = 'storage://default/test-org/test-project/data read'
+
+describe('create', () => {
+  test('hands out a working full token, masked before anything else is printed, and saves the id for post', async () => {
+    const result = await main({ name: 'main-create', permissions: READ, 'verify-seconds': '1' })
+    expect(result.errors).toEqual([])
+    expect(result.failed).toBe(false)
+    const { outputs } = result
+    const account = emulator.account(outputs.id)
+    expect(account?.name).toBe('main-create')
+    expect(decodeFullToken(outputs.token)?.authToken).toBe(outputs['auth-token'])
+    const firstMask = result.stdout.indexOf(`::add-mask::${outputs.token}`)
+    expect(firstMask).toBeGreaterThanOrEqual(0)
+    expect(result.stdout.slice(0, firstMask)).not.toContain('Created service account')
+    expect(JSON.parse(outputs.permissions)).toEqual([
+      { uri: 'storage://default/test-org/test-project/data', action: 'read' }
+    ])
+    expect(outputs.registry).toContain('registry.default')
+    expect(outputs['api-url']).toBe(emulator.url)
+    expect(JSON.parse(result.state.account)).toEqual({
+      kind: 'created',
+      id: outputs.id,
+      delivered: true,
+      cleanup: true
+    })
+    expect(result.summary).toContain(outputs.id)
+    const removed = await runInProcess('post', { inputs: connection(), state: result.state })
+    expect(removed.failed).toBe(false)
+    expect(emulator.account(outputs.id)).toBeUndefined()
+  })
+
+  test('export-env logs later CLI steps in as the account; output-token false keeps the token out of outputs', async () => {
+    const result = await main({ 'export-env': 'true', 'output-token': 'false', 'verify-seconds': '0' })
+    expect(result.failed).toBe(false)
+    expect(result.outputs.token).toBeUndefined()
+    expect(result.outputs['auth-token']).toBeUndefined()
+    expect(result.env.APOLO_PASSED_CONFIG).toBe(result.env.NEURO_PASSED_CONFIG)
+    expect(decodeFullToken(result.env.APOLO_PASSED_CONFIG)).toBeDefined()
+    expect(result.env.APOLO_CONFIG).toMatch(/apolo-service-account-[^/]+\/apolo$/)
+    expect(result.state['config-dir']).toBeTruthy()
+    expect(result.outputs.name).toMatch(/^gha-/)
+    await runInProcess('post', { inputs: connection(), state: result.state })
+  })
+
+  test('a grant refused removes the account again and fails the step, naming both', async () => {
+    emulator.addFault({ method: 'POST', path: /permissions$/, kind: 'status', status: 403 })
+    const before = emulator.accounts().length
+    const result = await main({ name: 'main-grant-refused', permissions: READ, 'verify-seconds': '0' })
+    expect(result.failed).toBe(true)
+    expect(result.errors[0]).toMatch(/grant permissions to .* failed: HTTP 403.*was removed again/)
+    expect(emulator.accounts()).toHaveLength(before)
+    expect(JSON.parse(result.state.account)).toEqual({ kind: 'none' })
+    expect(result.outputs.token).toBeUndefined()
+  })
+
+  test('a name already taken is a clear failure that leaves nothing for post', async () => {
+    emulator.seedAccount('alice', { name: 'main-taken' })
+    const result = await main({ name: 'main-taken', 'verify-seconds': '0' })
+    expect(result.failed).toBe(true)
+    expect(result.errors[0]).toContain('HTTP 409')
+    expect(JSON.parse(result.state.account)).toEqual({ kind: 'none' })
+  })
+
+  test('removing an account the step cannot hand out gets a fresh time budget, whatever the create spent', async () => {
+    emulator.addFault({ method: 'POST', path: /permissions$/, kind: 'status', status: 403 })
+    let clock = 0
+    const client = new PlatformClient({
+      apiUrl: emulator.url,
+      authToken: token,
+      userAgent: 'main-step-test',
+      dispatcher,
+      timeoutMs: 2_000,
+      maxAttempts: 2,
+      now: () => clock,
+      // The grant is sent as the create's budget runs out.
+      log: line => {
+        if (/^POST .*\/permissions /.test(line)) clock += 1_000_000
+      }
+    })
+    const defaults: Record<string, string> = { ...INPUT_DEFAULTS }
+    const values: Record<string, string> = {
+      ...defaults,
+      ...connection(),
+      name: 'main-late-grant',
+      permissions: READ,
+      'verify-seconds': '0'
+    }
+    const inputs = readInputs(
+      name => values[name] ?? '',
+      () => undefined
+    ) as CreateInputs
+    const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error.message))
+    expect(result.value).toMatch(/service account \S+ was removed again$/)
+    expect(emulator.accounts().some(account => account.name === 'main-late-grant')).toBe(false)
+  })
+})
+
+describe('the other operations', () => {
+  test('get, list and rm', async () => {
+    const account = emulator.seedAccount('alice', { name: 'main-ops' })
+    const got = await main({ operation: 'get', name: 'main-ops' })
+    expect(got.outputs.id).toBe(account.id)
+    expect(got.outputs.name).toBe('main-ops')
+    const listed = await main({ operation: 'list' })
+    expect((JSON.parse(listed.outputs.accounts) as { id: string }[]).map(a => a.id)).toContain(account.id)
+    expect(listed.stdout).toMatch(/Found \d+ service accounts?/)
+    const removed = await main({ operation: 'rm', name: account.id })
+    expect(removed.outputs.id).toBe(account.id)
+    expect(emulator.account(account.id)).toBeUndefined()
+    const missing = await main({ operation: 'get', name: 'main-ops' })
+    expect(missing.failed).toBe(true)
+    expect(missing.errors[0]).toContain('HTTP 404')
+  })
+
+  test('prune removes stale accounts with the prefix; dry-run only names them', async () => {
+    const stale = emulator.seedAccount('alice', { name: 'main-prune-old', created_at: '2020-01-01T00:00:00+00:00' })
+    const fresh = emulator.seedAccount('alice', { name: 'main-prune-new' })
+    const dry = await main({ operation: 'prune', 'name-prefix': 'main-prune-', 'dry-run': 'true' })
+    const ids = (output: string) => (JSON.parse(output) as { id: string }[]).map(account => account.id)
+    expect(ids(dry.outputs.removed)).toEqual([stale.id])
+    expect(emulator.account(stale.id)).toBeDefined()
+    const pruned = await main({ operation: 'prune', 'name-prefix': 'main-prune-' })
+    expect(ids(pruned.outputs.removed)).toEqual([stale.id])
+    expect(emulator.account(stale.id)).toBeUndefined()
+    expect(emulator.account(fresh.id)).toBeDefined()
+  })
+
+  test('prune does not skip an account whose removal is refused: it fails naming it', async () => {
+    const stale = emulator.seedAccount('alice', { name: 'main-refused-old', created_at: '2020-01-01T00:00:00+00:00' })
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${stale.id}`, kind: 'status', status: 403 })
+    const result = await main({ operation: 'prune', 'name-prefix': 'main-refused-' })
+    expect(result.failed).toBe(true)
+    expect(result.errors[0]).toContain(`Could not remove 1 account(s): ${stale.id}`)
+    expect(JSON.parse(result.outputs.removed)).toEqual([])
+  })
+
+  test('an input error fails the step before any request', async () => {
+    emulator.resetLog()
+    const result = await main({ operation: 'explode' })
+    expect(result.failed).toBe(true)
+    expect(result.errors[0]).toContain('operation')
+    expect(emulator.requests).toEqual([])
+  })
+})
