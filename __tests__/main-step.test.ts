@@ -123,6 +123,36 @@ describe('create', () => {
   })
 })
 
+describe("create's sweep of earlier runs' leftovers", () => {
+  const OLD = '2020-01-01T00:00:00+00:00'
+  const seedOld = (name: string) => emulator.seedAccount('alice', { name, created_at: OLD })
+
+  test("removes only this repository's generated accounts of other runs, older than the limit", async () => {
+    const leftover = seedOld('gha-octo-repo-1000-1-build-abcdef')
+    const ours = seedOld('gha-octo-repo-4242-1-build-abcdef')
+    const otherRepo = seedOld('gha-other-repo-1000-1-build-abcdef')
+    const young = emulator.seedAccount('alice', { name: 'gha-octo-repo-1001-1-build-abcdef' })
+    const result = await main({ 'sweep-older-than': '6h', 'verify-seconds': '0' })
+    expect(result.failed).toBe(false)
+    expect((JSON.parse(result.outputs.removed) as { id: string }[]).map(a => a.id)).toEqual([leftover.id])
+    expect(emulator.account(leftover.id)).toBeUndefined()
+    for (const kept of [ours, otherRepo, young]) expect(emulator.account(kept.id)).toBeDefined()
+    expect(result.summary).toContain(leftover.id)
+    await runInProcess('post', { inputs: connection(), state: result.state })
+  })
+
+  test('does not skip a leftover whose removal is refused: it warns naming it, and the create goes on', async () => {
+    const leftover = seedOld('gha-octo-repo-1002-1-build-abcdef')
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${leftover.id}`, kind: 'status', status: 403 })
+    const result = await main({ 'sweep-older-than': '6h', 'verify-seconds': '0' })
+    expect(result.failed).toBe(false)
+    expect(result.warnings.some(w => w.startsWith(`Could not sweep ${leftover.id}: `) && w.includes('403'))).toBe(true)
+    expect(JSON.parse(result.outputs.removed)).toEqual([])
+    expect(result.outputs.token).toBeTruthy()
+    await runInProcess('post', { inputs: connection(), state: result.state })
+  })
+})
+
 describe('the other operations', () => {
   test('get, list and rm', async () => {
     const account = emulator.seedAccount('alice', { name: 'main-ops' })
