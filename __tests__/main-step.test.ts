@@ -123,6 +123,56 @@ describe('create', () => {
   })
 })
 
+describe('a credential that could not be handed out', () => {
+  test('a new token never accepted within verify-seconds: the account is removed and the step fails', async () => {
+    emulator.setNewTokenDelay('never')
+    try {
+      const result = await main({ name: 'main-never-accepted', 'verify-seconds': '1' })
+      expect(result.failed).toBe(true)
+      expect(result.errors[0]).toContain('the new token was still not accepted after 1 s')
+      expect(result.errors[0]).toContain('was removed again')
+      expect(emulator.accounts().some(account => account.name === 'main-never-accepted')).toBe(false)
+      expect(result.outputs.token).toBeUndefined()
+    } finally {
+      emulator.setNewTokenDelay(0)
+    }
+  })
+
+  test('an accepted token that sees no cluster is handed out with a warning naming the grant it needs', async () => {
+    emulator.setClustersNeedGrant(true)
+    try {
+      const result = await main({ name: 'main-no-cluster', 'verify-seconds': '2' })
+      expect(result.failed).toBe(false)
+      expect(result.warnings.join('\n')).toContain('sees no cluster "default"')
+      expect(result.outputs.registry).toBe('')
+      await runInProcess('post', { inputs: connection(), state: result.state })
+    } finally {
+      emulator.setClustersNeedGrant(false)
+    }
+  })
+
+  test('a create answer whose token is not a full token: nothing handed out, the step fails saying why', async () => {
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'no-token'
+    })
+    const result = await main({ name: 'main-no-token', 'max-attempts': '1', 'verify-seconds': '0' })
+    expect(result.failed).toBe(true)
+    expect(result.outputs.token).toBeUndefined()
+    expect(result.errors[0]).toContain('the answer holds no token')
+  })
+
+  test('a sweep that fails only warns: the create goes on', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 403 })
+    const result = await main({ 'sweep-older-than': '6h', 'verify-seconds': '0' })
+    expect(result.failed).toBe(false)
+    expect(result.warnings.some(w => w.startsWith("Could not sweep earlier runs' leftover accounts: "))).toBe(true)
+    expect(result.outputs.token).toBeTruthy()
+    await runInProcess('post', { inputs: connection(), state: result.state })
+  })
+})
+
 describe("create's sweep of earlier runs' leftovers", () => {
   const OLD = '2020-01-01T00:00:00+00:00'
   const seedOld = (name: string) => emulator.seedAccount('alice', { name, created_at: OLD })
