@@ -133,7 +133,7 @@ describe('bounded answers', () => {
   })
 
   test('an NDJSON list over 64 MiB is not read further', async () => {
-    answer = () => ndjson({ repeat: '\n' })
+    answer = () => ndjson({ repeat: `${' '.repeat(1_000)}\n` })
     const error = await (await client(server.url)).list().catch((thrown: Error) => thrown)
     expect(error).toMatchObject({ code: 'BODY_TOO_LARGE' })
     expect((error as Error).message).toContain('65536 KiB')
