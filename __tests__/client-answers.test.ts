@@ -165,6 +165,23 @@ describe('errors', () => {
     )
   })
 
+  test("an error body's message: error, description or message; anything else gives the status text", async () => {
+    const messages: string[] = []
+    for (const body of [
+      '{"error": "e1"}',
+      '{"description": "d1"}',
+      '{"message": "m1"}',
+      '{"error": 5}',
+      '{"error": ',
+      '  ',
+      'one line\n'
+    ]) {
+      answer = () => json(body, 409, body.startsWith('{') ? 'application/json' : 'text/plain')
+      messages.push((await failure(client().get(ACCOUNT.id))).serverMessage)
+    }
+    expect(messages).toEqual(['e1', 'd1', 'm1', 'Conflict', 'Conflict', 'Conflict', 'one line'])
+  })
+
   test('a refused connection names the request and is tried again', async () => {
     const closed = new PlatformClient({
       apiUrl: 'http://127.0.0.1:9/api/v1',
