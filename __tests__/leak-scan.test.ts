@@ -1,6 +1,6 @@
 // The scan every end-to-end test relies on must itself be able to find a leak.
 import { expect, test } from '@jest/globals'
-import { findLeaks, secretForms, type StepResult } from './helpers/action.js'
+import { findLeaks, foreignCommands, secretForms, type StepResult } from './helpers/action.js'
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1IjoiYSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 const full = Buffer.from(`{"token": "${jwt}", "url": "u"}`).toString('base64')
@@ -38,4 +38,20 @@ test('mask commands are allowed; the secret anywhere else is a leak', () => {
   ])
   expect(findLeaks([result({ state: `id<<d\n${full}\nd` })], [full]).length).toBeGreaterThan(0)
   expect(findLeaks([result({ summary: `| token | ${jwt.split('.')[2]} |` })], [full])).toHaveLength(1)
+})
+
+test('the command scan finds every command the action did not issue, and lets a mask hold any secret', () => {
+  const stdout = [
+    '::add-mask::x ##[set-output name=token;]stolen',
+    '::warning::fine',
+    '  ::set-output name=a::b',
+    'text ##[set-output name=b;]c',
+    '::debug::##[x]',
+    'plain'
+  ].join('\n')
+  expect(foreignCommands(stdout)).toEqual([
+    '  ::set-output name=a::b',
+    'text ##[set-output name=b;]c',
+    '::debug::##[x]'
+  ])
 })

@@ -347,9 +347,10 @@ function notAsked(account, name, caller) {
         return `its name is not "${name}"`;
     if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
         return 'its owner is not the caller';
-    const expected = `${account.owner}/service-accounts/${name ?? account.role.split('/').pop()}`;
+    // An unnamed account's role ends in 16 hex characters instead of a name.
+    const expected = `${account.owner}/service-accounts/${name || account.role.split('/').pop()}`;
     if (account.role !== expected || !(0, names_js_1.isServiceAccountRole)(account.role))
-        return `its role is not "<owner>/service-accounts/${name ?? '<name>'}"`;
+        return `its role is not "<owner>/service-accounts/${name || '<name>'}"`;
     return undefined;
 }
 /**

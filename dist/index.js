@@ -778,11 +778,13 @@ const MAX_SCANNED = 4 * MAX_MESSAGE;
 /**
  * Cuts out anything that may be a credential: every run of base64/base64url characters
  * that holds `eyJ` (how a JWT, and base64 of any JSON object, begins) or that decodes to
- * text naming a "token" (a full token, whatever its key order or spacing). One pass over
- * a single character class, so linear in the text's length.
+ * text naming a "token" (a full token, whatever its key order or spacing). A run ends
+ * after its `=` padding, as base64 does (the decoder stops there), so `token=` before a
+ * token is a run of its own. One pass over a single character class, so linear in the
+ * text's length.
  */
 function redactTokens(text) {
-    return text.replace(/[A-Za-z0-9+/=_.-]{8,}/g, run => (looksLikeToken(run) ? '***' : run));
+    return text.replace(/[A-Za-z0-9+/_.-]{8,}=*/g, run => (looksLikeToken(run) ? '***' : run));
 }
 function looksLikeToken(run) {
     if (run.includes('eyJ'))

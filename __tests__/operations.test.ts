@@ -1,0 +1,252 @@
+// The operations' rules (src/operations/), each through its public function and a client on
+// loopback: a lost create (README, "When an answer is lost"), the verification of a new
+// token, and where a new account points.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { Agent } from 'undici'
+import { startEmulator } from '../emulator/server.js'
+import { createAccount, UnresolvedCreateError } from '../src/operations/create.js'
+import { resolveTarget } from '../src/operations/target.js'
+import { registryHost, verifyCredential } from '../src/operations/verify.js'
+import { PlatformClient } from '../src/platform/client.js'
+import type { DiscoveryConfig } from '../src/platform/types.js'
+import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
+import type { Emulator, Fault } from './helpers/suite.js'
+
+let emulator: Emulator
+let server: HostileServer
+let answer: () => Answer
+let dispatcher: Agent
+let warnings: string[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  server = await startHostileServer(() => answer())
+  dispatcher = new Agent()
+})
+afterEach(() => {
+  emulator.clearFaults()
+  server.requests.length = 0
+  warnings = []
+})
+afterAll(async () => {
+  await dispatcher.close()
+  await server.close()
+  await emulator.close()
+})
+
+const client = (apiUrl = emulator.url, maxAttempts = 3) =>
+  new PlatformClient({
+    apiUrl,
+    authToken: emulator.issueToken('alice'),
+    userAgent: 'operations-test',
+    dispatcher,
+    timeoutMs: 2_000,
+    maxAttempts,
+    sleep: () => Promise.resolve()
+  })
+const request = (name: string) => ({ name, default_cluster: 'default', default_project: 'test-project' })
+const options = (nameIsGenerated: boolean) => ({ nameIsGenerated, warn: (line: string) => warnings.push(line) })
+const named = (name: string) => emulator.accounts().filter(account => account.name === name)
+const createFault = (kind: Fault['kind'], status?: number, times = 1) =>
+  emulator.addFault({ method: 'POST', path: '/service_accounts', kind, status, times })
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (error: unknown) => error as Error
+  )
+
+describe('a create whose answer is lost', () => {
+  test('of a generated name: the account it made is removed and the create made again', async () => {
+    createFault('status-after', 502)
+    const created = await createAccount(client(), request('gha-lost-generated'), options(true))
+    expect(named('gha-lost-generated').map(account => account.id)).toEqual([created.id])
+    expect(warnings.some(line => line.includes('checking whether service account "gha-lost-generated"'))).toBe(true)
+    expect(warnings.some(line => line.startsWith('removing '))).toBe(true)
+  })
+
+  test('of a chosen name: the account found is never removed; the step fails naming it', async () => {
+    createFault('status-after', 502)
+    const error = await rejection(createAccount(client(), request('lost-chosen'), options(false)))
+    const [account] = named('lost-chosen')
+    expect(account).toBeDefined()
+    expect(error.message).toContain(`an account named "lost-chosen" exists (${account.id}`)
+    expect(error.message).toContain(`apolo service-account rm ${account.id}`)
+  })
+
+  test('after a 500 the account it made is removed, and the create is not tried again', async () => {
+    createFault('status-after', 500)
+    const error = await rejection(createAccount(client(), request('gha-lost-500'), options(true)))
+    expect(error.message).toContain('HTTP 500')
+    expect(error).not.toBeInstanceOf(UnresolvedCreateError)
+    expect(named('gha-lost-500')).toEqual([])
+  })
+
+  test('that made nothing yet, with no attempt left: unresolved, for post to look again', async () => {
+    createFault('status', 502)
+    const error = await rejection(createAccount(client(emulator.url, 1), request('gha-lost-none'), options(true)))
+    expect(error).toBeInstanceOf(UnresolvedCreateError)
+    expect(error.message).toContain('may still appear')
+  })
+
+  test('that made nothing: the create is tried again and succeeds', async () => {
+    createFault('status', 502)
+    const created = await createAccount(client(), request('gha-lost-retried'), options(true))
+    expect(named('gha-lost-retried').map(account => account.id)).toEqual([created.id])
+  })
+
+  test('a 409 after an attempt that may have acted is that attempt, not a taken name', async () => {
+    // The first attempt makes the account and its answer is lost; the look-up misses it.
+    createFault('status-after', 502)
+    emulator.addFault({ method: 'GET', path: '/service_accounts/gha-lost-409', kind: 'status', status: 404 })
+    const created = await createAccount(client(), request('gha-lost-409'), options(true))
+    expect(named('gha-lost-409').map(account => account.id)).toEqual([created.id])
+  })
+
+  test('only a 404 means no such account: a look-up answered 403 leaves the create unresolved', async () => {
+    createFault('status-after', 502)
+    emulator.addFault({ method: 'GET', path: '/service_accounts/gha-lost-403', kind: 'status', status: 403 })
+    const error = await rejection(createAccount(client(), request('gha-lost-403'), options(true)))
+    expect(error).toBeInstanceOf(UnresolvedCreateError)
+    expect(error.message).toContain('whether it made an account is unknown')
+    expect(named('gha-lost-403')).toHaveLength(1)
+  })
+
+  test('a 4xx is the platform refusing: no look-up, no retry', async () => {
+    createFault('status', 400)
+    emulator.resetLog()
+    const error = await rejection(createAccount(client(), request('refused'), options(true)))
+    expect(error.message).toContain('HTTP 400')
+    expect(emulator.requests.map(r => r.method)).toEqual(['POST'])
+  })
+})
+
+describe('verifying a new token', () => {
+  const config = (authorized: boolean): Answer => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ authorized, clusters: [], projects: [] })
+  })
+  let clock = 0
+  let sleeps: number[] = []
+  const fake = {
+    now: () => clock,
+    sleep: (ms: number) => {
+      sleeps.push(ms)
+      clock += ms
+      return Promise.resolve()
+    }
+  }
+  afterEach(() => {
+    clock = 0
+    sleeps = []
+  })
+
+  test('one request when the token is accepted at once', async () => {
+    answer = () => config(true)
+    expect((await verifyCredential(client(server.url), { seconds: 30, ...fake })).authorized).toBe(true)
+    expect(server.requests).toHaveLength(1)
+    expect(sleeps).toEqual([])
+  })
+
+  test('waits from 0.5 s, doubling to at most 5 s, and stops at the limit, naming the last answer', async () => {
+    answer = () => config(false)
+    const error = await rejection(verifyCredential(client(server.url), { seconds: 30, ...fake }))
+    expect(sleeps).toEqual([500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 2_500])
+    expect(error.message).toBe(
+      'the new token was still not accepted after 30 s (GET /config answered "authorized": false)'
+    )
+  })
+
+  test('a failed request is tried again, and its error named at the end', async () => {
+    answer = () => ({ status: 401, body: '401: Unauthorized', headers: { 'content-type': 'text/plain' } })
+    const error = await rejection(verifyCredential(client(server.url, 1), { seconds: 1, ...fake }))
+    expect(sleeps).toEqual([500, 500])
+    expect(server.requests).toHaveLength(3)
+    expect(error.message).toContain('HTTP 401: 401: Unauthorized')
+  })
+
+  test('an accepted token after a refusal ends the waits', async () => {
+    let refusals = 2
+    answer = () => config(refusals-- <= 0)
+    await verifyCredential(client(server.url), { seconds: 30, ...fake })
+    expect(sleeps).toEqual([500, 1_000])
+  })
+
+  test("the registry host is the cluster's registry URL's host, or '' when there is none", () => {
+    const discovery: DiscoveryConfig = {
+      authorized: true,
+      clusters: [
+        { name: 'a', orgs: [], registry_url: 'https://registry.a.example:5000/v2' },
+        { name: 'b', orgs: [], registry_url: '' },
+        { name: 'c', orgs: [], registry_url: 'not a url' }
+      ],
+      projects: []
+    }
+    expect(registryHost(discovery, 'a')).toBe('registry.a.example:5000')
+    expect(registryHost(discovery, 'b')).toBe('')
+    expect(registryHost(discovery, 'c')).toBe('')
+    expect(registryHost(discovery, 'missing')).toBe('')
+  })
+})
+
+describe('where a new account points', () => {
+  const discovery = (value: object): Answer => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ authorized: true, ...value })
+  })
+  const none = { cluster: undefined, project: undefined, org: undefined }
+  const given = (cluster = '', project = '', org = '') => ({ cluster, project, org })
+
+  test('the inputs first, then the full token: no request when both name a cluster and a project', async () => {
+    answer = () => discovery({})
+    expect(await resolveTarget(client(server.url), given('c', 'p', 'o'), none)).toEqual({
+      cluster: 'c',
+      project: 'p',
+      org: 'o'
+    })
+    expect(
+      await resolveTarget(client(server.url), given('', 'p'), { cluster: 'tc', project: 'tp', org: 'to' })
+    ).toEqual({ cluster: 'tc', project: 'p', org: 'to' })
+    expect(server.requests).toEqual([])
+  })
+
+  test("else the platform's first cluster and its first project in the org", async () => {
+    answer = () =>
+      discovery({
+        clusters: [{ name: 'first' }, { name: 'second' }],
+        projects: [
+          { name: 'elsewhere', cluster_name: 'second', org_name: null },
+          { name: 'other-org', cluster_name: 'first', org_name: 'x' },
+          { name: 'mine', cluster_name: 'first', org_name: 'o' }
+        ]
+      })
+    expect(await resolveTarget(client(server.url), given('', '', 'o'), none)).toEqual({
+      cluster: 'first',
+      project: 'mine',
+      org: 'o'
+    })
+    expect(await resolveTarget(client(server.url), given('first'), none)).toEqual({
+      cluster: 'first',
+      project: 'other-org',
+      org: 'x'
+    })
+    expect(await resolveTarget(client(server.url), given('second'), none)).toEqual({
+      cluster: 'second',
+      project: 'elsewhere'
+    })
+  })
+
+  test('a token the platform does not accept, no cluster or no project: an error naming what is missing', async () => {
+    answer = () => ({ ...discovery({}), body: '{"authorized": false}' })
+    await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/did not accept the token/)
+    answer = () => discovery({ clusters: [], projects: [] })
+    await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/Input "cluster" is needed/)
+    answer = () => discovery({ clusters: [{ name: 'c' }], projects: [{ name: 'p', cluster_name: 'other' }] })
+    await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(
+      /Input "project" is needed: .* on cluster "c"/
+    )
+  })
+})

@@ -1,0 +1,175 @@
+// The post step (README, "How cleanup works"), run in this process against the emulator.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEmulator } from '../emulator/server.js'
+import { runInProcess } from './helpers/in-process.js'
+import type { Emulator } from './helpers/suite.js'
+
+let emulator: Emulator
+let inputs: Record<string, string>
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  inputs = {
+    'api-url': emulator.url,
+    token: emulator.issueToken('alice'),
+    'timeout-seconds': '2',
+    'max-attempts': '2'
+  }
+})
+afterEach(() => emulator.clearFaults())
+afterAll(() => emulator.close())
+
+const created = (id: string, fields: { delivered?: boolean; cleanup?: boolean } = {}) => ({
+  account: JSON.stringify({ kind: 'created', id, delivered: true, cleanup: true, ...fields })
+})
+const pending = (name: string, generated: boolean) => ({
+  account: JSON.stringify({ kind: 'pending', name, generated, cleanup: true })
+})
+const post = (state: Record<string, string>) => runInProcess('post', { inputs, state })
+const seed = (name: string) => emulator.seedAccount('alice', { name })
+const refuse = (method: string, status: number) =>
+  emulator.addFault({
+    method,
+    path: /^\/service_accounts\//,
+    kind: 'status',
+    status,
+    times: Infinity,
+    body: '{"error": "refused"}',
+    headers: { 'content-type': 'application/json' }
+  })
+
+describe('an account main made', () => {
+  test('is removed, and the summary says so', async () => {
+    const account = seed('post-removed')
+    const result = await post(created(account.id))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
+    expect(result.stdout).toContain(`Removed service account ${account.id}; its token is revoked.`)
+    expect(result.summary).toContain(account.id)
+    expect(result.summary).toContain('removed')
+  })
+
+  test('already gone (DELETE answered 404) is a warning, not a failure', async () => {
+    const account = seed('post-gone')
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'status', status: 404 })
+    const result = await post(created(account.id))
+    expect(result.failed).toBe(false)
+    expect(result.warnings).toEqual([`Service account ${account.id} was already gone.`])
+    expect(result.summary).toContain('already gone')
+  })
+
+  test.each([403, 400, 401])(
+    'only a 404 means already gone: DELETE answered %i fails the step, naming the account to remove by hand',
+    async status => {
+      const account = seed(`post-refused-${status}`)
+      refuse('DELETE', status)
+      const result = await post(created(account.id))
+      expect(result.failed).toBe(true)
+      expect(result.errors).toHaveLength(1)
+      expect(result.errors[0]).toContain(`Service account ${account.id} could not be removed`)
+      expect(result.errors[0]).toContain(`apolo service-account rm ${account.id}`)
+      expect(result.warnings.join('\n')).not.toContain('already gone')
+      expect(result.summary).toContain('NOT removed')
+      expect(emulator.account(account.id)).toBeDefined()
+    }
+  )
+
+  test('with cleanup false and its token delivered, is kept', async () => {
+    const account = seed('post-kept')
+    const result = await post(created(account.id, { cleanup: false }))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeDefined()
+    expect(result.stdout).toContain(`cleanup is false: service account ${account.id} is kept.`)
+    expect(result.summary).toContain('kept')
+  })
+
+  test('whose token never reached the workflow, is removed even with cleanup false', async () => {
+    const account = seed('post-undelivered')
+    const result = await post(created(account.id, { cleanup: false, delivered: false }))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
+  })
+})
+
+describe('a create whose answer main never saw', () => {
+  test('of a generated name: the account found under it is removed', async () => {
+    const account = seed('gha-octo-repo-4242-1-lost')
+    const result = await post(pending(account.name!, true))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
+    expect(result.warnings[0]).toContain(`removing ${account.id}`)
+  })
+
+  test('of a chosen name: the account found under it is left, with a warning naming it', async () => {
+    const account = seed('post-chosen')
+    const result = await post(pending('post-chosen', false))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeDefined()
+    expect(result.warnings[0]).toContain(`apolo service-account rm ${account.id}`)
+    expect(result.summary).toContain('left')
+  })
+
+  test('of a chosen name that nothing holds: nothing to remove', async () => {
+    const result = await post(pending('post-nothing', false))
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toContain('The create of "post-nothing" made no account: nothing to remove.')
+  })
+
+  test.each([
+    [403, true],
+    [403, false],
+    [400, true]
+  ])(
+    'only a 404 means no such account: a look-up answered %i (generated name: %s) fails the step',
+    async (status, generated) => {
+      refuse('GET', status)
+      const result = await post(pending('gha-octo-repo-4242-1-lookup', generated))
+      expect(result.failed).toBe(true)
+      expect(result.stdout).not.toContain('made no account')
+      expect(result.errors[0]).toContain('gha-octo-repo-4242-1-lookup could not be removed')
+    }
+  )
+})
+
+describe('what post is told', () => {
+  test('no record: nothing to remove, no request', async () => {
+    emulator.resetLog()
+    const result = await post({})
+    expect(result.failed).toBe(false)
+    expect(result.stdout).toContain('nothing to remove')
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('a record this action does not write: a warning, no request', async () => {
+    emulator.resetLog()
+    const result = await post({ account: '{"kind":"created","id":"../x","delivered":true,"cleanup":true}' })
+    expect(result.failed).toBe(false)
+    expect(result.warnings).toEqual(['The saved state is not one this action writes: nothing is removed.'])
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('the CLI config folder main made is removed; a folder it did not make is left with a warning', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'post-temp-'))
+    const made = mkdtempSync(join(runnerTemp, 'apolo-service-account-'))
+    const other = join(runnerTemp, 'other')
+    mkdirSync(other)
+    const removed = await runInProcess('post', {
+      inputs,
+      state: { 'config-dir': made },
+      env: { RUNNER_TEMP: runnerTemp }
+    })
+    expect(existsSync(made)).toBe(false)
+    expect(removed.warnings).toEqual([])
+    const left = await runInProcess('post', {
+      inputs,
+      state: { 'config-dir': other },
+      env: { RUNNER_TEMP: runnerTemp }
+    })
+    expect(existsSync(other)).toBe(true)
+    expect(left.warnings[0]).toContain(`Left the folder ${other}`)
+    rmSync(runnerTemp, { recursive: true, force: true })
+  })
+})

@@ -1,0 +1,125 @@
+// The runner's side (src/runner.ts) where it meets a runner that is missing something, and the
+// CLI config folder's removal on disk (src/config-dir.ts).
+import { describe, expect, test } from '@jest/globals'
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { makeConfigDir, removeConfigDir } from '../src/config-dir.js'
+import * as runner from '../src/runner.js'
+import { inRunner } from './helpers/in-process.js'
+
+describe('the runner', () => {
+  // First in this file: @actions/core keeps the summary path it first finds.
+  test('a job summary that cannot be written is a warning, never a failed step', async () => {
+    const result = await inRunner(() => runner.writeSummary('# x'), { env: { GITHUB_STEP_SUMMARY: '' } })
+    expect(result.failed).toBe(false)
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toMatch(/^Could not write the job summary: /)
+  })
+
+  test('outside a workflow run the run is "local"', async () => {
+    const result = await inRunner(() => Promise.resolve(runner.runIdentity()), {
+      env: {
+        GITHUB_REPOSITORY: '',
+        GITHUB_REPOSITORY_ID: '',
+        GITHUB_RUN_ID: '',
+        GITHUB_RUN_ATTEMPT: '',
+        GITHUB_JOB: ''
+      }
+    })
+    expect(result.value).toEqual({ repository: 'local', repositoryId: '', runId: '', runAttempt: '', job: '' })
+  })
+
+  test("in a run, the run's repository, id, attempt and job", async () => {
+    const result = await inRunner(() => Promise.resolve(runner.runIdentity()), {
+      env: { GITHUB_REPOSITORY_ID: ' 7001 ', GITHUB_RUN_ATTEMPT: '3' }
+    })
+    expect(result.value).toEqual({
+      repository: 'octo-org/octo-repo',
+      repositoryId: '7001',
+      runId: '4242',
+      runAttempt: '3',
+      job: 'build'
+    })
+  })
+
+  test('inputs are read as the runner passes them: upper case, spaces as underscores, trimmed', async () => {
+    const result = await inRunner(() => Promise.resolve(runner.readInput('sweep older than')), {
+      env: { INPUT_SWEEP_OLDER_THAN: '  6h \n' }
+    })
+    expect(result.value).toBe('6h')
+  })
+
+  test('each log command is one line; an empty secret is not masked; a failure sets the exit code', async () => {
+    const result = await inRunner(() => {
+      runner.mask('')
+      runner.mask('s3cr3t-value')
+      runner.debug('d\nx')
+      runner.info('i')
+      runner.warning('w')
+      runner.setFailed('e')
+      return Promise.resolve()
+    })
+    expect(result.stdout.split(/\r?\n/)).toEqual([
+      '::add-mask::s3cr3t-value',
+      '::debug::d%0Ax',
+      'i',
+      '::warning::w',
+      '::error::e',
+      ''
+    ])
+    expect(result.failed).toBe(true)
+  })
+
+  test('an exported variable is set for this process and written for later steps', async () => {
+    const result = await inRunner(() => {
+      runner.exportVariable('APOLO_TEST_VARIABLE', 'v')
+      return Promise.resolve(process.env.APOLO_TEST_VARIABLE)
+    })
+    expect(result.value).toBe('v')
+    expect(result.env).toEqual({ APOLO_TEST_VARIABLE: 'v' })
+    expect(runner.runnerTemp()).toBe(process.env.RUNNER_TEMP || undefined)
+  })
+})
+
+describe('the CLI config folder on disk', () => {
+  const root = () => realpathSync(mkdtempSync(join(tmpdir(), 'config-dir-test-')))
+
+  test('is made inside the given root, or the system temp folder', () => {
+    const inside = root()
+    const made = makeConfigDir(inside)
+    expect(dirname(made)).toBe(inside)
+    const fallback = makeConfigDir(undefined)
+    expect(dirname(fallback)).toBe(tmpdir())
+    rmSync(inside, { recursive: true })
+    rmSync(fallback, { recursive: true })
+  })
+
+  test('one it made is removed; one already gone is fine', () => {
+    const inside = root()
+    const made = makeConfigDir(inside)
+    writeFileSync(join(made, 'config'), 'x')
+    expect(removeConfigDir(made, inside)).toBeUndefined()
+    expect(existsSync(made)).toBe(false)
+    expect(removeConfigDir(made, inside)).toBeUndefined()
+    rmSync(inside, { recursive: true })
+  })
+
+  test('a file, a link, or a folder elsewhere is left, with the reason', () => {
+    const inside = root()
+    const file = join(inside, 'apolo-service-account-file')
+    writeFileSync(file, 'x')
+    expect(removeConfigDir(file, inside)).toBe('it is not a folder')
+    const target = mkdtempSync(join(inside, 'target-'))
+    const link = join(inside, 'apolo-service-account-link')
+    symlinkSync(target, link)
+    expect(removeConfigDir(link, inside)).toBe('it is not a folder')
+    const nested = join(inside, 'nested', 'apolo-service-account-x')
+    mkdirSync(nested, { recursive: true })
+    expect(removeConfigDir(nested, inside)).toMatch(
+      /^it is not a folder this action makes \(apolo-service-account-… directly inside /
+    )
+    for (const path of [file, target, nested]) expect(existsSync(path)).toBe(true)
+    rmSync(inside, { recursive: true })
+  })
+})

@@ -1,0 +1,73 @@
+// The job summary (src/summary.ts): what each section shows, every value as inert cell text.
+import { expect, test } from '@jest/globals'
+import { accountsSummary, cell, createdSummary, removedSummary } from '../src/summary.js'
+
+const ACCOUNT = {
+  id: 'service-account-1',
+  name: 'ci',
+  role: 'alice/service-accounts/ci',
+  owner: 'alice',
+  default_cluster: 'default',
+  default_project: 'p',
+  default_org: 'o',
+  created_at: '2026-11-28T10:00:00+00:00',
+  role_deleted: false,
+  token: 'never-shown'
+}
+
+test('a created account: its fields, its grants, and whether post removes it', () => {
+  expect(createdSummary(ACCOUNT, [{ uri: 'storage://default/o/p', action: 'read' }], true)).toBe(
+    [
+      '### Apolo service account created',
+      '',
+      '| Field | Value |',
+      '| --- | --- |',
+      '| ID | <code>service-account-1</code> |',
+      '| Name | <code>ci</code> |',
+      '| Role | <code>alice/service-accounts/ci</code> |',
+      '| Owner | alice |',
+      '| Cluster | default |',
+      '| Project | p |',
+      '| Org | o |',
+      '| Created at | 2026-11-28T10:00:00+00:00 |',
+      '| Permissions | <code>storage://default/o/p</code> read |',
+      '| Removed by the post step | yes |',
+      ''
+    ].join('\n')
+  )
+  const kept = createdSummary({ ...ACCOUNT, name: null, default_org: null }, [], false)
+  expect(kept).toContain('| Name | <code>&#40;none&#41;</code> |')
+  expect(kept).toContain('| Org | &#40;none&#41; |')
+  expect(kept).toContain('| Permissions | (none) |')
+  expect(kept).toContain('| Removed by the post step | no (<code>cleanup: false</code>) |')
+  expect(kept).not.toContain('never-shown')
+})
+
+test('a list of accounts, or None', () => {
+  expect(accountsSummary('Removed', [])).toBe('### Removed\n\nNone.\n')
+  expect(accountsSummary('Found', [{ ...ACCOUNT, name: null, default_org: null }])).toBe(
+    [
+      '### Found (1)',
+      '',
+      '| Name | ID | Cluster | Project | Org | Created at |',
+      '| --- | --- | --- | --- | --- | --- |',
+      '| <code>&#40;none&#41;</code> | <code>service-account-1</code> | default | p |  | 2026-11-28T10:00:00+00:00 |',
+      '',
+      ''
+    ].join('\n')
+  )
+})
+
+test("a cleanup's outcome", () => {
+  expect(removedSummary('service-account-1', 'NOT removed')).toBe(
+    '### Apolo service account cleanup\n\n<code>service-account-1</code>: **NOT removed**\n'
+  )
+})
+
+test('a cell is cut at 200 characters, with anything token-like or control cut out', () => {
+  expect(cell('x'.repeat(200))).toBe('x'.repeat(200))
+  expect(cell('x'.repeat(201))).toBe(`${'x'.repeat(200)}…`)
+  expect(cell('a\nb eyJhbGciOiJIUzI1NiJ9 c')).toBe('a b &#42;&#42;&#42; c')
+  expect(cell('safe: A-z 0.9, /+=')).toBe('safe: A-z 0.9, /+=')
+  expect(cell('é|`')).toBe('&#233;&#124;&#96;')
+})
