@@ -2029,7 +2029,12 @@ function prepareKeyValueMessage(key, value) {
 /******/ var __webpack_module_cache__ = {};
 /******/ 
 /******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
+/******/ // Loads what scripts/build.js moved out of undici's chunk, when one of those modules is required.
+function __nccwpck_require_moved__(moduleId) {
+  Object.assign(__webpack_modules__, __WEBPACK_EXTERNAL_createRequire(import.meta.url)('./undici-unused.cjs'))
+  return __webpack_modules__[moduleId]
+}
+function __nccwpck_require__(moduleId) {
 /******/ 	// Check if module is in cache
 /******/ 	var cachedModule = __webpack_module_cache__[moduleId];
 /******/ 	if (cachedModule !== undefined) {
@@ -2045,7 +2050,7 @@ function prepareKeyValueMessage(key, value) {
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		(__webpack_modules__[moduleId] ?? __nccwpck_require_moved__(moduleId)).call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -2,10 +2,13 @@
 import module from 'node:module'
 import { join } from 'node:path'
 
-// V8's compile cache (Node 22.1 and later) in the job's temp folder, so that post and any
-// later step of the job that runs this action reuse the code main compiled. Outside a run
+// V8's compile cache (Node 22.1 and later) in the job's temp folder, where post and any later
+// step of the job that runs this action find the code an earlier step compiled. Outside a run
 // (no RUNNER_TEMP) nothing is cached; a folder that cannot be written is skipped by Node.
-if (process.env.RUNNER_TEMP) module.enableCompileCache?.(join(process.env.RUNNER_TEMP, 'apolo-service-account-compile-cache'))
+// (fs by getBuiltinModule: an import of node:fs would load all of fs/promises.)
+const { existsSync } = process.getBuiltinModule('node:fs')
+const cache = process.env.RUNNER_TEMP && join(process.env.RUNNER_TEMP, 'apolo-service-account-compile-cache')
+if (cache && existsSync(cache)) module.enableCompileCache?.(cache)
 
 // Imported only now, so that the cache is on when the bundle compiles.
 const { runPost } = await import('./index.js')

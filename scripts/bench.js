@@ -245,11 +245,12 @@ function bundle() {
   const files = readdirSync(join(ROOT, 'dist')).sort()
   const size = (/** @type {string} */ file) => statSync(join(ROOT, 'dist', file)).size
   const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} KB`
-  const code = files.filter(file => file.endsWith('.js'))
+  const code = files.filter(file => /\.c?js$/.test(file))
   print(
     `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
       '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
-      'undici once the inputs are good, the create step, the proxy agent only behind a proxy):\n'
+      'undici once the inputs are good, the create step, the proxy agent only behind a proxy, and ' +
+      "`undici-unused.cjs`, the parts of undici the action's requests never run, loaded only if one is required):\n"
   )
   print('| file | bytes |')
   print('|---|---:|')

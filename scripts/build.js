@@ -10,6 +10,10 @@ import { join } from 'node:path'
 
 /** Where the entries keep V8's compile cache, inside the job's RUNNER_TEMP. */
 const COMPILE_CACHE_FOLDER = 'apolo-service-account-compile-cache'
+/** Where scripts/build.js moves the undici modules that the action never runs. */
+const UNUSED_UNDICI_FILE = 'undici-unused.cjs'
+/** How ncc's bundle names node:module's createRequire. */
+const CREATE_REQUIRE = '__WEBPACK_EXTERNAL_createRequire'
 
 const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js'
 const work = mkdtempSync(join(tmpdir(), 'build-'))
@@ -33,10 +37,14 @@ try {
     ],
     { stdio: 'inherit' }
   )
-  deferHttp2Client(JSON.parse(readFileSync(stats, 'utf8')))
+  const modules = JSON.parse(readFileSync(stats, 'utf8')).modules
+  deferHttp2Client(modules)
+  moveOutUnusedUndici(modules)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
+
+/** @typedef {{id: number | string | null, name: string, chunks: (number | string)[], reasons: {moduleId: number | string | null}[]}} BuiltModule */
 
 /**
  * undici's client.js requires its HTTP/2 client at load, and that requires node:http2,
@@ -46,10 +54,10 @@ try {
  * on its first call instead (client.js only ever calls it as `connectH2(client, socket)`;
  * __tests__/package-internals.test.ts pins that). The build fails if the require is not
  * found exactly once.
- * @param {{modules: {id: number | string, name: string}[]}} stats webpack's, from ncc
+ * @param {BuiltModule[]} modules webpack's stats of the bundle's modules, from ncc
  */
-function deferHttp2Client(stats) {
-  const h2 = stats.modules.find(module => module.name === './node_modules/undici/lib/dispatcher/client-h2.js')
+function deferHttp2Client(modules) {
+  const h2 = modules.find(module => module.name === './node_modules/undici/lib/dispatcher/client-h2.js')
   if (!h2) throw new Error("build: undici's client-h2.js is not in the bundle's stats")
   const files = readdirSync('dist').filter(name => name.endsWith('.js'))
   const requireOfH2 = new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\(${h2.id}\\)`, 'g')
@@ -64,9 +72,94 @@ function deferHttp2Client(stats) {
   writeFileSync(join('dist', file), code.replace(call, `((client,socket)=>${req}(${h2.id})(client,socket))`))
 }
 
-for (const [step, run] of [
-  ['main', 'runMain'],
-  ['post', 'runPost']
+/**
+ * undici modules that the action's requests never run: the HTTP/2 client (see above), the
+ * llhttp build without WebAssembly SIMD (loaded only where SIMD is missing, or under Jest),
+ * fetch's body handling (only for FormData, Blob or stream bodies), and what only they
+ * require. They were a third of undici's chunk, compiled by every step that makes a
+ * request. They move to their own file, which the bundle loads the first time one of them
+ * is required: the bundle's require falls back to it for a module it does not hold.
+ * @param {BuiltModule[]} modules webpack's stats of the bundle's modules, from ncc
+ */
+function moveOutUnusedUndici(modules) {
+  const entries = ['dispatcher/client-h2.js', 'llhttp/llhttp-wasm.js', 'web/fetch/body.js'].map(path => {
+    const module = modules.find(candidate => candidate.name === `./node_modules/undici/lib/${path}`)
+    if (module?.id == null || module.chunks.length !== 1) throw new Error(`build: undici's ${path} is not in one chunk`)
+    return module
+  })
+  const chunk = entries[0].chunks[0]
+  // Whatever only these modules require goes with them.
+  const moved = new Set(entries.map(module => module.id))
+  for (let grew = true; grew;) {
+    grew = false
+    for (const module of modules) {
+      if (module.id == null || moved.has(module.id) || !module.chunks.includes(chunk)) continue
+      const requiredBy = module.reasons.map(reason => reason.moduleId).filter(id => id != null && id !== module.id)
+      if (requiredBy.length > 0 && requiredBy.every(id => moved.has(id))) {
+        moved.add(module.id)
+        grew = true
+      }
+    }
+  }
+
+  const chunkFile = join('dist', `${chunk}.index.js`)
+  const code = readFileSync(chunkFile, 'utf8')
+  const header = 'export const modules = {\n'
+  const start = code.indexOf(header) + header.length
+  const end = code.lastIndexOf('\n};')
+  if (start < header.length || end < start) throw new Error(`build: ${chunkFile} is not a chunk of modules`)
+  // Each module: "\n/***/ <id>:\n<factory>,\n" (the last without its comma).
+  const parts = code.slice(start, end).split(/\n\/\*\*\*\/ (\d+):\n/)
+  /** @type {string[]} */ const kept = []
+  /** @type {string[]} */ const out = []
+  for (let i = 1; i < parts.length; i += 2) {
+    const entry = `/***/ ${parts[i]}:\n${parts[i + 1].replace(/,\s*$/, '').trimEnd()}`
+    ;(moved.has(Number(parts[i])) || moved.has(parts[i]) ? out : kept).push(entry)
+  }
+  const inChunk = modules.filter(module => module.id != null && module.chunks.includes(chunk)).length
+  if (parts[0].trim() !== '' || kept.length + out.length !== inChunk || out.length !== moved.size) {
+    throw new Error(`build: ${chunkFile} holds other modules than webpack's stats list`)
+  }
+  writeFileSync(chunkFile, `${code.slice(0, start)}\n${kept.join(',\n\n')}\n${code.slice(end)}`)
+  writeFileSync(
+    join('dist', UNUSED_UNDICI_FILE),
+    `'use strict'
+// Parts of undici the action's requests never run, moved out of ${chunk}.index.js by
+// scripts/build.js, so that a step need not compile them. index.js loads this file if one of
+// them is ever required.
+module.exports = {
+${out.join(',\n\n')}
+}
+`
+  )
+
+  const index = readFileSync('dist/index.js', 'utf8')
+  const run = '__webpack_modules__[moduleId].call('
+  const require = 'function __nccwpck_require__(moduleId) {'
+  if (index.split(run).length !== 2 || index.split(require).length !== 2 || !index.includes(CREATE_REQUIRE)) {
+    throw new Error("build: dist/index.js's require is not the one scripts/build.js knows")
+  }
+  writeFileSync(
+    'dist/index.js',
+    index.replace(run, '(__webpack_modules__[moduleId] ?? __nccwpck_require_moved__(moduleId)).call(').replace(
+      require,
+      `// Loads what scripts/build.js moved out of undici's chunk, when one of those modules is required.
+function __nccwpck_require_moved__(moduleId) {
+  Object.assign(__webpack_modules__, ${CREATE_REQUIRE}(import.meta.url)('./${UNUSED_UNDICI_FILE}'))
+  return __webpack_modules__[moduleId]
+}
+${require}`
+    )
+  )
+}
+
+// Writing V8's compile cache costs a cold step more than the cache saves it, so only main of a
+// create starts one: its post step removes the account over the same code. Other steps use a
+// cache an earlier step of the job left. (An unset operation is action.yml's default, create;
+// only how fast the steps start depends on this test.)
+for (const [step, run, usesCache] of [
+  ['main', 'runMain', "((process.env.INPUT_OPERATION?.trim() || 'create') === 'create' || existsSync(cache))"],
+  ['post', 'runPost', 'existsSync(cache)']
 ]) {
   writeFileSync(
     `dist/${step}.js`,
@@ -74,10 +167,13 @@ for (const [step, run] of [
 import module from 'node:module'
 import { join } from 'node:path'
 
-// V8's compile cache (Node 22.1 and later) in the job's temp folder, so that post and any
-// later step of the job that runs this action reuse the code main compiled. Outside a run
+// V8's compile cache (Node 22.1 and later) in the job's temp folder, where post and any later
+// step of the job that runs this action find the code an earlier step compiled. Outside a run
 // (no RUNNER_TEMP) nothing is cached; a folder that cannot be written is skipped by Node.
-if (process.env.RUNNER_TEMP) module.enableCompileCache?.(join(process.env.RUNNER_TEMP, '${COMPILE_CACHE_FOLDER}'))
+// (fs by getBuiltinModule: an import of node:fs would load all of fs/promises.)
+const { existsSync } = process.getBuiltinModule('node:fs')
+const cache = process.env.RUNNER_TEMP && join(process.env.RUNNER_TEMP, '${COMPILE_CACHE_FOLDER}')
+if (cache && ${usesCache}) module.enableCompileCache?.(cache)
 
 // Imported only now, so that the cache is on when the bundle compiles.
 const { ${run} } = await import('./index.js')

@@ -32,6 +32,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * @property {Record<string, string>} [state] for post: the state main saved
  * @property {Record<string, string>} [env]
  * @property {string} [node] the node binary; default: the one running this
+ * @property {string} [dist] the built action's folder; default: this repository's dist/
  * @property {number} [timeoutMs]
  * @property {string} [runnerTemp] shared by the steps of one job
  * @property {(pid: number) => void} [onSpawn]
@@ -71,7 +72,7 @@ export async function runStep(step, options = {}) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
-  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', `${step}.js`)], {
+  const child = spawn(options.node ?? process.execPath, [join(options.dist ?? join(ROOT, 'dist'), `${step}.js`)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -2,10 +2,10 @@
 // the steps of a job share V8's compile cache under RUNNER_TEMP, and nowhere else.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { StepResult } from '../helpers/action.js'
+import { ROOT, type StepResult } from '../helpers/action.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
 import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
 
@@ -84,6 +84,41 @@ describe('built-ins loaded', () => {
   })
 })
 
+describe("undici's unused modules, moved out of its chunk by the build", () => {
+  const MOVED_FILE = 'undici-unused.cjs'
+  /** A copy of dist/ without the file the build moved them to. */
+  function distWithoutMovedModules(): string {
+    const dist = join(mkdtempSync(join(tmpdir(), 'dist-')), 'dist')
+    cpSync(join(ROOT, 'dist'), dist, { recursive: true })
+    rmSync(join(dist, MOVED_FILE))
+    return dist
+  }
+
+  test('a create, its verification and post run without them', async () => {
+    const dist = distWithoutMovedModules()
+    const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
+    const main = await suite.step('main', defaults, { dist })
+    expect([main.code, main.errors]).toEqual([0, []])
+    const post = await suite.step('post', defaults, { dist, state: main.state })
+    expect([post.code, post.errors]).toEqual([0, []])
+    expect(emulator.account(main.outputs.id)).toBeUndefined()
+  })
+
+  // Under Jest, undici loads its parser built without WebAssembly SIMD: one of the moved modules.
+  test('one is loaded from its file when undici requires it', async () => {
+    const underJest = { env: { JEST_WORKER_ID: '1' } }
+    const list = await suite.step('main', { operation: 'list' }, underJest)
+    expect([list.code, list.errors]).toEqual([0, []])
+    expect(JSON.parse(list.outputs.accounts)).toEqual(expect.any(Array))
+    const withoutFile = await suite.step(
+      'main',
+      { operation: 'list' },
+      { ...underJest, dist: distWithoutMovedModules() }
+    )
+    expect(withoutFile.code).toBe(1)
+  })
+})
+
 describe('compile cache', () => {
   const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
   const debugCache = { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }
@@ -101,6 +136,26 @@ describe('compile cache', () => {
     } else {
       expect(existsSync(join(runnerTemp, CACHE_FOLDER))).toBe(false)
     }
+  })
+
+  test('a step that is not a create starts no cache, and uses one an earlier step left', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    const list = await suite.step('main', { operation: 'list' }, { runnerTemp, env: debugCache })
+    expect(list.code).toBe(0)
+    const post = await suite.step('post', { operation: 'list' }, { runnerTemp, state: list.state, env: debugCache })
+    expect(post.code).toBe(0)
+    expect(existsSync(join(runnerTemp, CACHE_FOLDER))).toBe(false)
+    if (!nodeCachesCode) return
+    const create = await suite.step(
+      'main',
+      { cluster: 'default', project: 'test-project', org: 'test-org' },
+      { runnerTemp }
+    )
+    expect(create.code).toBe(0)
+    const laterList = await suite.step('main', { operation: 'list' }, { runnerTemp, env: debugCache })
+    expect(laterList.code).toBe(0)
+    expect(laterList.stderr).toMatch(/code cache for ESM \S+\/dist\/index\.js was accepted/)
+    await suite.step('post', {}, { runnerTemp, state: create.state })
   })
 
   test('without RUNNER_TEMP there is no cache', async () => {
