@@ -55,8 +55,21 @@ async function send(res: ServerResponse, answer: Answer): Promise<void> {
   if (typeof answer.body !== 'object') return void res.end(answer.body ?? '')
   const chunk = answer.body.repeat.repeat(Math.ceil(65_536 / answer.body.repeat.length))
   while (!res.destroyed) {
-    if (!res.write(chunk)) await new Promise(done => (res.once('drain', done), res.once('close', done)))
+    if (!res.write(chunk)) await drainedOrClosed(res)
   }
+}
+
+/** Waits for room to write, or for the client to go; leaves no listener behind either way. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise(done => {
+    const settle = () => {
+      res.off('drain', settle)
+      res.off('close', settle)
+      done()
+    }
+    res.once('drain', settle)
+    res.once('close', settle)
+  })
 }
 
 /** A full token as the platform makes one, around a JWT-shaped string. */
