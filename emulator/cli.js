@@ -2,7 +2,7 @@
 // Starts the platform emulator and prints ONE JSON line on stdout, {"url", "token", "fullToken",
 // "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
 // Flags: see USAGE, or emulator/README.md.
-import { parseArgs } from 'node:util'
+import { commandLine } from './command-line.js'
 import { RateLimit } from './rate-limit.js'
 import { startEmulator } from './server.js'
 import { delayMs } from './settings.js'
@@ -13,57 +13,36 @@ const USAGE =
   '                            [--rate-per-second R --burst B]\n' +
   '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--verbose] [--help]\n'
 
-/** @param {string} message @returns {never} */
-function usage(message) {
-  process.stderr.write(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-
-function args() {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        user: { type: 'string', default: 'alice' },
-        'seed-accounts': { type: 'string', default: '0' },
-        'max-in-flight': { type: 'string' },
-        'retry-after': { type: 'string' },
-        'hold-ms': { type: 'string' },
-        'rate-per-second': { type: 'string' },
-        burst: { type: 'string' },
-        'new-token-delay-ms': { type: 'string' },
-        'clusters-need-grant': { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false }
-      }
-    }).values
-  } catch (error) {
-    return usage(/** @type {Error} */ (error).message)
-  }
-}
-
-const values = args()
+const { values, usage, whole } = commandLine(
+  {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    user: { type: 'string', default: 'alice' },
+    'seed-accounts': { type: 'string', default: '0' },
+    'max-in-flight': { type: 'string' },
+    'retry-after': { type: 'string' },
+    'hold-ms': { type: 'string' },
+    'rate-per-second': { type: 'string' },
+    burst: { type: 'string' },
+    'new-token-delay-ms': { type: 'string' },
+    'clusters-need-grant': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false }
+  },
+  USAGE
+)
 if (values.help) {
   process.stdout.write(USAGE)
   process.exit(0)
 }
-const port = Number(values.port)
-const seed = Number(values['seed-accounts'])
-if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port: ${values.port}`)
-if (!Number.isInteger(seed) || seed < 0) usage(`bad --seed-accounts: ${values['seed-accounts']}`)
-const user = values.user ?? 'alice'
+const port = whole('port', 0) ?? 0
+if (port > 65535) usage(`bad --port: ${port}`)
+const seed = whole('seed-accounts', 0) ?? 0
+const user = String(values.user ?? 'alice')
 
-/** @param {'max-in-flight' | 'retry-after' | 'hold-ms'} flag */
-function whole(flag) {
-  const text = values[flag]
-  if (text === undefined) return undefined
-  const value = Number(text)
-  return Number.isInteger(value) && value >= 0 ? value : usage(`bad --${flag}: ${text}`)
-}
-const maxInFlight = whole('max-in-flight')
-const retryAfterSeconds = whole('retry-after')
-const holdMs = whole('hold-ms')
+const maxInFlight = whole('max-in-flight', 0)
+const retryAfterSeconds = whole('retry-after', 0)
+const holdMs = whole('hold-ms', 0)
 if (maxInFlight === undefined && (retryAfterSeconds !== undefined || holdMs !== undefined))
   usage('--retry-after and --hold-ms need --max-in-flight')
 

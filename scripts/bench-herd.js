@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { commandLine } from '../emulator/command-line.js'
 import { HERD_TABLE_HEADER, formatHerd, herdRow, runHerd } from './herd.js'
 import { ROOT } from './local-runner.js'
 
@@ -15,42 +15,23 @@ const USAGE =
   'usage: npm run bench:herd -- [--jobs N] [--in-flight K] [--latency-ms L] [--rate R --burst B]\n' +
   '                             [--spread-ms MS] [--max-procs P]\n'
 
-/** @param {string} message @returns {never} */
-function usage(message) {
-  process.stderr.write(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-
-/** @returns {Record<string, string | undefined>} */
-function args() {
-  try {
-    return parseArgs({
-      options: {
-        jobs: { type: 'string', default: '64' },
-        'in-flight': { type: 'string', default: '8' },
-        'latency-ms': { type: 'string', default: '200' },
-        rate: { type: 'string' },
-        burst: { type: 'string' },
-        'spread-ms': { type: 'string', default: '3000' },
-        'max-procs': { type: 'string', default: '64' }
-      }
-    }).values
-  } catch (error) {
-    return usage(/** @type {Error} */ (error).message)
-  }
-}
-
-const values = args()
+const cli = commandLine(
+  {
+    jobs: { type: 'string', default: '64' },
+    'in-flight': { type: 'string', default: '8' },
+    'latency-ms': { type: 'string', default: '200' },
+    rate: { type: 'string' },
+    burst: { type: 'string' },
+    'spread-ms': { type: 'string', default: '3000' },
+    'max-procs': { type: 'string', default: '64' }
+  },
+  USAGE
+)
+const { values, usage } = cli
+/** Flags with a default always hold a number. @param {string} flag @param {number} min */
+const number = (flag, min) => cli.number(flag, min) ?? usage(`--${flag} needs a value`)
 /** @param {string} flag @param {number} min */
-function number(flag, min) {
-  const value = Number(values[flag])
-  return Number.isFinite(value) && value >= min ? value : usage(`bad --${flag}: ${values[flag]}`)
-}
-/** @param {string} flag @param {number} min */
-function whole(flag, min) {
-  const value = number(flag, min)
-  return Number.isInteger(value) ? value : usage(`bad --${flag}: ${values[flag]}`)
-}
+const whole = (flag, min) => cli.whole(flag, min) ?? usage(`--${flag} needs a value`)
 
 if ((values.rate === undefined) !== (values.burst === undefined)) usage('--rate and --burst go together')
 if (!existsSync(join(ROOT, 'dist', 'main.js'))) usage('dist/ is missing: run npm run build first')
