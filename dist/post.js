@@ -1,15 +1,13 @@
 // The post step of action.yml (written by scripts/build.js). runPost reports every failure itself.
-import module from 'node:module'
-import { join } from 'node:path'
+const { existsSync } = require('node:fs')
+const { enableCompileCache } = require('node:module')
+const { join } = require('node:path')
 
 // V8's compile cache (Node 22.1 and later) in the job's temp folder, where post and any later
 // step of the job that runs this action find the code an earlier step compiled. Outside a run
 // (no RUNNER_TEMP) nothing is cached; a folder that cannot be written is skipped by Node.
-// (fs by getBuiltinModule: an import of node:fs would load all of fs/promises.)
-const { existsSync } = process.getBuiltinModule('node:fs')
 const cache = process.env.RUNNER_TEMP && join(process.env.RUNNER_TEMP, 'apolo-service-account-compile-cache')
-if (cache && existsSync(cache)) module.enableCompileCache?.(cache)
+if (cache && existsSync(cache)) enableCompileCache?.(cache)
 
-// Imported only now, so that the cache is on when the bundle compiles.
-const { runPost } = await import('./index.js')
-void runPost()
+// Required only now, so that the cache is on when the bundle compiles.
+void require('./index.js').runPost()

@@ -1,5 +1,5 @@
 'use strict'
-// Parts of undici the action's requests never run, moved out of 99.index.js by
+// Parts of undici the action's requests never run, moved out of 99.index.cjs.js by
 // scripts/build.js, so that a step need not compile them. index.js loads this file if one of
 // them is ever required.
 module.exports = {

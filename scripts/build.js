@@ -1,19 +1,17 @@
 // Bundles src/index.ts with ncc into dist/index.js and the chunks it loads when a run needs
-// them (types are checked by `npm run typecheck`, so ncc only transpiles), then writes the
-// two entries that action.yml runs. Both steps share nearly all their code, so it ships once.
+// them (types are checked by `npm run typecheck`, so ncc only transpiles), as CommonJS
+// (through src/bundle.cjs), then writes the two entries that action.yml runs. Both steps share nearly all their code, so it ships once.
 // Not minified: measured on Node 24, minifying (ncc's, or terser on the chunks too) did not
 // make a step start measurably faster, and readable code needs no source maps.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 /** Where the entries keep V8's compile cache, inside the job's RUNNER_TEMP. */
 const COMPILE_CACHE_FOLDER = 'apolo-service-account-compile-cache'
 /** Where scripts/build.js moves the undici modules that the action never runs. */
 const UNUSED_UNDICI_FILE = 'undici-unused.cjs'
-/** How ncc's bundle names node:module's createRequire. */
-const CREATE_REQUIRE = '__WEBPACK_EXTERNAL_createRequire'
 
 const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js'
 const work = mkdtempSync(join(tmpdir(), 'build-'))
@@ -25,7 +23,7 @@ try {
     [
       ncc,
       'build',
-      'src/index.ts',
+      'src/bundle.cjs',
       '-o',
       'dist',
       '--license',
@@ -37,9 +35,11 @@ try {
     ],
     { stdio: 'inherit' }
   )
-  const modules = JSON.parse(readFileSync(stats, 'utf8')).modules
+  const { modules, chunks } = JSON.parse(readFileSync(stats, 'utf8'))
+  // ncc names the bundle after its entry; the steps and the docs know it as index.js.
+  renameSync('dist/index.cjs', 'dist/index.js')
   deferHttp2Client(modules)
-  moveOutUnusedUndici(modules)
+  moveOutUnusedUndici(modules, chunks)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
@@ -80,8 +80,9 @@ function deferHttp2Client(modules) {
  * request. They move to their own file, which the bundle loads the first time one of them
  * is required: the bundle's require falls back to it for a module it does not hold.
  * @param {BuiltModule[]} modules webpack's stats of the bundle's modules, from ncc
+ * @param {{id: number | string, files: string[]}[]} chunks webpack's stats of the chunks
  */
-function moveOutUnusedUndici(modules) {
+function moveOutUnusedUndici(modules, chunks) {
   const entries = ['dispatcher/client-h2.js', 'llhttp/llhttp-wasm.js', 'web/fetch/body.js'].map(path => {
     const module = modules.find(candidate => candidate.name === `./node_modules/undici/lib/${path}`)
     if (module?.id == null || module.chunks.length !== 1) throw new Error(`build: undici's ${path} is not in one chunk`)
@@ -102,9 +103,9 @@ function moveOutUnusedUndici(modules) {
     }
   }
 
-  const chunkFile = join('dist', `${chunk}.index.js`)
+  const chunkFile = join('dist', chunks.find(candidate => candidate.id === chunk)?.files[0] ?? `chunk ${chunk}`)
   const code = readFileSync(chunkFile, 'utf8')
-  const header = 'export const modules = {\n'
+  const header = 'exports.modules = {\n'
   const start = code.indexOf(header) + header.length
   const end = code.lastIndexOf('\n};')
   if (start < header.length || end < start) throw new Error(`build: ${chunkFile} is not a chunk of modules`)
@@ -124,7 +125,7 @@ function moveOutUnusedUndici(modules) {
   writeFileSync(
     join('dist', UNUSED_UNDICI_FILE),
     `'use strict'
-// Parts of undici the action's requests never run, moved out of ${chunk}.index.js by
+// Parts of undici the action's requests never run, moved out of ${basename(chunkFile)} by
 // scripts/build.js, so that a step need not compile them. index.js loads this file if one of
 // them is ever required.
 module.exports = {
@@ -136,7 +137,7 @@ ${out.join(',\n\n')}
   const index = readFileSync('dist/index.js', 'utf8')
   const run = '__webpack_modules__[moduleId].call('
   const require = 'function __nccwpck_require__(moduleId) {'
-  if (index.split(run).length !== 2 || index.split(require).length !== 2 || !index.includes(CREATE_REQUIRE)) {
+  if (index.split(run).length !== 2 || index.split(require).length !== 2) {
     throw new Error("build: dist/index.js's require is not the one scripts/build.js knows")
   }
   writeFileSync(
@@ -145,7 +146,7 @@ ${out.join(',\n\n')}
       require,
       `// Loads what scripts/build.js moved out of undici's chunk, when one of those modules is required.
 function __nccwpck_require_moved__(moduleId) {
-  Object.assign(__webpack_modules__, ${CREATE_REQUIRE}(import.meta.url)('./${UNUSED_UNDICI_FILE}'))
+  Object.assign(__webpack_modules__, require('./${UNUSED_UNDICI_FILE}'))
   return __webpack_modules__[moduleId]
 }
 ${require}`
@@ -157,6 +158,9 @@ ${require}`
 // create starts one: its post step removes the account over the same code. Other steps use a
 // cache an earlier step of the job left. (An unset operation is action.yml's default, create;
 // only how fast the steps start depends on this test.)
+// dist/ is CommonJS, whatever the package's own type.
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n')
+
 for (const [step, run, usesCache] of [
   ['main', 'runMain', "((process.env.INPUT_OPERATION?.trim() || 'create') === 'create' || existsSync(cache))"],
   ['post', 'runPost', 'existsSync(cache)']
@@ -164,20 +168,18 @@ for (const [step, run, usesCache] of [
   writeFileSync(
     `dist/${step}.js`,
     `// The ${step} step of action.yml (written by scripts/build.js). ${run} reports every failure itself.
-import module from 'node:module'
-import { join } from 'node:path'
+const { existsSync } = require('node:fs')
+const { enableCompileCache } = require('node:module')
+const { join } = require('node:path')
 
 // V8's compile cache (Node 22.1 and later) in the job's temp folder, where post and any later
 // step of the job that runs this action find the code an earlier step compiled. Outside a run
 // (no RUNNER_TEMP) nothing is cached; a folder that cannot be written is skipped by Node.
-// (fs by getBuiltinModule: an import of node:fs would load all of fs/promises.)
-const { existsSync } = process.getBuiltinModule('node:fs')
 const cache = process.env.RUNNER_TEMP && join(process.env.RUNNER_TEMP, '${COMPILE_CACHE_FOLDER}')
-if (cache && ${usesCache}) module.enableCompileCache?.(cache)
+if (cache && ${usesCache}) enableCompileCache?.(cache)
 
-// Imported only now, so that the cache is on when the bundle compiles.
-const { ${run} } = await import('./index.js')
-void ${run}()
+// Required only now, so that the cache is on when the bundle compiles.
+void require('./index.js').${run}()
 `
   )
 }

@@ -28,10 +28,10 @@ function reported(stderr: string): string[] {
   return line[1].split(',')
 }
 
-/** What Node loads for any ES module run this way (its ESM loader, stdout and stderr as pipes). */
+/** What Node loads for any CommonJS file run this way (dist/ is CommonJS; stdout and stderr as pipes). */
 function loadedByAnyModule(): string[] {
-  const file = join(mkdtempSync(join(tmpdir(), 'empty-module-')), 'empty.mjs')
-  writeFileSync(file, 'export {}\n')
+  const file = join(mkdtempSync(join(tmpdir(), 'empty-module-')), 'empty.cjs')
+  writeFileSync(file, '\n')
   return reported(spawnSync(process.execPath, [REPORT_BUILTINS, file], { encoding: 'utf8' }).stderr)
 }
 
@@ -132,7 +132,7 @@ describe('compile cache', () => {
     expect(emulator.account(main.outputs.id)).toBeUndefined()
     if (nodeCachesCode) {
       expect(readdirSync(join(runnerTemp, CACHE_FOLDER)).length).toBeGreaterThan(0)
-      expect(post.stderr).toMatch(/code cache for ESM \S+\/dist\/index\.js was accepted/)
+      expect(post.stderr).toMatch(/code cache for CommonJS \S+\/dist\/index\.js was accepted/)
     } else {
       expect(existsSync(join(runnerTemp, CACHE_FOLDER))).toBe(false)
     }
@@ -154,7 +154,7 @@ describe('compile cache', () => {
     expect(create.code).toBe(0)
     const laterList = await suite.step('main', { operation: 'list' }, { runnerTemp, env: debugCache })
     expect(laterList.code).toBe(0)
-    expect(laterList.stderr).toMatch(/code cache for ESM \S+\/dist\/index\.js was accepted/)
+    expect(laterList.stderr).toMatch(/code cache for CommonJS \S+\/dist\/index\.js was accepted/)
     await suite.step('post', {}, { runnerTemp, state: create.state })
   })
 
