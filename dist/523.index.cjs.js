@@ -539,10 +539,12 @@ class BodyTooLargeError extends Error {
  * (the proxy's own included) is `timeoutMs`. Only runs behind a proxy load the proxy agent.
  */
 async function createDispatcher(timeoutMs, apiUrl, extraCa = [], env = process.env) {
-    const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined;
+    // One TLS context for every connection of the step: given a `ca` list, TLS would parse it
+    // all again for each one.
+    const secureContext = extraCa.length ? await trustContext(extraCa, env) : undefined;
     // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
     // the bearer to a server whose certificate does not check out.
-    const tls = { ca, rejectUnauthorized: true, timeout: timeoutMs };
+    const tls = { secureContext, rejectUnauthorized: true, timeout: timeoutMs };
     const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     const proxy = (0, loopback_js_1.isLoopbackHost)(new URL(apiUrl).hostname) ? undefined : chooseProxy(env);
     if (proxy) {
@@ -562,19 +564,23 @@ function chooseProxy(env) {
     return undefined;
 }
 /**
- * Node's trusted certificates plus `extra`: giving TLS a `ca` list replaces the defaults,
- * so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
+ * A TLS context that trusts what Node trusts plus `extra`: giving TLS a `ca` list replaces
+ * the defaults, so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
  */
-async function trustedCertificates(extra, env) {
+async function trustContext(extra, env) {
     const tls = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1692, 23));
+    return tls.createSecureContext({ ca: [...(await nodeDefaultCertificates(tls, env)), ...extra] });
+}
+/** The certificates Node trusts by default, as PEM. */
+async function nodeDefaultCertificates(tls, env) {
     // Added in Node 22.15, so absent on older runtimes whatever the types say.
     if (typeof tls.getCACertificates === 'function')
-        return [...tls.getCACertificates('default'), ...extra];
+        return tls.getCACertificates('default');
     // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
     const fromEnv = env.NODE_EXTRA_CA_CERTS
         ? [await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1455, 23)).then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS, 'utf8')).catch(() => '')]
         : [];
-    return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra];
+    return [...tls.rootCertificates, ...fromEnv.filter(Boolean)];
 }
 async function sendRequest(dispatcher, req) {
     const url = new URL(req.url);

@@ -59,9 +59,10 @@ function isConfigDirOf(real, root, paths = node_path_1.default) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runPost = exports.runMain = void 0;
-// The bundle's one entry: both steps share nearly all their code, so dist/ holds it once
-// and dist/main.js and dist/post.js each run one of these. What only some runs need (undici,
-// the create step, the job summary's writer, the proxy agent) loads when first used.
+// What the bundle exports (ncc's entry, src/bundle.cjs, re-exports it): both steps share
+// nearly all their code, so dist/ holds it once, and dist/main.js and dist/post.js each run
+// one of these. What only some runs need (undici, the create step, the job summary's writer,
+// the proxy agent) loads when first used.
 var main_js_1 = __nccwpck_require__(1730);
 Object.defineProperty(exports, "runMain", ({ enumerable: true, get: function () { return main_js_1.runMain; } }));
 var post_js_1 = __nccwpck_require__(6661);

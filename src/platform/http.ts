@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import type { SecureContext } from 'node:tls'
 import type { Dispatcher } from 'undici'
 import { isLoopbackHost } from './loopback.js'
 // Only the client reaches this module, and it loads once the inputs are good (main.ts).
@@ -68,10 +69,12 @@ export async function createDispatcher(
   extraCa: string[] = [],
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Dispatcher> {
-  const ca = extraCa.length ? await trustedCertificates(extraCa, env) : undefined
+  // One TLS context for every connection of the step: given a `ca` list, TLS would parse it
+  // all again for each one.
+  const secureContext = extraCa.length ? await trustContext(extraCa, env) : undefined
   // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
   // the bearer to a server whose certificate does not check out.
-  const tls = { ca, rejectUnauthorized: true as const, timeout: timeoutMs }
+  const tls = { secureContext, rejectUnauthorized: true as const, timeout: timeoutMs }
   const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {
@@ -92,18 +95,23 @@ function chooseProxy(env: NodeJS.ProcessEnv): { variable: string; url: string } 
 }
 
 /**
- * Node's trusted certificates plus `extra`: giving TLS a `ca` list replaces the defaults,
- * so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
+ * A TLS context that trusts what Node trusts plus `extra`: giving TLS a `ca` list replaces
+ * the defaults, so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
  */
-async function trustedCertificates(extra: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+async function trustContext(extra: string[], env: NodeJS.ProcessEnv): Promise<SecureContext> {
   const tls = await import('node:tls')
+  return tls.createSecureContext({ ca: [...(await nodeDefaultCertificates(tls, env)), ...extra] })
+}
+
+/** The certificates Node trusts by default, as PEM. */
+async function nodeDefaultCertificates(tls: typeof import('node:tls'), env: NodeJS.ProcessEnv): Promise<string[]> {
   // Added in Node 22.15, so absent on older runtimes whatever the types say.
-  if (typeof tls.getCACertificates === 'function') return [...tls.getCACertificates('default'), ...extra]
+  if (typeof tls.getCACertificates === 'function') return tls.getCACertificates('default')
   // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
   const fromEnv = env.NODE_EXTRA_CA_CERTS
     ? [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')]
     : []
-  return [...tls.rootCertificates, ...fromEnv.filter(Boolean), ...extra]
+  return [...tls.rootCertificates, ...fromEnv.filter(Boolean)]
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {

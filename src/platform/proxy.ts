@@ -4,6 +4,7 @@
  * only by runs behind a proxy.
  */
 import type { Socket } from 'node:net'
+import type { SecureContext } from 'node:tls'
 import type { buildConnector } from 'undici'
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js'
@@ -18,7 +19,7 @@ DispatcherClass.prototype.connect ??= apiConnect
 
 export interface ProxyOptions {
   /** For every TLS and TCP connection: the platform's, the proxy's, and the one inside the tunnel. */
-  tls: { ca?: string[]; rejectUnauthorized: true; timeout: number }
+  tls: { secureContext?: SecureContext; rejectUnauthorized: true; timeout: number }
   headersTimeout: number
   bodyTimeout: number
 }
