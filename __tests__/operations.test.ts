@@ -79,6 +79,12 @@ describe('a create whose answer is lost', () => {
     expect(error.message).toContain(`apolo service-account rm ${account.id}`)
   })
 
+  test('of a chosen name, behind a gateway that gives no reason (a 520): the answer is said to be lost', async () => {
+    createFault('status-after', 520)
+    const error = await rejection(createAccount(client(), request('lost-unexplained'), options(false)))
+    expect(error.message).toMatch(/^create service account failed: HTTP 520: the answer was lost; an account named /)
+  })
+
   test('after a 500 the account it made is removed, and the create is not tried again', async () => {
     createFault('status-after', 500)
     const error = await rejection(createAccount(client(), request('gha-lost-500'), options(true)))
