@@ -361,7 +361,10 @@ describe('where a new account points', () => {
     answer = () => ({ ...discovery({}), body: '{"authorized": false}' })
     await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/did not accept the token/)
     answer = () => discovery({ clusters: [], projects: [] })
-    await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/Input "cluster" is needed/)
+    const noCluster = await rejection(resolveTarget(client(server.url), given(), none))
+    expect(noCluster.message).toMatch(/^Input "cluster" is needed/)
+    // An input error, named as one and naming its input.
+    expect(noCluster).toMatchObject({ name: 'InputError', input: 'cluster' })
     answer = () => discovery({ clusters: [{ name: 'c' }], projects: [{ name: 'p', cluster_name: 'other' }] })
     await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(
       /Input "project" is needed: .* on cluster "c"/
