@@ -35,6 +35,8 @@ describe('list', () => {
   test('counts what it found, in the singular for one', async () => {
     const only = emulator.seedAccount('one', { name: 'the-only-one' })
     const one = await main('one', { operation: 'list' })
+    expect(one.failed).toBe(false)
+    expect(ids(one.outputs.accounts)).toEqual([only.id])
     expect(lines(one.stdout)).toContain('Found 1 service account')
     expect(one.summary).toContain('### Apolo service accounts (1)')
     expect(one.summary).toContain(only.id)

@@ -266,7 +266,9 @@ describe('verifying a new token', () => {
     const started = Date.now()
     await rejection(verifyCredential(client(server.url), { seconds: 0.2 }))
     expect(Date.now() - started).toBeGreaterThanOrEqual(150)
-    expect(server.requests).toHaveLength(2)
+    // Asked at the start and after the wait (once more if a timer fires a tick early), never in a busy loop.
+    expect(server.requests.length).toBeGreaterThanOrEqual(2)
+    expect(server.requests.length).toBeLessThanOrEqual(3)
   })
 
   test('an accepted token after a refusal ends the waits', async () => {
