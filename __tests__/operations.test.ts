@@ -7,7 +7,8 @@ import { startEmulator } from '../emulator/server.js'
 import { createAccount, UnresolvedCreateError } from '../src/operations/create.js'
 import { resolveTarget } from '../src/operations/target.js'
 import { registryHost, verifyCredential } from '../src/operations/verify.js'
-import { PlatformClient } from '../src/platform/client.js'
+import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
+import { PlatformError } from '../src/platform/errors.js'
 import type { DiscoveryConfig } from '../src/platform/types.js'
 import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
 import type { Emulator, Fault } from './helpers/suite.js'
@@ -34,7 +35,7 @@ afterAll(async () => {
   await emulator.close()
 })
 
-const client = (apiUrl = emulator.url, maxAttempts = 3) =>
+const client = (apiUrl = emulator.url, maxAttempts = 3, more: Partial<PlatformClientOptions> = {}) =>
   new PlatformClient({
     apiUrl,
     authToken: emulator.issueToken('alice'),
@@ -42,7 +43,8 @@ const client = (apiUrl = emulator.url, maxAttempts = 3) =>
     dispatcher,
     timeoutMs: 2_000,
     maxAttempts,
-    sleep: () => Promise.resolve()
+    sleep: () => Promise.resolve(),
+    ...more
   })
 const request = (name: string) => ({ name, default_cluster: 'default', default_project: 'test-project' })
 const options = (nameIsGenerated: boolean) => ({ nameIsGenerated, warn: (line: string) => warnings.push(line) })
@@ -71,8 +73,16 @@ describe('a create whose answer is lost', () => {
     const error = await rejection(createAccount(client(), request('lost-chosen'), options(false)))
     const [account] = named('lost-chosen')
     expect(account).toBeDefined()
+    expect(error.message).toMatch(/^create service account failed: HTTP 502: /)
     expect(error.message).toContain(`an account named "lost-chosen" exists (${account.id}`)
+    expect(error.message).toContain("It was left as it is: if it is this run's")
     expect(error.message).toContain(`apolo service-account rm ${account.id}`)
+  })
+
+  test('of a chosen name, behind a gateway that gives no reason (a 520): the answer is said to be lost', async () => {
+    createFault('status-after', 520)
+    const error = await rejection(createAccount(client(), request('lost-unexplained'), options(false)))
+    expect(error.message).toMatch(/^create service account failed: HTTP 520: the answer was lost; an account named /)
   })
 
   test('after a 500 the account it made is removed, and the create is not tried again', async () => {
@@ -87,7 +97,10 @@ describe('a create whose answer is lost', () => {
     createFault('status', 502)
     const error = await rejection(createAccount(client(emulator.url, 1), request('gha-lost-none'), options(true)))
     expect(error).toBeInstanceOf(UnresolvedCreateError)
+    expect(String(error)).toMatch(/^UnresolvedCreateError: /)
     expect(error.message).toContain('may still appear')
+    expect(error.cause).toBeInstanceOf(PlatformError)
+    expect((error.cause as PlatformError).status).toBe(502)
   })
 
   test('that made nothing: the create is tried again and succeeds', async () => {
@@ -110,7 +123,49 @@ describe('a create whose answer is lost', () => {
     const error = await rejection(createAccount(client(), request('gha-lost-403'), options(true)))
     expect(error).toBeInstanceOf(UnresolvedCreateError)
     expect(error.message).toContain('whether it made an account is unknown')
+    expect((error.cause as PlatformError).operation).toMatch(/^get service account/)
     expect(named('gha-lost-403')).toHaveLength(1)
+  })
+
+  test('a 409 at the first attempt is a name already taken: the account holding it is left alone', async () => {
+    const holder = emulator.seedAccount('alice', { name: 'gha-taken-first' })
+    emulator.resetLog()
+    const error = await rejection(createAccount(client(), request('gha-taken-first'), options(true)))
+    expect(error.message).toContain('HTTP 409')
+    expect(emulator.account(holder.id)).toBeDefined()
+    expect(emulator.requests.map(r => r.method)).toEqual(['POST'])
+  })
+
+  test('a refusal after a lost attempt says nothing of that attempt: the create stays unresolved for post', async () => {
+    // The first attempt makes the account, its answer is lost and the look-up misses it.
+    createFault('status-after', 502)
+    emulator.addFault({ method: 'GET', path: '/service_accounts/gha-lost-refused', kind: 'status', status: 404 })
+    createFault('status', 400)
+    const error = await rejection(createAccount(client(), request('gha-lost-refused'), options(true)))
+    expect(error).toBeInstanceOf(UnresolvedCreateError)
+    expect(error.message).toContain('HTTP 400')
+    expect(named('gha-lost-refused')).toHaveLength(1)
+  })
+
+  test("tries again after the client's growing backoff", async () => {
+    createFault('status', 502, 2)
+    const sleeps: number[] = []
+    const sleep = (ms: number) => (sleeps.push(ms), Promise.resolve())
+    await createAccount(client(emulator.url, 3, { random: () => 0.5, sleep }), request('gha-backoff'), options(true))
+    // Full jitter at half: half of the 500 ms base, then half of its double.
+    expect(sleeps).toEqual([250, 500])
+  })
+
+  test('a 503 that asks for a wait does not count against max-attempts', async () => {
+    emulator.addFault({
+      method: 'POST',
+      path: '/service_accounts',
+      kind: 'status',
+      status: 503,
+      headers: { 'retry-after': '1' }
+    })
+    const created = await createAccount(client(emulator.url, 1), request('gha-asked-to-wait'), options(true))
+    expect(named('gha-asked-to-wait').map(account => account.id)).toEqual([created.id])
   })
 
   test('a 4xx is the platform refusing: no look-up, no retry', async () => {
@@ -165,6 +220,56 @@ describe('verifying a new token', () => {
     expect(sleeps).toEqual([500, 500])
     expect(server.requests).toHaveLength(3)
     expect(error.message).toContain('HTTP 401: 401: Unauthorized')
+  })
+
+  const status = (code: number): Answer => ({ status: code, body: '', headers: {} })
+  /** The answers in turn, the last one for good. */
+  const inTurn = (...answers: Answer[]) => {
+    let next = 0
+    return () => answers[Math.min(next++, answers.length - 1)]
+  }
+  // The client waits on the same fake clock: its backoff is half of 0.5 s, doubling per retry.
+  const onFakeClock = () => client(server.url, 1, { random: () => 0.5, ...fake })
+
+  test('a 403 is a refusal like a 401: the token is asked about again', async () => {
+    answer = inTurn(status(403), config(true))
+    await verifyCredential(client(server.url), { seconds: 30, ...fake })
+    expect(sleeps).toEqual([500])
+  })
+
+  test('an answer that says nothing about the token (a 404) ends the asking at once', async () => {
+    answer = () => status(404)
+    const error = await rejection(verifyCredential(client(server.url), { seconds: 30, ...fake }))
+    expect(error.message).toContain('HTTP 404')
+    expect(server.requests).toHaveLength(1)
+    expect(sleeps).toEqual([])
+  })
+
+  test("a 5xx or a network failure is no refusal: asked again after the client's backoff", async () => {
+    answer = inTurn(status(500), status(502), config(true))
+    await verifyCredential(onFakeClock(), { seconds: 0, ...fake })
+    expect(sleeps).toEqual([250, 500])
+    emulator.addFault({ method: 'GET', path: '/config', kind: 'reset-before' })
+    expect((await verifyCredential(client(emulator.url, 1), { seconds: 0, ...fake })).authorized).toBe(true)
+  })
+
+  test("a platform that keeps failing: given up when the client's time is spent, saying it never answered", async () => {
+    answer = () => status(503)
+    const error = await rejection(verifyCredential(onFakeClock(), { seconds: 30, ...fake }))
+    expect(error.message).toMatch(/^the platform never answered whether the new token works: .*HTTP 503/)
+    expect((error.cause as PlatformError).status).toBe(503)
+    expect(server.requests.length).toBeGreaterThan(1)
+  })
+
+  test('without a sleep given, the waits are real ones', async () => {
+    answer = () => config(false)
+    // The clock reads 0 until the wait of the 0.3 s left has begun, then past the limit: one wait, two requests.
+    let reads = 0
+    const now = () => (reads++ < 2 ? 0 : 1_000)
+    const started = Date.now()
+    await rejection(verifyCredential(client(server.url), { seconds: 0.3, now }))
+    expect(server.requests).toHaveLength(2)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
   })
 
   test('an accepted token after a refusal ends the waits', async () => {
@@ -239,11 +344,30 @@ describe('where a new account points', () => {
     })
   })
 
+  test('a project given without a cluster is looked for on the first cluster, and its org taken', async () => {
+    answer = () =>
+      discovery({
+        clusters: [{ name: 'first' }],
+        projects: [
+          { name: 'other', cluster_name: 'first', org_name: 'x' },
+          { name: 'mine', cluster_name: 'first', org_name: 'o' }
+        ]
+      })
+    expect(await resolveTarget(client(server.url), given('', 'mine'), none)).toEqual({
+      cluster: 'first',
+      project: 'mine',
+      org: 'o'
+    })
+  })
+
   test('a token the platform does not accept, no cluster or no project: an error naming what is missing', async () => {
     answer = () => ({ ...discovery({}), body: '{"authorized": false}' })
     await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/did not accept the token/)
     answer = () => discovery({ clusters: [], projects: [] })
-    await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(/Input "cluster" is needed/)
+    const noCluster = await rejection(resolveTarget(client(server.url), given(), none))
+    expect(noCluster.message).toMatch(/^Input "cluster" is needed/)
+    // An input error, named as one and naming its input.
+    expect(noCluster).toMatchObject({ name: 'InputError', input: 'cluster' })
     answer = () => discovery({ clusters: [{ name: 'c' }], projects: [{ name: 'p', cluster_name: 'other' }] })
     await expect(resolveTarget(client(server.url), given(), none)).rejects.toThrow(
       /Input "project" is needed: .* on cluster "c"/

@@ -1,6 +1,6 @@
 // The job summary (src/summary.ts): what each section shows, every value as inert cell text.
 import { expect, test } from '@jest/globals'
-import { accountsSummary, cell, createdSummary, removedSummary } from '../src/summary.js'
+import { accountsSummary, cell, createdSummary, removedSummary, SUMMARY_ROWS } from '../src/summary.js'
 
 const ACCOUNT = {
   id: 'service-account-1',
@@ -58,6 +58,22 @@ test('a list of accounts, or None', () => {
   )
 })
 
+test('grants one per line', () => {
+  const grants = [
+    { uri: 'storage://default/o/p/a', action: 'read' as const },
+    { uri: 'storage://default/o/p/b', action: 'write' as const }
+  ]
+  expect(createdSummary(ACCOUNT, grants, true)).toContain(
+    '| Permissions | <code>storage://default/o/p/a</code> read<br><code>storage://default/o/p/b</code> write |'
+  )
+})
+
+test('a table of as many rows as it shows says nothing of more', () => {
+  const accounts = Array.from({ length: SUMMARY_ROWS }, (_, i) => ({ ...ACCOUNT, id: `service-account-${i}` }))
+  expect(accountsSummary('Found', accounts)).not.toContain('more')
+  expect(accountsSummary('Found', [...accounts, ACCOUNT])).toContain("… and 1 more (the step's output has them all).")
+})
+
 test("a cleanup's outcome", () => {
   expect(removedSummary('service-account-1', 'NOT removed')).toBe(
     '### Apolo service account cleanup\n\n<code>service-account-1</code>: **NOT removed**\n'
@@ -70,4 +86,13 @@ test('a cell is cut at 200 characters, with anything token-like or control cut o
   expect(cell('a\nb eyJhbGciOiJIUzI1NiJ9 c')).toBe('a b &#42;&#42;&#42; c')
   expect(cell('safe: A-z 0.9, /+=')).toBe('safe: A-z 0.9, /+=')
   expect(cell('é|`')).toBe('&#233;&#124;&#96;')
+})
+
+test('bare http, https and ftp addresses and www. names are no links; other dots and schemes stay as they are', () => {
+  const joiner = '&#8288;'
+  expect(cell('http://a.example https://b.example FTP://c.example')).toBe(
+    `http:${joiner}//a.example https:${joiner}//b.example FTP:${joiner}//c.example`
+  )
+  expect(cell('www.example.com')).toBe(`www${joiner}.example.com`)
+  expect(cell('show.me storage://default/o/p')).toBe('show.me storage://default/o/p')
 })

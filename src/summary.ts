@@ -73,9 +73,6 @@ function code(value: string): string {
 // A cell longer than this says nothing more, and a server could send megabytes.
 const MAX_CELL = 200
 
-/** U+2060 WORD JOINER: invisible, and no link GitHub's autolinker finds runs across it. */
-const JOINER = '\u2060'
-
 /**
  * A value from the platform as inert text in a Markdown table: every character that is not
  * plainly safe becomes an HTML character reference, which Markdown shows as that character
@@ -86,10 +83,12 @@ const JOINER = '\u2060'
  * link in the summary. Other URIs (`storage://…`) are never links and are left as they are.
  */
 export function cell(value: string): string {
+  // U+2060 WORD JOINER: invisible, and no link GitHub's autolinker finds runs across it.
+  const joiner = '\u2060'
   const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value
   const unlinked = replaceControls(redactTokens(cut), () => ' ')
-    .replace(/(https?|ftp):\/\//gi, `$1:${JOINER}//`)
-    .replace(/(w{3})\./gi, `$1${JOINER}.`)
-    .replace(/@/g, `${JOINER}@${JOINER}`)
+    .replace(/(https?|ftp):\/\//gi, `$1:${joiner}//`)
+    .replace(/(w{3})\./gi, `$1${joiner}.`)
+    .replace(/@/g, `${joiner}@${joiner}`)
   return unlinked.replace(/[^A-Za-z0-9 .,:/@+=…-]/gu, c => `&#${c.codePointAt(0)};`)
 }

@@ -1,6 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound, PlatformError } from '../platform/errors.js'
-import { isThrottled, isTransient, mayHaveActed, mayRepeat, surelyNotSent } from '../platform/retry.js'
+import { isThrottled, isTransient, mayHaveActed, mayRepeat } from '../platform/retry.js'
 import type { CreatedServiceAccount, CreateRequest, ServiceAccount } from '../platform/types.js'
 
 export interface CreateOptions {
@@ -50,7 +50,7 @@ export async function createAccount(
     }
     if (!isThrottled(failure)) counted++
     const lost: boolean = mayHaveActed(failure) || (failure.status === 409 && earlierMayHaveActed)
-    earlierMayHaveActed ||= lost || (isTransient(failure) && !surelyNotSent(failure))
+    earlierMayHaveActed ||= lost
     if (lost) {
       options.warn(`${failure.message}; checking whether service account "${request.name}" was made anyway`)
       unsettled = !(await settleLostCreate(client, request.name, options.nameIsGenerated, failure, options.warn))

@@ -11,13 +11,13 @@ export interface VerifyOptions {
 }
 
 /** The platform answered about the token itself, and said no (yet). */
-function isRefusal(error: unknown): boolean {
-  return error instanceof PlatformError && (error.status === 401 || error.status === 403)
+function isRefusal(error: PlatformError): boolean {
+  return error.status === 401 || error.status === 403
 }
 
 /** Throttling, a 5xx or a network failure: the platform said nothing about the token. */
-function isTrouble(error: unknown): error is PlatformError {
-  return error instanceof PlatformError && (isTransient(error) || error.status >= 500)
+function isTrouble(error: PlatformError): boolean {
+  return isTransient(error) || error.status >= 500
 }
 
 /**
@@ -32,7 +32,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? (ms => new Promise<void>(resolve => setTimeout(resolve, ms)))
   const refusedUntil = now() + options.seconds * 1000
-  let refusal = ''
+  let refusal: string
   let troubles = 0
   for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
     try {
@@ -40,6 +40,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
       if (config.authorized) return config
       refusal = 'GET /config answered "authorized": false'
     } catch (error) {
+      if (!(error instanceof PlatformError)) throw error
       if (isTrouble(error)) {
         if (await asNewAccount.pause(++troubles, error)) continue
         throw new Error(`the platform never answered whether the new token works: ${errorMessage(error)}`, {
