@@ -62,7 +62,7 @@ const configFailing = (times: number) =>
   emulator.addFault({ method: 'GET', path: '/config', kind: 'status', status: 502, times })
 
 describe('verifying the new token while the platform fails', () => {
-  test('may take the rest of the step’s budget, beyond verify-seconds and one request', async () => {
+  test("may take the rest of the step's budget, beyond verify-seconds and one request", async () => {
     // Three failures take 0.5 + 1 + 2 s of waits: more than 1 s + 0.5 s, well within 7.5 s.
     configFailing(3)
     const result = await create({ name: 'budget-rest', 'verify-seconds': '1' })
@@ -70,7 +70,7 @@ describe('verifying the new token while the platform fails', () => {
     expect(result.outputs.registry).toContain('registry.default')
   })
 
-  test('with the step’s budget spent, still has verify-seconds and one request’s time', async () => {
+  test("with the step's budget spent, still has verify-seconds and one request's time", async () => {
     // Two failures take 0.5 + 1 s of waits, within 2 s + 0.5 s.
     configFailing(2)
     const result = await create({ name: 'budget-spent', 'verify-seconds': '2' }, { spentByCreate: true })
@@ -78,7 +78,7 @@ describe('verifying the new token while the platform fails', () => {
     expect(result.outputs.registry).toContain('registry.default')
   })
 
-  test('with the step’s budget spent, gets no more than that: the account goes again', async () => {
+  test("with the step's budget spent, gets no more than that: the account goes again", async () => {
     // Three failures would need 3.5 s of waits, past 2 s + 0.5 s.
     configFailing(3)
     const result = await create({ name: 'budget-over', 'verify-seconds': '2' }, { spentByCreate: true })

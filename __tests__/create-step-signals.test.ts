@@ -48,6 +48,7 @@ test.each(SIGNALS)(
     // The runner may send either; both are heard, by the one handler.
     expect(added[0]).toHaveLength(1)
     expect(added[1]).toEqual(added[0])
+    // Delivered to the step's handler alone: a real signal would reach the test runner's too.
     added[0][0](signal)
     const result = await step
 
