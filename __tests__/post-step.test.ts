@@ -77,6 +77,14 @@ describe('an account main made', () => {
     }
   )
 
+  test("a 401 on its removal is the auth service's hiccup: main saw this token work, so the removal is tried again", async () => {
+    const account = seed('post-hiccup')
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'auth-hiccup' })
+    const result = await post(created(account.id))
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
+  })
+
   test('with cleanup false and its token delivered, is kept', async () => {
     const account = seed('post-kept')
     const result = await post(created(account.id, { cleanup: false }))
@@ -108,7 +116,10 @@ describe('a create whose answer main never saw', () => {
     const result = await post(pending('post-chosen', false))
     expect(result.failed).toBe(false)
     expect(emulator.account(account.id)).toBeDefined()
-    expect(result.warnings[0]).toContain(`apolo service-account rm ${account.id}`)
+    expect(result.warnings).toEqual([
+      `Main stopped before it saw the create of "post-chosen" finish. An account of that name exists (${account.id}); ` +
+        `it may be this run's or another job's, so it is left. If it is this run's, remove it: apolo service-account rm ${account.id}`
+    ])
     expect(result.summary).toContain('left')
   })
 
@@ -116,6 +127,15 @@ describe('a create whose answer main never saw', () => {
     const result = await post(pending('post-nothing', false))
     expect(result.failed).toBe(false)
     expect(result.stdout).toContain('The create of "post-nothing" made no account: nothing to remove.')
+  })
+
+  test('a 401 on the look-up is taken as said: no create was seen to succeed with this token', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts/post-unproven', kind: 'auth-hiccup' })
+    emulator.resetLog()
+    const result = await post(pending('post-unproven', false))
+    expect(result.failed).toBe(true)
+    expect(result.errors[0]).toContain('post-unproven could not be removed')
+    expect(emulator.requests.filter(r => r.method === 'GET')).toHaveLength(1)
   })
 
   test.each([
@@ -170,6 +190,22 @@ describe('what post is told', () => {
     })
     expect(existsSync(other)).toBe(true)
     expect(left.warnings[0]).toContain(`Left the folder ${other}`)
+    rmSync(runnerTemp, { recursive: true, force: true })
+  })
+
+  test('a CLI config folder that cannot be checked is a warning naming it: post goes on', async () => {
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'post-temp-'))
+    const made = mkdtempSync(join(runnerTemp, 'apolo-service-account-'))
+    // The runner's temp folder the record is checked against is gone.
+    const result = await runInProcess('post', {
+      inputs,
+      state: { 'config-dir': made },
+      env: { RUNNER_TEMP: join(runnerTemp, 'gone') }
+    })
+    expect(result.failed).toBe(false)
+    expect(result.warnings).toEqual([expect.stringMatching(/^Could not remove the CLI config folder .*: .*ENOENT/)])
+    expect(result.warnings[0]).toContain(made)
+    expect(result.stdout).toContain('nothing to remove')
     rmSync(runnerTemp, { recursive: true, force: true })
   })
 })

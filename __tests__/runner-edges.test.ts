@@ -14,7 +14,9 @@ describe('the runner', () => {
     const result = await inRunner(() => runner.writeSummary('# x'), { env: { GITHUB_STEP_SUMMARY: '' } })
     expect(result.failed).toBe(false)
     expect(result.warnings).toHaveLength(1)
-    expect(result.warnings[0]).toMatch(/^Could not write the job summary: /)
+    expect(result.warnings[0]).toBe(
+      'Could not write the job summary: GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary'
+    )
   })
 
   test('outside a workflow run the run is "local"', async () => {
@@ -26,6 +28,21 @@ describe('the runner', () => {
         GITHUB_RUN_ATTEMPT: '',
         GITHUB_JOB: ''
       }
+    })
+    expect(result.value).toEqual({ repository: 'local', repositoryId: '', runId: '', runAttempt: '', job: '' })
+  })
+
+  test('with the run variables unset rather than empty, the run is "local" all the same', async () => {
+    const result = await inRunner(() => {
+      for (const name of [
+        'GITHUB_REPOSITORY',
+        'GITHUB_REPOSITORY_ID',
+        'GITHUB_RUN_ID',
+        'GITHUB_RUN_ATTEMPT',
+        'GITHUB_JOB'
+      ])
+        delete process.env[name]
+      return Promise.resolve(runner.runIdentity())
     })
     expect(result.value).toEqual({ repository: 'local', repositoryId: '', runId: '', runAttempt: '', job: '' })
   })
@@ -69,6 +86,34 @@ describe('the runner', () => {
       ''
     ])
     expect(result.failed).toBe(true)
+  })
+
+  test("a plain line keeps % as written; a command's value has it escaped, since the runner unescapes it", async () => {
+    const result = await inRunner(() => {
+      runner.info('100% done')
+      runner.debug('5% left')
+      runner.warning('50% over')
+      runner.setFailed('0% done')
+      runner.mask('p%ss')
+      return Promise.resolve()
+    })
+    expect(result.stdout.split(/\r?\n/)).toEqual([
+      '100% done',
+      '::debug::5%25 left',
+      '::warning::50%25 over',
+      '::error::0%25 done',
+      '::add-mask::p%25ss',
+      ''
+    ])
+    expect(runner.safeText('100% done')).toBe('100% done')
+  })
+
+  test('a control character is written as the runner escapes its own: % and two upper-case hex digits', async () => {
+    const result = await inRunner(() => {
+      runner.info('red\u001b[31m, del\u007f, nel\u0085')
+      return Promise.resolve()
+    })
+    expect(result.stdout.split(/\r?\n/)[0]).toBe('red%1B[31m, del%7F, nel%85')
   })
 
   test('an exported variable is set for this process and written for later steps', async () => {

@@ -70,7 +70,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   if (inputs.exportEnv) exportCliEnvironment(account.token)
   saveAccount({ kind: 'created', id: account.id, delivered: true, cleanup })
   runner.info(
-    `Created service account ${account.name ?? ''} (${account.id}) on cluster ${account.default_cluster}, ` +
+    `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
       `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
   )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')

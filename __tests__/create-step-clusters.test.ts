@@ -1,0 +1,66 @@
+// A verified account that cannot see its own cluster (src/create-step.ts, verifyOrRemove): on a
+// platform where a new account sees only the clusters it holds a grant on, with two clusters.
+import { afterAll, beforeAll, expect, test } from '@jest/globals'
+import { Agent } from 'undici'
+import { startEmulator } from '../emulator/server.js'
+import { runCreate } from '../src/create-step.js'
+import { createInputs, emulatorClient } from './helpers/create-step.js'
+import { inRunner } from './helpers/in-process.js'
+import type { Emulator } from './helpers/suite.js'
+
+let emulator: Emulator
+let token: string
+let dispatcher: Agent
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    users: ['alice'],
+    clusters: [
+      { name: 'default', orgs: ['test-org'] },
+      { name: 'other', orgs: ['test-org'] }
+    ],
+    clustersNeedGrant: true
+  })
+  token = emulator.issueToken('alice')
+  dispatcher = new Agent()
+})
+afterAll(async () => {
+  await dispatcher.close()
+  await emulator.close()
+})
+
+/** Creates an account on cluster `default` with one grant, and verifies it. */
+async function createWithGrant(name: string, permission: string) {
+  const inputs = createInputs({
+    'api-url': emulator.url,
+    token,
+    name,
+    cluster: 'default',
+    project: 'test-project',
+    permissions: permission,
+    'verify-seconds': '2'
+  })
+  const result = await inRunner(() =>
+    runCreate(emulatorClient(emulator, token, dispatcher), inputs).catch((error: Error) => error)
+  )
+  return { ...result, error: result.value }
+}
+
+test('an account with a grant on its own cluster sees it: no warning, and its registry is named', async () => {
+  const result = await createWithGrant('clusters-own', 'storage://default/test-org/test-project read')
+  expect(result.error).toBeUndefined()
+  expect(result.warnings).toEqual([])
+  expect(result.outputs.registry).toContain('registry.default')
+})
+
+test('an account that sees only another cluster is handed out with a warning naming the grant it needs', async () => {
+  const result = await createWithGrant('clusters-other', 'storage://other/test-org/test-project read')
+  expect(result.error).toBeUndefined()
+  expect(result.warnings).toEqual([
+    'The new account is accepted but sees no cluster "default": a CLI login (export-env) will fail with ' +
+      '"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ' +
+      '"storage://default/<org>/<project> read"'
+  ])
+  expect(result.outputs.registry).toBe('')
+  expect(result.outputs.token).toBeTruthy()
+})

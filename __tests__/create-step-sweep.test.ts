@@ -1,0 +1,91 @@
+// What the create step says of its sweep of earlier runs' leftovers (src/create-step.ts,
+// sweepLeftovers): the log, the warning for what stayed, the `removed` output and the summary.
+import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
+import { Agent } from 'undici'
+import { startEmulator } from '../emulator/server.js'
+import { runCreate } from '../src/create-step.js'
+import { generatedName, randomNamePart } from '../src/platform/names.js'
+import { createInputs, emulatorClient } from './helpers/create-step.js'
+import { inRunner } from './helpers/in-process.js'
+import type { Emulator } from './helpers/suite.js'
+
+let emulator: Emulator
+let token: string
+let dispatcher: Agent
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  token = emulator.issueToken('alice')
+  dispatcher = new Agent()
+})
+afterEach(() => emulator.clearFaults())
+afterAll(async () => {
+  await dispatcher.close()
+  await emulator.close()
+})
+
+const OLD = '2020-01-01T00:00:00+00:00'
+/** An account an earlier run of this repository made and never removed. */
+const leftover = (runId: string) =>
+  emulator.seedAccount('alice', {
+    name: generatedName(
+      { repository: 'octo-org/octo-repo', repositoryId: '', runId, runAttempt: '1', job: 'build' },
+      randomNamePart()
+    ),
+    created_at: OLD
+  })
+
+async function createSweeping(name: string) {
+  const inputs = createInputs({
+    'api-url': emulator.url,
+    token,
+    name,
+    'verify-seconds': '0',
+    'sweep-older-than': '6h'
+  })
+  // One attempt each, so that a refused removal fails at once.
+  const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
+  const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
+  return { ...result, error: result.value, lines: result.stdout.split(/\r?\n/) }
+}
+
+const SUMMARY_HEADING = "Swept earlier runs' leftover Apolo service accounts"
+
+test('each leftover swept is named in the log and the summary, and nothing is warned of', async () => {
+  const swept = [leftover('2001'), leftover('2002')]
+  const result = await createSweeping('sweep-named')
+  expect(result.error).toBeUndefined()
+  for (const account of swept) {
+    expect(result.lines).toContain(
+      `Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`
+    )
+    expect(result.summary).toContain(account.id)
+  }
+  expect(result.summary).toContain(SUMMARY_HEADING)
+  expect(result.warnings).toEqual([])
+  expect(JSON.parse(result.outputs.removed)).toHaveLength(2)
+})
+
+test('leftovers whose removal is refused are each named in one warning', async () => {
+  const refused = [leftover('2003'), leftover('2004')]
+  for (const account of refused)
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'status', status: 403 })
+  const result = await createSweeping('sweep-refused')
+  expect(result.error).toBeUndefined()
+  expect(result.warnings).toHaveLength(1)
+  expect(result.warnings[0]).toMatch(
+    new RegExp(`^Could not sweep 2 account\\(s\\): ${refused[0].id}: [^;]*HTTP 403[^;]*; ${refused[1].id}: .*HTTP 403`)
+  )
+  for (const account of refused) expect(emulator.account(account.id)).toBeDefined()
+  expect(result.summary).not.toContain(SUMMARY_HEADING)
+  // Gone before the next test sweeps.
+  for (const account of refused) await emulatorClient(emulator, token, dispatcher).rm(account.id)
+})
+
+test('with nothing to sweep, the output says so and the summary holds no sweep', async () => {
+  const result = await createSweeping('sweep-nothing')
+  expect(result.error).toBeUndefined()
+  expect(result.outputs.removed).toBe('[]')
+  expect(result.summary).not.toContain(SUMMARY_HEADING)
+  expect(result.warnings).toEqual([])
+})

@@ -1,0 +1,60 @@
+// A create of a generated name whose answer main never saw (src/post.ts, removePending): post
+// looks the name up at once and after 1, 2 and 4 s (README, "When an answer is lost"). Its
+// waits are recorded here instead of slept, so an account can show up between two looks.
+import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
+import { startEmulator } from '../emulator/server.js'
+import type { Emulator } from './helpers/suite.js'
+
+const waits: number[] = []
+let duringWait: () => void = () => undefined
+jest.unstable_mockModule('node:timers/promises', () => ({
+  setTimeout: (ms: number) => {
+    waits.push(ms)
+    duringWait()
+    return Promise.resolve()
+  }
+}))
+// Imported after the mock, so that post sees it.
+const { runInProcess } = await import('./helpers/in-process.js')
+
+let emulator: Emulator
+let inputs: Record<string, string>
+
+beforeAll(async () => {
+  emulator = await startEmulator({ users: ['alice'] })
+  inputs = { 'api-url': emulator.url, token: emulator.issueToken('alice'), 'max-attempts': '2' }
+})
+afterEach(() => {
+  waits.length = 0
+  duringWait = () => undefined
+})
+afterAll(() => emulator.close())
+
+const pending = (name: string) => ({
+  account: JSON.stringify({ kind: 'pending', name, generated: true, cleanup: true })
+})
+const lookups = (name: string) => emulator.requests.filter(r => r.method === 'GET' && r.path.endsWith(`/${name}`))
+
+test('an account that shows up between two looks is removed', async () => {
+  const name = 'gha-octo-repo-4242-1-late'
+  let id = ''
+  // It appears during the second wait, before the third look.
+  duringWait = () => {
+    if (waits.length === 2) id = emulator.seedAccount('alice', { name }).id
+  }
+  const result = await runInProcess('post', { inputs, state: pending(name) })
+  expect(result.failed).toBe(false)
+  expect(waits).toEqual([1_000, 2_000])
+  expect(lookups(name)).toHaveLength(3)
+  expect(emulator.account(id)).toBeUndefined()
+  expect(result.warnings[0]).toContain(`removing ${id} ("${name}")`)
+})
+
+test('a name nothing holds after the last look: nothing to remove, and the step does not fail', async () => {
+  const name = 'gha-octo-repo-4242-1-never'
+  const result = await runInProcess('post', { inputs, state: pending(name) })
+  expect(result.failed).toBe(false)
+  expect(waits).toEqual([1_000, 2_000, 4_000])
+  expect(lookups(name)).toHaveLength(4)
+  expect(result.stdout).toContain(`The create of "${name}" made no account: nothing to remove.`)
+})
