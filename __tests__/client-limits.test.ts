@@ -205,6 +205,22 @@ describe('bounded answers', () => {
   })
 })
 
+describe('bounded lists', () => {
+  test('a list of more than 100,000 accounts is refused, not cut', async () => {
+    // The limit counts accounts, so one account repeated will do.
+    const one = '{"id":"a","role":"alice/service-accounts/a"}'
+    answer = () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: `[${`${one},`.repeat(100_000)}${one}]`
+    })
+    const error = await failure(client({ maxAttempts: 1 }).list())
+    expect(error.message).toBe(
+      'list service accounts failed: HTTP 200: the list holds more than 100,000 accounts, more than this action reads'
+    )
+  })
+})
+
 describe('path segments', () => {
   test.each(['', '.', '..'])('no request is ever sent for an id or name of %j', async value => {
     answer = () => json(ACCOUNT)
