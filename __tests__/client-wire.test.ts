@@ -1,11 +1,11 @@
 // What the client puts on the wire (media types, bodies, the URL) and how much of an answer
-// it reads, against the emulator on loopback. Each test loads client.ts itself: its limits and
-// media types are module constants, and Stryker credits a module's set-up only to the test
-// during which it runs.
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals'
+// it reads, against the emulator on loopback. Each test loads client.ts itself
+// (helpers/fresh-client.ts): its limits and media types are module constants.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
 import type { PlatformClientOptions } from '../src/platform/client.js'
+import { freshClientModule } from './helpers/fresh-client.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -26,11 +26,8 @@ afterAll(async () => {
 
 /** A client from a fresh load of client.ts. */
 async function freshClient(options: Partial<PlatformClientOptions> = {}) {
-  let loaded: typeof import('../src/platform/client.js') | undefined
-  await jest.isolateModulesAsync(async () => {
-    loaded = await import('../src/platform/client.js')
-  })
-  return new loaded!.PlatformClient({
+  const { PlatformClient } = await freshClientModule()
+  return new PlatformClient({
     apiUrl: emulator.url,
     authToken: emulator.issueToken('alice'),
     userAgent: 'wire-test',
