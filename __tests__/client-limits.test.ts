@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { Agent } from 'undici'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
 import { PlatformError } from '../src/platform/errors.js'
+import { ThrottleMemory } from '../src/platform/retry.js'
 import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
 
 const ACCOUNT = {
@@ -120,6 +121,56 @@ describe('the time budget', () => {
     expect(server.requests).toEqual([])
   })
 
+  test('what is left of the budget counts down with the clock and stops at zero', () => {
+    const timed = client({ budgetMs: 10_000 })
+    expect(timed.timeLeftMs()).toBe(10_000)
+    clock = 4_000
+    expect(timed.timeLeftMs()).toBe(6_000)
+    clock = 12_000
+    expect(timed.timeLeftMs()).toBe(0)
+  })
+
+  test('a backoff wait that would end exactly at the deadline is not taken; the error says why, after the last answer', async () => {
+    answer = unavailable(4)
+    const error = await failure(client({ budgetMs: 4_000, random: () => 0 }).get(ACCOUNT.id))
+    expect(sleeps).toEqual([])
+    expect(server.requests).toHaveLength(1)
+    expect(error.message).toBe(
+      `get service account ${ACCOUNT.id} failed: HTTP 503: busy; gave up: these requests had 4 s in all (README, "Time limits")`
+    )
+  })
+
+  test('once the budget is spent, the error says so with a code of its own', async () => {
+    answer = () => json(ACCOUNT)
+    const spent = client({ budgetMs: 3_000 })
+    clock = 3_000
+    const error = await failure(spent.get(ACCOUNT.id))
+    expect([error.status, error.code]).toEqual([0, 'OUT_OF_TIME'])
+    expect(error.message).toBe(
+      `get service account ${ACCOUNT.id} failed: gave up: these requests had 3 s in all (README, "Time limits") (OUT_OF_TIME)`
+    )
+  })
+
+  test("giving up keeps the last failure's code: a refused connection stays one", async () => {
+    const refused = client({ apiUrl: 'http://127.0.0.1:9/api/v1', budgetMs: 200 })
+    const error = await failure(refused.get(ACCOUNT.id))
+    expect([error.status, error.code]).toEqual([0, 'ECONNREFUSED'])
+    expect(error.message).toContain('gave up: these requests had 0 s in all')
+  })
+
+  test('after throttling, a first wait is taken when it ends before the deadline, skipped when it would end at it', async () => {
+    answer = () => json(ACCOUNT)
+    const throttling = new ThrottleMemory()
+    // Asked for 4 s just now: the next request waits half of that (random 0.5).
+    throttling.record(0, 4_000)
+    await client({ throttling, budgetMs: 10_000 }).get(ACCOUNT.id)
+    expect(sleeps).toEqual([2_000])
+    clock = 0
+    expect((await client({ throttling, budgetMs: 2_000 }).get(ACCOUNT.id)).id).toBe(ACCOUNT.id)
+    expect(sleeps).toEqual([2_000])
+    expect(server.requests).toHaveLength(2)
+  })
+
   test('a client made with as() has a budget of its own, counted from when it is made', async () => {
     answer = () => json(ACCOUNT)
     const spent = client({ timeoutMs: 1_000, maxAttempts: 1 })
@@ -151,6 +202,22 @@ describe('bounded answers', () => {
     const error = await failure(client({ maxAttempts: 1 }).get(ACCOUNT.id))
     expect(error.code).toBe('BODY_TOO_LARGE')
     expect(error.message).toContain('4096 KiB')
+  })
+})
+
+describe('bounded lists', () => {
+  test('a list of more than 100,000 accounts is refused, not cut', async () => {
+    // The limit counts accounts, so one account repeated will do.
+    const one = '{"id":"a","role":"alice/service-accounts/a"}'
+    answer = () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: `[${`${one},`.repeat(100_000)}${one}]`
+    })
+    const error = await failure(client({ maxAttempts: 1 }).list())
+    expect(error.message).toBe(
+      'list service accounts failed: HTTP 200: the list holds more than 100,000 accounts, more than this action reads'
+    )
   })
 })
 

@@ -173,7 +173,9 @@ describe('errors carry the status and the server message', () => {
     expect((await failure(client().get('nobody'))).message).toBe(
       'get service account nobody failed: HTTP 404: Service account nobody not found'
     )
-    expect((await failure(client().rm('nobody'))).status).toBe(404)
+    expect((await failure(client().rm('nobody'))).message).toBe(
+      'remove service account nobody failed: HTTP 404: Service account nobody not found'
+    )
   })
 
   test('500 with the server error text, not retried', async () => {
@@ -306,6 +308,41 @@ describe('retries', () => {
     const error = await failure(client().list())
     expect(error.message).toBe('list service accounts failed: HTTP 401: 401: Unauthorized')
     expect(emulator.requests).toHaveLength(1)
+  })
+
+  const unauthorizedOnce = (path: string) =>
+    emulator.addFault({
+      method: 'GET',
+      path,
+      kind: 'status',
+      status: 401,
+      times: 1,
+      body: '401: Unauthorized',
+      headers: { 'content-type': 'text/plain; charset=utf-8' }
+    })
+
+  test('a clone speaking as itself keeps what the platform accepted; one given another token starts unproven', async () => {
+    const alice = client()
+    await alice.list()
+    unauthorizedOnce('/config')
+    emulator.resetLog()
+    await alice.as(undefined, {}).config()
+    expect(emulator.requests.map(r => r.status)).toEqual([401, 200])
+    unauthorizedOnce('/config')
+    emulator.resetLog()
+    const error = await failure(alice.as(emulator.issueToken('alice'), {}).config())
+    expect(error.status).toBe(401)
+    expect(emulator.requests.map(r => r.status)).toEqual([401])
+  })
+
+  test('only a 2xx proves the token accepted: after a redirect, a 401 is still a verdict', async () => {
+    const alice = client()
+    emulator.addFault({ method: 'GET', path: '/config', kind: 'status', status: 300, times: 1 })
+    expect((await failure(alice.config())).status).toBe(300)
+    unauthorizedOnce('/config')
+    emulator.resetLog()
+    expect((await failure(alice.config())).status).toBe(401)
+    expect(emulator.requests.map(r => r.status)).toEqual([401])
   })
 
   test('a removal survives a 401 hiccup and removes the account', async () => {

@@ -331,6 +331,7 @@ export class PlatformClient {
         url,
         method: call.method,
         headers: this.headers(call),
+        // Stryker disable next-line ConditionalExpression: JSON.stringify(undefined) is undefined as well
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         timeoutMs,
         budgetLeftMs
@@ -341,7 +342,8 @@ export class PlatformClient {
       return failure
     }
     log?.(`${call.method} ${url}: HTTP ${response.status} in ${now() - started} ms`)
-    if (response.status >= 200 && response.status < 300) this.tokenAccepted = true
+    // A 2xx: undici hands over no 1xx as an answer.
+    if (response.status < 300) this.tokenAccepted = true
     if (!expected.includes(response.status)) return statusFailure(call, response, this.apiUrl)
     try {
       await read(response)
@@ -489,7 +491,7 @@ function errorCode(error: unknown): string | undefined {
   const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown }
   if (name === 'TimeoutError') return 'TIMEOUT'
   if (typeof code === 'string') return code
-  return cause === undefined ? undefined : errorCode(cause)
+  return errorCode(cause)
 }
 
 function safeLocation(location: string): string {
