@@ -8,8 +8,8 @@ import type * as Names from '../src/platform/names.js'
 import type { RunIdentity } from '../src/platform/names.js'
 
 // names.ts is loaded afresh for each test: its patterns are module-level constants, and
-// Stryker (ignoreStatic) counts a test as reaching them only if the module loads during it. The import
-// names the file literally, so that jest counts this file among the tests related to it.
+// Stryker (ignoreStatic) counts a test as reaching them only if the module loads during it.
+// The import names the file literally, so that jest counts this file as related to it.
 let names: typeof Names
 beforeEach(async () => {
   jest.resetModules()

@@ -5,8 +5,8 @@ import type * as Token from '../src/platform/token.js'
 
 // token.ts is loaded afresh for each test: its JWT pattern, size limit and identity claims
 // are module-level constants, and Stryker (ignoreStatic) counts a test as reaching them only
-// if the module loads during it. The import
-// names the file literally, so that jest counts this file among the tests related to it.
+// if the module loads during it. The import names the file literally, so that jest counts
+// this file as related to it.
 let token: typeof Token
 beforeEach(async () => {
   jest.resetModules()
