@@ -41,9 +41,8 @@ export function repositoryTag(run: Pick<RunIdentity, 'repository' | 'repositoryI
  * each free of `-`, so a name is read from its end without doubt.
  */
 export function generatedName(run: RunIdentity, randomHex: string): string {
-  const repo = run.repository.split('/').pop() ?? ''
   const parts = [
-    label(repo, 30),
+    label(repositoryName(run.repository), 30),
     label(run.job, 30),
     repositoryTag(run),
     digits(run.runId, 20) || '0',
@@ -59,13 +58,14 @@ const GENERATED_TAIL = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(r\d{1,20}|h[0-9a-f]{16})
 /**
  * The run id in a name `generatedName` made for this repository, or undefined when the name
  * is not one: the repository tag must be this repository's exactly, so no other repository's
- * name is taken for ours however alike the two repositories' names are.
+ * name is taken for ours however alike the two repositories' names are. A name over 200
+ * characters is not read: no generated name comes near.
  */
 export function generatedNameRun(
   name: string,
   run: Pick<RunIdentity, 'repository' | 'repositoryId'>
 ): string | undefined {
-  const repo = label(run.repository.split('/').pop() ?? '', 30)
+  const repo = label(repositoryName(run.repository), 30)
   const prefix = GENERATED_NAME_PREFIX + (repo ? `${repo}-` : '')
   if (name.length > 200 || !name.startsWith(prefix)) return undefined
   const match = GENERATED_TAIL.exec(name.slice(prefix.length))
@@ -77,6 +77,11 @@ export function randomNamePart(): string {
   return randomBytes(RANDOM_HEX / 2).toString('hex')
 }
 
+/** `name` of `owner/name`. */
+function repositoryName(repository: string): string {
+  return repository.slice(repository.lastIndexOf('/') + 1)
+}
+
 function digits(value: string, maxLength: number): string {
   return value.length <= maxLength && /^\d+$/.test(value) ? value : ''
 }
@@ -86,20 +91,21 @@ function label(value: string, maxLength: number): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, maxLength)
-    .replace(/^-+|-+$/g, '')
+    .replace(/^-|-$/g, '')
 }
 
 /**
  * A service account's role, `<owner>/service-accounts/<name>` (the owner a user, or the role
  * of the account that made it): the only shape sent as `users/<role>/permissions`, since
  * `/` becomes `:` on the way and any other character or segment would name another user.
+ * At most 1024 characters, so that the path stays short.
  */
 export function isServiceAccountRole(role: string): boolean {
   if (role.length > 1024) return false
   const [name, kind, ...owner] = role.split('/').reverse()
   return (
     kind === 'service-accounts' &&
-    isValidName(name ?? '') &&
+    isValidName(name) &&
     owner.length > 0 &&
     owner.every(segment => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(segment))
   )

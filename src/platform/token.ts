@@ -41,15 +41,8 @@ export const FULL_TOKEN_MAX_CHARS = 16 * 1024
 /** The JWT and context inside a full token, or undefined when it is not one. */
 export function decodeFullToken(value: string): { authToken: string; context: FullTokenContext } | undefined {
   if (value.length > FULL_TOKEN_MAX_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'))
-  } catch {
-    return undefined
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined
-  const fields = parsed as Record<string, unknown>
-  if (typeof fields.token !== 'string' || !isJwt(fields.token)) return undefined
+  const fields = decodedJson(value, 'base64') as JsonFields
+  if (typeof fields?.token !== 'string' || !isJwt(fields.token)) return undefined
   return {
     authToken: fields.token,
     context: {
@@ -58,6 +51,18 @@ export function decodeFullToken(value: string): { authToken: string; context: Fu
       project: stringOrUndefined(fields.project_name),
       org: stringOrUndefined(fields.org_name)
     }
+  }
+}
+
+/** Decoded JSON as its fields are read: with `?.`, as it may be null or undefined (other values have none). */
+type JsonFields = Record<string, unknown> | null | undefined
+
+/** The JSON value in base64 text, or undefined when it holds none. */
+function decodedJson(text: string, encoding: 'base64' | 'base64url'): unknown {
+  try {
+    return JSON.parse(Buffer.from(text, encoding).toString('utf8'))
+  } catch {
+    // Not JSON: undefined.
   }
 }
 
@@ -85,10 +90,9 @@ export function tokenMasks(raw: string, visible: string): { masks: string[]; who
   }
   const masks = new Set<string>()
   const add = (form: string | undefined) => {
-    if (form && form.length >= 8 && form.length <= FULL_TOKEN_MAX_CHARS && !hides(form) && masks.size < MAX_MASKS)
-      masks.add(form)
+    if (form && form.length >= 8 && form.length <= FULL_TOKEN_MAX_CHARS && !hides(form)) masks.add(form)
   }
-  const compact = raw.length <= 2 * FULL_TOKEN_MAX_CHARS ? raw.replace(/\s+/g, '') : ''
+  const compact = raw.length <= 2 * FULL_TOKEN_MAX_CHARS ? raw.replace(/\s/g, '') : ''
   for (const form of [raw, raw.trim(), compact, innerToken(compact)]) add(form)
   for (const [piece] of raw.matchAll(/\S+/g)) {
     if (masks.size >= MAX_MASKS) break
@@ -99,13 +103,9 @@ export function tokenMasks(raw: string, visible: string): { masks: string[]; who
 
 /** The `token` field of base64 JSON, however malformed the rest. */
 function innerToken(compact: string): string | undefined {
-  if (!compact || compact.length > FULL_TOKEN_MAX_CHARS) return undefined
-  try {
-    const inner = (JSON.parse(Buffer.from(compact, 'base64').toString('utf8')) as { token?: unknown }).token
-    return typeof inner === 'string' ? inner.trim() : undefined
-  } catch {
-    return undefined // not base64 JSON: the pieces are all there is
-  }
+  if (compact.length > FULL_TOKEN_MAX_CHARS) return undefined
+  const inner = (decodedJson(compact, 'base64') as JsonFields)?.token
+  return typeof inner === 'string' ? inner.trim() : undefined
 }
 
 /** Where the platform reads a caller's identity from in its JWTs; the SDK also reads `identity`. */
@@ -118,11 +118,7 @@ const IDENTITY_CLAIMS = ['https://platform.neuromation.io/user', 'identity']
 export function tokenIdentity(jwt: string): string | undefined {
   const payload = jwt.split('.')[1]
   if (!payload || payload.length > 64 * 1024) return undefined
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
-    const identity = IDENTITY_CLAIMS.map(claim => claims[claim]).find(value => typeof value === 'string' && value)
-    return identity as string | undefined
-  } catch {
-    return undefined
-  }
+  const claims = decodedJson(payload, 'base64url') as JsonFields
+  const identity = IDENTITY_CLAIMS.map(claim => claims?.[claim]).find(value => typeof value === 'string' && value)
+  return identity as string | undefined
 }
