@@ -187,6 +187,11 @@ describe('ca-certificate', () => {
     expect(() => caOf(text)).toThrow('Input "ca-certificate" must be PEM text')
   })
 
+  test('anything after the last block is refused, even a single character', () => {
+    for (const after of ['x', '-', '\n.', '\n-----END CERTIFICATE-----'])
+      expect(() => caOf(`${pem}\n${after}`)).toThrow('Input "ca-certificate" must be PEM text')
+  })
+
   test('a block that does not parse is refused, naming the input and which block', () => {
     const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
     expect(errorOf({ token: JWT, 'ca-certificate': broken })).toMatchObject({
