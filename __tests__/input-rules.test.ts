@@ -19,6 +19,32 @@ function refusal(inputs: Record<string, string>): string {
   throw new Error('expected an InputError')
 }
 
+test('whitespace around any value is no part of it', () => {
+  const padded = (value: string) => ` ${value} \n`
+  expect(parse({ cluster: padded('c'), project: padded('p'), org: padded('o') })).toMatchObject({
+    cluster: 'c',
+    project: 'p',
+    org: 'o'
+  })
+  expect(parse({ operation: padded('list') })).toMatchObject({ operation: 'list' })
+  expect(parse({ cleanup: padded('false'), 'max-attempts': padded('10') })).toMatchObject({
+    cleanup: false,
+    maxAttempts: 10
+  })
+  expect(parse({ 'sweep-older-than': padded('1d') })).toMatchObject({ sweepOlderThanMs: 86_400_000 })
+  expect(parse({ operation: 'prune', 'name-prefix': 'gha-', 'older-than': padded('2h') })).toMatchObject({
+    olderThanMs: 7_200_000
+  })
+})
+
+test('a value of only whitespace is as if unset', () => {
+  expect(parse({ 'sweep-older-than': ' \n', 'ca-certificate': ' \n', 'api-url': ' ' })).toMatchObject({
+    sweepOlderThanMs: 0,
+    caCertificates: [],
+    apiUrl: 'https://api.apolo.us/api/v1'
+  })
+})
+
 describe('create', () => {
   test('name: the platform grammar, or empty for a generated one', () => {
     expect(parse({ name: ' ci-build.42 ' })).toMatchObject({ name: 'ci-build.42' })
@@ -30,6 +56,9 @@ describe('create', () => {
     expect(parse({ cluster: 'c', project: 'p', org: 'o' })).toMatchObject({ cluster: 'c', project: 'p', org: 'o' })
     expect(refusal({ project: 'my project' })).toMatch(/^Input "project" must be printable ASCII/)
     expect(refusal({ org: 'x\u00e9' })).toMatch(/^Input "org" must be printable ASCII/)
+    // A long bad value is quoted only in part.
+    const quoted = refusal({ cluster: `${'x'.repeat(100)} ${'y'.repeat(1_000)}` }).split('got ')[1]
+    expect(quoted).toBe(JSON.stringify('x'.repeat(100)))
   })
 
   test('permissions: an error names the input and the line', () => {
@@ -72,7 +101,10 @@ describe('prune', () => {
 
   test('name-prefix is required and must start a valid name', () => {
     expect(refusal(prune({ 'name-prefix': ' ' }))).toMatch(/^Input "name-prefix" is required for operation "prune"/)
-    expect(refusal(prune({ 'name-prefix': 'Gha-' }))).toMatch(/^Input "name-prefix" must be the start of a valid name/)
+    for (const namePrefix of ['Gha-', 'gha-My-Repo-', 'gha_'])
+      expect(refusal(prune({ 'name-prefix': namePrefix }))).toMatch(
+        /^Input "name-prefix" must be the start of a valid name/
+      )
     expect(parse(prune({ 'name-prefix': 'gha.x-' }))).toMatchObject({ namePrefix: 'gha.x-' })
   })
 
@@ -81,7 +113,7 @@ describe('prune', () => {
     expect(parse(prune({ 'older-than': '1m' }))).toMatchObject({ olderThanMs: 60_000 })
     expect(parse(prune({ 'older-than': '2w' }))).toMatchObject({ olderThanMs: 2 * 604_800_000 })
     expect(parse(prune({ 'older-than': '120s' }))).toMatchObject({ olderThanMs: 120_000 })
-    for (const value of ['59s', '1.5h', '1 h', 'h', '3y'])
+    for (const value of ['59s', '1.5h', '1 h', 'h', '3y', '30min', '2hours', '1d2h'])
       expect(refusal(prune({ 'older-than': value }))).toMatch(/^Input "older-than" must be a duration of at least 1m/)
   })
 })
@@ -110,9 +142,14 @@ describe('the connection', () => {
     })
     expect(refusal({ 'api-url': 'http://api.example.com' })).toMatch(/^Input "api-url" must use https/)
     expect(refusal({ 'api-url': 'ftp://api.example.com' })).toMatch(/^Input "api-url" must be an https URL/)
-    expect(refusal({ 'api-url': 'https://u:p@api.example.com' })).toMatch(/must not carry a user name or password/)
-    expect(refusal({ 'api-url': 'https://api.example.com/?x=1' })).toMatch(/must not have a query or fragment/)
-    expect(refusal({ 'api-url': 'https://api.example.com/#x' })).toMatch(/must not have a query or fragment/)
+    for (const url of ['https://u:p@api.example.com', 'https://u@api.example.com', 'https://:p@api.example.com'])
+      expect(refusal({ 'api-url': url })).toBe('Input "api-url" must not carry a user name or password')
+    expect(refusal({ 'api-url': 'https://api.example.com/?x=1' })).toBe(
+      'Input "api-url" must not have a query or fragment'
+    )
+    expect(refusal({ 'api-url': 'https://api.example.com/#x' })).toBe(
+      'Input "api-url" must not have a query or fragment'
+    )
     expect(refusal({ 'api-url': 'api.example.com' })).toMatch(/^Input "api-url" must be an absolute URL/)
   })
 

@@ -148,6 +148,12 @@ describe('readInputs', () => {
     expect(masked).toContain(JWT)
   })
 
+  test('a token pasted with a line break is masked as the token itself, which is what a log would show', () => {
+    const { parse, masked } = read({ token: `\n${JWT}\n` })
+    expect(parse().credential.authToken).toBe(JWT)
+    expect(masked).toEqual([JWT, JWT])
+  })
+
   test('the token is masked before any other input is checked', () => {
     const { parse, masked } = read({ token: JWT, cleanup: 'maybe' })
     expect(parse).toThrow(InputError)
@@ -162,9 +168,14 @@ describe('ca-certificate', () => {
   })
   const caOf = (text: string) => read({ token: JWT, operation: 'list', 'ca-certificate': text }).parse().caCertificates
 
-  test('one or more PEM certificates, each kept', () => {
+  test('one or more PEM certificates, each kept on its own, in order', async () => {
+    const other = (await makeCertificate({ dns: ['other.test'] })).cert
     expect(caOf(pem)).toEqual([pem.trim()])
-    expect(caOf(`${pem}\n\n${pem}`)).toHaveLength(2)
+    expect(caOf(`${pem}\n\n${other}`)).toEqual([pem.trim(), other.trim()])
+  })
+
+  test('none given: none added', () => {
+    expect(caOf('')).toEqual([])
   })
 
   test.each([
@@ -176,8 +187,18 @@ describe('ca-certificate', () => {
     expect(() => caOf(text)).toThrow('Input "ca-certificate" must be PEM text')
   })
 
-  test('a block that does not parse is refused', () => {
-    expect(() => caOf('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toThrow('does not parse')
+  test('anything after the last block is refused, even a single character', () => {
+    for (const after of ['x', '-', '\n.', '\n-----END CERTIFICATE-----'])
+      expect(() => caOf(`${pem}\n${after}`)).toThrow('Input "ca-certificate" must be PEM text')
+  })
+
+  test('a block that does not parse is refused, naming the input and which block', () => {
+    const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
+    expect(errorOf({ token: JWT, 'ca-certificate': broken })).toMatchObject({
+      input: 'ca-certificate',
+      message: 'Input "ca-certificate" holds a certificate that does not parse (block 1 of 1)'
+    })
+    expect(() => caOf(`${pem}\n${broken}`)).toThrow('(block 2 of 2)')
   })
 
   test('the largest input a runner can pass is checked in linear time', () => {

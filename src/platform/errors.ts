@@ -68,11 +68,10 @@ export function redactTokens(text: string): string {
 function looksLikeToken(run: string): boolean {
   if (run.includes('eyJ')) return true
   if (run.length < 16) return false
+  // Node's decoder skips `.`, which would shift the alignments below: drop it first.
+  const base64 = run.replaceAll('.', '')
   // Each of the four alignments, in case the token is glued to other base64-looking text.
-  for (let offset = 0; offset < 4; offset++) {
-    if (Buffer.from(run.slice(offset), 'base64').toString('latin1').includes('"token"')) return true
-  }
-  return false
+  return [0, 1, 2, 3].some(offset => Buffer.from(base64.slice(offset), 'base64').toString('latin1').includes('"token"'))
 }
 
 /**
@@ -82,7 +81,6 @@ function looksLikeToken(run: string): boolean {
  */
 export function serverMessage(body: string, contentType: string | undefined, apiOrigin?: string): string {
   const text = body.trim()
-  if (!text) return ''
   if (text.startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>
@@ -113,15 +111,7 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"`<>()[\]{}|\\^]*/gi
  * public. The status and the rest of the message stay.
  */
 export function hideForeignUrls(text: string, apiOrigin: string): string {
-  return text.replace(URL_IN_TEXT, url => (originOf(url) === apiOrigin ? url : INTERNAL_URL))
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin
-  } catch {
-    return undefined
-  }
+  return text.replace(URL_IN_TEXT, url => (URL.canParse(url) && new URL(url).origin === apiOrigin ? url : INTERNAL_URL))
 }
 
 /**

@@ -9,7 +9,7 @@ const PERMISSION_ACTIONS: readonly PermissionAction[] = ['read', 'write', 'manag
 export function parsePermissions(text: string): Permission[] {
   const permissions: Permission[] = []
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/#.*$/, '').trim()
+    const line = raw.split('#', 1)[0].trim()
     if (!line) return
     const fields = line.split(/\s+/)
     const where = `line ${index + 1} ("${line}")`
