@@ -8,7 +8,7 @@ import { Agent, errors, type Dispatcher } from 'undici'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
 import { PlatformError } from '../src/platform/errors.js'
 import { createDispatcher } from '../src/platform/http.js'
-import { freshClientModule } from './helpers/fresh-client.js'
+import { freshImport } from './helpers/fresh-import.js'
 
 let server: Server
 let apiUrl: string
@@ -82,8 +82,8 @@ describe('unexpected statuses', () => {
   test("a 407 is a proxy's refusal, whatever its body says", async () => {
     respond = res =>
       res.writeHead(407, { 'content-type': 'application/json' }).end('{"error": "something else entirely"}')
-    // Loaded anew: the message is a module constant (helpers/fresh-client.ts).
-    const { PlatformClient: FreshClient } = await freshClientModule()
+    // Loaded anew: the message is a module constant (helpers/fresh-import.ts).
+    const { PlatformClient: FreshClient } = await freshImport(() => import('../src/platform/client.js'))
     const fresh = new FreshClient({ apiUrl, authToken: 'eyJh.eyJz.c2ln', userAgent: 'failures-test', dispatcher })
     expect(((await fresh.get('ci').catch((thrown: unknown) => thrown)) as Error).message).toBe(
       'get service account ci failed: HTTP 407: the proxy refused the request (Proxy Authentication Required): ' +

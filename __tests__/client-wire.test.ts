@@ -1,11 +1,11 @@
 // What the client puts on the wire (media types, bodies, the URL) and how much of an answer
 // it reads, against the emulator on loopback. Each test loads client.ts itself
-// (helpers/fresh-client.ts): its limits and media types are module constants.
+// (helpers/fresh-import.ts): its limits and media types are module constants.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
 import type { PlatformClientOptions } from '../src/platform/client.js'
-import { freshClientModule } from './helpers/fresh-client.js'
+import { freshImport } from './helpers/fresh-import.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** A client from a fresh load of client.ts. */
 async function freshClient(options: Partial<PlatformClientOptions> = {}) {
-  const { PlatformClient } = await freshClientModule()
+  const { PlatformClient } = await freshImport(() => import('../src/platform/client.js'))
   return new PlatformClient({
     apiUrl: emulator.url,
     authToken: emulator.issueToken('alice'),
