@@ -104,7 +104,7 @@ async function runCreate(client, inputs) {
     if (inputs.exportEnv)
         exportCliEnvironment(account.token);
     (0, state_js_1.saveAccount)({ kind: 'created', id: account.id, delivered: true, cleanup });
-    runner.info(`Created service account ${account.name ?? ''} (${account.id}) on cluster ${account.default_cluster}, ` +
+    runner.info(`Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
         `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`);
     runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.');
     await runner.writeSummary((0, summary_js_1.createdSummary)(account, granted, cleanup));
@@ -298,11 +298,11 @@ const errors_js_1 = __webpack_require__(6316);
 const retry_js_1 = __webpack_require__(385);
 /** The platform answered about the token itself, and said no (yet). */
 function isRefusal(error) {
-    return error instanceof errors_js_1.PlatformError && (error.status === 401 || error.status === 403);
+    return error.status === 401 || error.status === 403;
 }
 /** Throttling, a 5xx or a network failure: the platform said nothing about the token. */
 function isTrouble(error) {
-    return error instanceof errors_js_1.PlatformError && ((0, retry_js_1.isTransient)(error) || error.status >= 500);
+    return (0, retry_js_1.isTransient)(error) || error.status >= 500;
 }
 /**
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
@@ -316,7 +316,7 @@ async function verifyCredential(asNewAccount, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
     const refusedUntil = now() + options.seconds * 1000;
-    let refusal = '';
+    let refusal;
     let troubles = 0;
     for (let delay = 500;; delay = Math.min(delay * 2, 5_000)) {
         try {
@@ -326,6 +326,8 @@ async function verifyCredential(asNewAccount, options) {
             refusal = 'GET /config answered "authorized": false';
         }
         catch (error) {
+            if (!(error instanceof errors_js_1.PlatformError))
+                throw error;
             if (isTrouble(error)) {
                 if (await asNewAccount.pause(++troubles, error))
                     continue;
