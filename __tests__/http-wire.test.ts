@@ -3,6 +3,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tls from 'node:tls'
 import type { Dispatcher } from 'undici'
 import { PlatformClient } from '../src/platform/client.js'
 import { createDispatcher } from '../src/platform/http.js'
@@ -114,6 +118,32 @@ describe('certificates', () => {
       await expect((await client(apiUrl)).config()).rejects.toThrow(/certificate/i)
     } finally {
       await front.close()
+    }
+  })
+})
+
+// Node 22.15 and later list NODE_EXTRA_CA_CERTS themselves, read when the process starts.
+const nodeListsItsCAs = typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function'
+
+;(nodeListsItsCAs ? describe.skip : describe)('NODE_EXTRA_CA_CERTS, on a Node that does not list it', () => {
+  test('its CAs are trusted along with ca-certificate, as Node itself trusts them', async () => {
+    answer = () => CONFIG
+    const [platform, unrelated] = await Promise.all([
+      makeCertificate({ ips: ['127.0.0.1'] }),
+      makeCertificate({ ips: ['127.0.0.1'] })
+    ])
+    const front = await startTlsFront(platform, Number(new URL(server.url).port))
+    const dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))
+    const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
+    try {
+      await writeFile(join(dir, 'ca.pem'), platform.cert)
+      const env = { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }
+      expect((await (await client(apiUrl, env, [unrelated.cert])).config()).authorized).toBe(true)
+      const missing = { NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }
+      await expect((await client(apiUrl, missing, [unrelated.cert])).config()).rejects.toThrow(/certificate/i)
+    } finally {
+      await front.close()
+      await rm(dir, { recursive: true })
     }
   })
 })
