@@ -10,6 +10,7 @@ import * as tls from 'node:tls'
 import type { Dispatcher } from 'undici'
 import { PlatformClient } from '../src/platform/client.js'
 import { createDispatcher } from '../src/platform/http.js'
+import { isLoopbackHost } from '../src/platform/loopback.js'
 import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
 import { makeCertificate, startTlsFront } from './helpers/tls.js'
 
@@ -90,6 +91,22 @@ describe('proxies', () => {
     // The tunnel leads to a plain-HTTP server: an https request fails its handshake inside it.
     await remote.config().catch(() => undefined)
     expect(tunnels).toEqual([`api.example.test:${port}`])
+  })
+
+  test.each([
+    ['http://127.0.0.1:8080', true],
+    ['http://127.10.200.30', true],
+    ['http://0x7f000001', true],
+    ['http://localhost', true],
+    ['http://[0:0:0:0:0:0:0:1]', true],
+    ['http://127.0.0.1.example.com', false],
+    ['http://128.0.0.1', false],
+    ['http://10.0.0.127', false],
+    ['http://0.0.0.0', false],
+    ['http://[::ffff:127.0.0.1]', false],
+    ['http://localhost.example.com', false]
+  ])('%s is a loopback host: %s', (url, loopback) => {
+    expect(isLoopbackHost(new URL(url).hostname)).toBe(loopback)
   })
 
   test('a loopback API never goes through a proxy', async () => {
