@@ -116,6 +116,23 @@ describe('what undici reports of a tunnel is named for the proxy, whichever time
 })
 
 describe('through a working tunnel', () => {
+  // The attempt here is given far longer than the dispatcher: only undici's timeouts can end it in time.
+  test.each<[string, (res: ServerResponse) => void, string]>([
+    ['headers', () => undefined, 'UND_ERR_HEADERS_TIMEOUT'],
+    ['body', res => res.writeHead(200).write('partial'), 'UND_ERR_BODY_TIMEOUT']
+  ])("every undici timeout of the dispatcher is its timeoutMs: a stalled answer's %s", async (_, stall, code) => {
+    proxy.reset('tunnel')
+    answer = stall
+    const dispatcher = await through('http://api.example.test/api/v1', { HTTP_PROXY: proxy.url })
+    const started = Date.now()
+    const url = 'http://api.example.test/api/v1/x'
+    const attempt = sendRequest(dispatcher, { url, method: 'GET', headers: {}, timeoutMs: 10_000 })
+    await expect(attempt.then(response => response.text(1_000))).rejects.toMatchObject({ code })
+    // undici runs these on a coarse clock, up to a second late.
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000 + SLACK_MS)
+    expect(proxy.connects).toEqual(['CONNECT api.example.test:80 HTTP/1.1'])
+  })
+
   test('the sockets kept to destroy a stuck tunnel are the open ones only', async () => {
     proxy.reset('tunnel')
     answer = res => res.writeHead(200).end('ok')
