@@ -185,29 +185,65 @@ describe('certificates', () => {
   })
 })
 
-// Node 22.15 and later list NODE_EXTRA_CA_CERTS themselves, read when the process starts.
-const nodeListsItsCAs = typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function'
+/** Node's own list of the CAs it trusts, and the way to change it: Node 24.5 and later. */
+const nodeCAs = tls as {
+  getCACertificates?: (which: 'default') => string[]
+  setDefaultCACertificates?: (certificates: string[]) => void
+}
 
-;(nodeListsItsCAs ? describe.skip : describe)('NODE_EXTRA_CA_CERTS, on a Node that does not list it', () => {
-  test('its CAs are trusted along with ca-certificate, as Node itself trusts them', async () => {
+describe('the CAs Node trusts by default are trusted along with ca-certificate', () => {
+  /** A platform behind a private CA, `trusted` as Node trusts it; and a CA of nothing, as ca-certificate. */
+  async function trustedAlong(
+    trusted: (ca: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>
+  ): Promise<boolean> {
     answer = () => CONFIG
     const [platform, unrelated] = await Promise.all([
       makeCertificate({ ips: ['127.0.0.1'] }),
       makeCertificate({ ips: ['127.0.0.1'] })
     ])
     const front = await startTlsFront(platform, Number(new URL(server.url).port))
-    const dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))
-    const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
     try {
-      await writeFile(join(dir, 'ca.pem'), platform.cert)
-      const env = { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }
-      expect((await (await client(apiUrl, env, [unrelated.cert])).config()).authorized).toBe(true)
-      const missing = { NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }
-      await expect((await client(apiUrl, missing, [unrelated.cert])).config()).rejects.toThrow(/certificate/i)
+      const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
+      const config = (await client(apiUrl, await trusted(platform.cert), [unrelated.cert])).config()
+      return await config.then(
+        () => true,
+        (error: Error) => (/certificate/i.test(error.message) ? false : Promise.reject(error))
+      )
     } finally {
       await front.close()
-      await rm(dir, { recursive: true })
     }
+  }
+
+  ;(nodeCAs.setDefaultCACertificates ? test : test.skip)('on Node 24.5 and later, as Node lists them', async () => {
+    const defaults = nodeCAs.getCACertificates!('default')
+    try {
+      const trusted = await trustedAlong(ca => {
+        nodeCAs.setDefaultCACertificates!([...defaults, ca])
+        return {}
+      })
+      expect(trusted).toBe(true)
+    } finally {
+      nodeCAs.setDefaultCACertificates!(defaults)
+    }
+  })
+
+  // Node 22.15 and later list NODE_EXTRA_CA_CERTS themselves, read when the process starts.
+  ;(nodeCAs.getCACertificates ? describe.skip : describe)('on Node before 22.15, NODE_EXTRA_CA_CERTS', () => {
+    let dir: string
+    beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))))
+    afterAll(() => rm(dir, { recursive: true }))
+
+    test('is read as Node reads it', async () => {
+      const trusted = await trustedAlong(async ca => {
+        await writeFile(join(dir, 'ca.pem'), ca)
+        return { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }
+      })
+      expect(trusted).toBe(true)
+    })
+
+    test('naming a file that is not there adds nothing', async () => {
+      expect(await trustedAlong(() => ({ NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }))).toBe(false)
+    })
   })
 })
 
