@@ -202,4 +202,19 @@ describe('the dispatcher', () => {
     const destroying = await createDispatcher(1_000, origin, [], {})
     await new Promise<void>(done => void destroying.destroy(done))
   }, 2_000)
+
+  test('closed once destroyed, it fails through the promise it returns alone', async () => {
+    const made = await createDispatcher(1_000, origin, [], {})
+    await made.destroy()
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      await expect(made.close()).rejects.toMatchObject({ code: 'UND_ERR_DESTROYED' })
+      await sleep(50)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })
