@@ -1,13 +1,25 @@
 // One request on the wire (src/platform/http.ts): which way it goes (README, "Proxies",
-// "Custom CAs") and how much of an answer is read ("Bounded answers").
+// "Custom CAs"), how much of an answer is read ("Bounded answers"), and the attempt deadline
+// that nothing inside undici outlives. Real sockets on loopback throughout.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tls from 'node:tls'
 import type { Dispatcher } from 'undici'
 import { PlatformClient } from '../src/platform/client.js'
-import { createDispatcher } from '../src/platform/http.js'
+import { createDispatcher, sendRequest } from '../src/platform/http.js'
+import { isLoopbackHost } from '../src/platform/loopback.js'
 import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
+import { PROXY_PASSWORD, startTestProxy, type TestProxy } from './helpers/proxy.js'
 import { makeCertificate, startTlsFront } from './helpers/tls.js'
+
+/** http.ts's DEADLINE_GRACE_MS. */
+const GRACE_MS = 1500
+/** Timers on a loaded machine. */
+const SLACK_MS = 400
 
 let server: HostileServer
 let answer: () => Answer
@@ -30,20 +42,33 @@ const CONFIG: Answer = {
   body: '{"authorized": true, "clusters": [], "projects": []}'
 }
 
-/** A client whose dispatcher is made with `env` as the process environment (undici's proxy agent reads it there). */
+/** A client whose dispatcher is made with `env` as its environment, and `ca` as ca-certificate. */
 async function client(apiUrl: string, env: NodeJS.ProcessEnv = {}, ca: string[] = []): Promise<PlatformClient> {
-  const saved = { ...process.env }
-  Object.assign(process.env, env)
-  let dispatcher: Dispatcher
-  try {
-    dispatcher = await createDispatcher(2_000, apiUrl, ca, process.env)
-  } finally {
-    for (const name of Object.keys(env)) if (!(name in saved)) delete process.env[name]
-    Object.assign(process.env, saved)
-  }
+  const dispatcher = await createDispatcher(2_000, apiUrl, ca, env)
   dispatchers.push(dispatcher)
   return new PlatformClient({ apiUrl, authToken: 'eyJh.eyJz.c2ln', userAgent: 'http-test', dispatcher, maxAttempts: 1 })
 }
+
+/** A failure and how long it took to come. */
+async function timed<T>(work: Promise<T>): Promise<{ error: unknown; elapsedMs: number }> {
+  const started = Date.now()
+  try {
+    await work
+  } catch (error) {
+    return { error, elapsedMs: Date.now() - started }
+  }
+  throw new Error('expected a failure')
+}
+
+/** A loopback proxy of tests/helpers/proxy.ts, closed after each test that starts one. */
+let testProxy: TestProxy | undefined
+afterEach(async () => {
+  await testProxy?.close()
+  testProxy = undefined
+})
+
+const REMOTE_API = 'https://api.example.test/api/v1'
+const remoteRequest = { url: `${REMOTE_API}/service_accounts`, method: 'GET' as const, headers: {} }
 
 describe('proxies', () => {
   /** A forward proxy on loopback: tunnels every CONNECT to the hostile server, or refuses it with 407. */
@@ -88,6 +113,22 @@ describe('proxies', () => {
     expect(tunnels).toEqual([`api.example.test:${port}`])
   })
 
+  test.each([
+    ['http://127.0.0.1:8080', true],
+    ['http://127.10.200.30', true],
+    ['http://0x7f000001', true],
+    ['http://localhost', true],
+    ['http://[0:0:0:0:0:0:0:1]', true],
+    ['http://127.0.0.1.example.com', false],
+    ['http://128.0.0.1', false],
+    ['http://10.0.0.127', false],
+    ['http://0.0.0.0', false],
+    ['http://[::ffff:127.0.0.1]', false],
+    ['http://localhost.example.com', false]
+  ])('%s is a loopback host: %s', (url, loopback) => {
+    expect(isLoopbackHost(new URL(url).hostname)).toBe(loopback)
+  })
+
   test('a loopback API never goes through a proxy', async () => {
     answer = () => CONFIG
     const env = { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl }
@@ -100,6 +141,32 @@ describe('proxies', () => {
     const failing = await client('http://api.example.test/api/v1', { HTTP_PROXY: proxyUrl })
     await expect(failing.config()).rejects.toThrow(/the proxy refused the request \(Proxy Authentication Required\)/)
     expect(tunnels).toHaveLength(1)
+  })
+
+  test('a proxy slower than what is left of the budget cannot stretch it', async () => {
+    testProxy = await startTestProxy({ target: 'none:443', targetPort: 1, behaviour: 'silent' })
+    const slow = new PlatformClient({
+      apiUrl: REMOTE_API,
+      authToken: 'a.b.c',
+      userAgent: 'http-test',
+      timeoutMs: 1000,
+      maxAttempts: 5,
+      budgetMs: 1500,
+      baseDelayMs: 1,
+      dispatcher: await createDispatcher(1000, REMOTE_API, [], { HTTPS_PROXY: testProxy.url })
+    })
+    const { error, elapsedMs } = await timed(slow.list())
+    // Unbounded, its five attempts would take over 5 s.
+    expect(elapsedMs).toBeLessThan(1500 + 1_000)
+    expect(String(error)).toContain('gave up: these requests had 2 s in all')
+    expect(testProxy.connects).toHaveLength(2)
+  })
+
+  test('a proxy URL that is not one is named by its variable, never by its value', async () => {
+    const bad = `http://user:${PROXY_PASSWORD}@[proxy`
+    const error = await createDispatcher(1000, REMOTE_API, [], { https_proxy: bad }).catch((e: unknown) => e)
+    expect(String(error)).toContain('https_proxy is not a URL')
+    expect(String(error)).not.toContain(PROXY_PASSWORD)
   })
 })
 
@@ -115,6 +182,68 @@ describe('certificates', () => {
     } finally {
       await front.close()
     }
+  })
+})
+
+/** Node's own list of the CAs it trusts, and the way to change it: Node 24.5 and later. */
+const nodeCAs = tls as {
+  getCACertificates?: (which: 'default') => string[]
+  setDefaultCACertificates?: (certificates: string[]) => void
+}
+
+describe('the CAs Node trusts by default are trusted along with ca-certificate', () => {
+  /** A platform behind a private CA, `trusted` as Node trusts it; and a CA of nothing, as ca-certificate. */
+  async function trustedAlong(
+    trusted: (ca: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>
+  ): Promise<boolean> {
+    answer = () => CONFIG
+    const [platform, unrelated] = await Promise.all([
+      makeCertificate({ ips: ['127.0.0.1'] }),
+      makeCertificate({ ips: ['127.0.0.1'] })
+    ])
+    const front = await startTlsFront(platform, Number(new URL(server.url).port))
+    try {
+      const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
+      const config = (await client(apiUrl, await trusted(platform.cert), [unrelated.cert])).config()
+      return await config.then(
+        () => true,
+        (error: Error) => (/certificate/i.test(error.message) ? false : Promise.reject(error))
+      )
+    } finally {
+      await front.close()
+    }
+  }
+
+  ;(nodeCAs.setDefaultCACertificates ? test : test.skip)('on Node 24.5 and later, as Node lists them', async () => {
+    const defaults = nodeCAs.getCACertificates!('default')
+    try {
+      const trusted = await trustedAlong(ca => {
+        nodeCAs.setDefaultCACertificates!([...defaults, ca])
+        return {}
+      })
+      expect(trusted).toBe(true)
+    } finally {
+      nodeCAs.setDefaultCACertificates!(defaults)
+    }
+  })
+
+  // Node 22.15 and later list NODE_EXTRA_CA_CERTS themselves, read when the process starts.
+  ;(nodeCAs.getCACertificates ? describe.skip : describe)('on Node before 22.15, NODE_EXTRA_CA_CERTS', () => {
+    let dir: string
+    beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))))
+    afterAll(() => rm(dir, { recursive: true }))
+
+    test('is read as Node reads it', async () => {
+      const trusted = await trustedAlong(async ca => {
+        await writeFile(join(dir, 'ca.pem'), ca)
+        return { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }
+      })
+      expect(trusted).toBe(true)
+    })
+
+    test('naming a file that is not there adds nothing', async () => {
+      expect(await trustedAlong(() => ({ NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }))).toBe(false)
+    })
   })
 })
 
@@ -160,5 +289,41 @@ describe('bounded answers', () => {
       })
     answer = () => ndjson(`${account('a')}\n\n${account('b')}`)
     expect((await (await client(server.url)).list()).map(a => a.id)).toEqual(['a', 'b'])
+  })
+})
+
+describe('the attempt deadline', () => {
+  /** A dispatcher that takes every request and never does anything with it. */
+  const blackHole = { dispatch: () => true } as unknown as Dispatcher
+
+  test('fails an attempt the dispatcher never answers, at timeoutMs plus the grace', async () => {
+    const { error, elapsedMs } = await timed(sendRequest(blackHole, { ...remoteRequest, timeoutMs: 300 }))
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'no answer within 0.3 s' })
+    expect(elapsedMs).toBeGreaterThanOrEqual(300 + GRACE_MS - 20)
+    expect(elapsedMs).toBeLessThan(300 + GRACE_MS + SLACK_MS)
+  })
+
+  test('never lets an attempt outlast what is left of the budget', async () => {
+    const { error, elapsedMs } = await timed(
+      sendRequest(blackHole, { ...remoteRequest, timeoutMs: 300, budgetLeftMs: 500 })
+    )
+    expect(error).toMatchObject({ code: 'TIMEOUT' })
+    expect(elapsedMs).toBeLessThan(500 + SLACK_MS)
+  })
+
+  test('destroys what undici still holds of a stalled attempt: the stuck tunnel closes at the deadline', async () => {
+    // The CONNECT is answered a second inside timeoutMs, and the TLS through the tunnel then
+    // stalls: undici alone would hold that socket until its TLS timeout, timeoutMs later.
+    testProxy = await startTestProxy({ target: 'none:443', targetPort: 1, behaviour: 'answer-late', lateMs: 2000 })
+    const dispatcher = await createDispatcher(3000, REMOTE_API, [], { HTTPS_PROXY: testProxy.url })
+    const started = Date.now()
+    const { error } = await timed(sendRequest(dispatcher, { ...remoteRequest, timeoutMs: 3000 }))
+    const failedAt = Date.now()
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'no answer within 3 s' })
+    expect(failedAt - started).toBeLessThan(3000 + GRACE_MS + SLACK_MS)
+    await new Promise(done => setTimeout(done, 100))
+    expect(testProxy.closedAt).toHaveLength(1)
+    expect(testProxy.closedAt[0] - failedAt).toBeLessThan(100)
+    await dispatcher.destroy()
   })
 })

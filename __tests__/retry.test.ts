@@ -1,37 +1,63 @@
 // The retry and ambiguity rules, one row per kind of failure: change a rule in
 // src/platform/retry.ts and this table says what else it changes.
-import { describe, expect, test } from '@jest/globals'
+// The property test is seeded; the seed is printed, and FC_SEED=<seed> replays a run.
+import { beforeAll, describe, expect, test } from '@jest/globals'
+import fc from 'fast-check'
 import {
   backoffDelay,
   isThrottled,
   isTransient,
   mayHaveActed,
   mayRepeat,
+  parseRetryAfter,
   ThrottleMemory,
   type Failure
 } from '../src/platform/retry.js'
 
+const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
+beforeAll(() => console.log(`retry: seed ${SEED} (replay with FC_SEED=${SEED})`))
+
 const net = (code: string): Failure => ({ status: 0, code, unreadable: false })
 const http = (status: number, unreadable = false): Failure => ({ status, unreadable })
 const retryAfter = (status: number, retryAfterMs: number): Failure => ({ status, unreadable: false, retryAfterMs })
+/** An answer whose body was cut off by the network failure `code`. */
+const cutOff = (status: number, code: string): Failure => ({ status, code, unreadable: true })
 
 // failure, then: read repeats, create repeats, grant repeats, remove repeats, a create may have
 // acted; all for a token the platform has not accepted yet in this job (the first request)
 const rules: [string, Failure, boolean, boolean, boolean, boolean, boolean][] = [
   ['refused before sending', net('ECONNREFUSED'), true, true, true, true, false],
   ['DNS failure', net('ENOTFOUND'), true, true, true, true, false],
+  ['DNS lookup failed for now', net('EAI_AGAIN'), true, true, true, true, false],
+  ['no route to the network', net('ENETUNREACH'), true, true, true, true, false],
+  ['no route to the host', net('EHOSTUNREACH'), true, true, true, true, false],
   ['connect timeout', net('UND_ERR_CONNECT_TIMEOUT'), true, true, true, true, false],
   ['a proxy closed the tunnel', net('PROXY_CLOSED'), true, true, true, true, false],
   ['a proxy never answered the CONNECT', net('PROXY_NO_ANSWER'), true, true, true, true, false],
   ['reset after sending', net('ECONNRESET'), true, false, true, true, true],
   ['timeout waiting for the answer', net('TIMEOUT'), true, false, true, true, true],
   ['headers timeout', net('UND_ERR_HEADERS_TIMEOUT'), true, false, true, true, true],
+  ['body timeout', net('UND_ERR_BODY_TIMEOUT'), true, false, true, true, true],
+  ['the socket timed out', net('ETIMEDOUT'), true, false, true, true, true],
+  ['the socket closed under the request', net('UND_ERR_SOCKET'), true, false, true, true, true],
+  ['writing to a closed socket', net('EPIPE'), true, false, true, true, true],
+  ['a network failure without a code', { status: 0, unreadable: false }, false, false, false, false, true],
   ['TLS: a name the certificate does not hold', net('ERR_TLS_CERT_ALTNAME_INVALID'), false, false, false, false, false],
   ['TLS: a self-signed certificate', net('DEPTH_ZERO_SELF_SIGNED_CERT'), false, false, false, false, false],
   ['TLS: an unknown issuer', net('UNABLE_TO_GET_ISSUER_CERT_LOCALLY'), false, false, false, false, false],
+  ['TLS: a self-signed certificate in the chain', net('SELF_SIGNED_CERT_IN_CHAIN'), false, false, false, false, false],
+  ['TLS: an expired certificate', net('CERT_HAS_EXPIRED'), false, false, false, false, false],
+  ['TLS: a handshake OpenSSL refused', net('ERR_SSL_WRONG_VERSION_NUMBER'), false, false, false, false, false],
+  // Codes are matched whole or by their prefix: an unknown code is a failure that may have acted.
+  ['a code longer than a TLS one', net('DEPTH_ZERO_SELF_SIGNED_CERT_X'), false, false, false, false, true],
+  ['a code longer than another', net('SELF_SIGNED_CERT_IN_CHAIN_X'), false, false, false, false, true],
+  ['a code with a TLS prefix inside', net('X_ERR_TLS_CERT_ALTNAME_INVALID'), false, false, false, false, true],
   ['no time left to send', net('OUT_OF_TIME'), false, false, false, false, false],
   ['an aborted request', net('UND_ERR_ABORTED'), false, false, false, false, true],
   ['2xx cut off', http(201, true), true, false, true, true, true],
+  // A 2xx is the platform's answer: whatever cut its body, the create was made.
+  ['2xx cut off by TLS', cutOff(201, 'ERR_SSL_BAD_RECORD_MAC'), true, false, true, true, true],
+  ['2xx cut off by a code of a request not sent', cutOff(201, 'ECONNREFUSED'), true, false, true, true, true],
   ['2xx too large', { status: 201, code: 'BODY_TOO_LARGE', unreadable: false }, false, false, false, false, true],
   ['307 redirect', http(307), false, false, false, false, true],
   ['400 bad request', http(400), false, false, false, false, false],
@@ -161,5 +187,40 @@ describe('a job throttled lately slows all its requests, more the more it is thr
     memory.record(20_000, 1_000)
     expect(memory.retryNumber(20_000, 1)).toBe(1)
     expect(memory.pacingDelay(20_000, max, half)).toBe(500)
+  })
+})
+
+describe('Retry-After: delay-seconds or an HTTP date, anything else ignored', () => {
+  const now = Date.parse('2026-11-28T10:00:00Z')
+  const date = 'Sat, 28 Nov 2026 10:00:05 GMT'
+  /** The date with spaces after its comma, `length` characters in all: Date.parse takes them. */
+  const padded = (length: number) => date.replace(', ', `,${' '.repeat(length - date.length + 1)}`)
+
+  test('whitespace around the value is not part of it', () => {
+    expect(parseRetryAfter(' 5 ', now)).toBe(5_000)
+    expect(parseRetryAfter(`\t${date} `, now)).toBe(5_000)
+  })
+
+  test('seconds are digits only: digits with anything else before or after are no delay', () => {
+    for (const value of ['120 seconds', '5s', '~5', 'x5', '1e3', '0x10', '1234567890']) {
+      expect(parseRetryAfter(value, now)).toBeUndefined()
+    }
+  })
+
+  test('a date is read up to 64 characters, past them it is not parsed at all', () => {
+    expect(padded(64)).toHaveLength(64)
+    expect(parseRetryAfter(padded(64), now)).toBe(5_000)
+    expect(parseRetryAfter(padded(65), now)).toBeUndefined()
+  })
+
+  test('any header value is no delay or a whole, non-negative number of milliseconds', () => {
+    const value = fc.string({ unit: fc.constantFrom(...'0123456789 \t-+.:,eExGMT'), maxLength: 20 })
+    fc.assert(
+      fc.property(value, text => {
+        const delay = parseRetryAfter(text, now)
+        expect(delay === undefined || (Number.isSafeInteger(delay) && delay >= 0)).toBe(true)
+      }),
+      { seed: SEED, numRuns: 2_000 }
+    )
   })
 })

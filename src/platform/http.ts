@@ -66,7 +66,7 @@ class BodyTooLargeError extends Error {
 export async function createDispatcher(
   timeoutMs: number,
   apiUrl: string,
-  extraCa: string[] = [],
+  extraCa: string[],
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Dispatcher> {
   // One TLS context for every connection of the step: given a `ca` list, TLS would parse it
@@ -109,9 +109,11 @@ async function nodeDefaultCertificates(tls: typeof import('node:tls'), env: Node
   if (typeof tls.getCACertificates === 'function') return tls.getCACertificates('default')
   // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
   const fromEnv = env.NODE_EXTRA_CA_CERTS
-    ? [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')]
-    : []
-  return [...tls.rootCertificates, ...fromEnv.filter(Boolean)]
+    ? // Stryker disable next-line StringLiteral: TLS skips text that holds no certificate
+      [await import('node:fs/promises').then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8')).catch(() => '')]
+    : // Stryker disable next-line ArrayDeclaration: TLS skips text that holds no certificate
+      []
+  return [...tls.rootCertificates, ...fromEnv]
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
@@ -169,6 +171,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
         // Characters, not bytes: a bound either way, and it spares encoding every chunk.
         size += chunk.length
         const lines = (pending + chunk).split('\n')
+        // Stryker disable next-line StringLiteral: split() always yields at least one part
         pending = lines.pop() ?? ''
         if (size > bodyBytes) {
           body.destroy()
@@ -264,7 +267,8 @@ class RenewableDispatcher extends DispatcherBase {
     const destroying = this.#current.dispatcher.destroy(
       typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null)
     )
-    if (done) void destroying.then(done)
+    // undici's destroy never fails, so an absent callback needs no guard
+    void destroying.then(done)
     return destroying
   }
 }

@@ -38,6 +38,7 @@ export function proxyDispatchers(
       // The API is https (plain http only on loopback, which never goes through a proxy).
       httpProxy: proxy.url,
       httpsProxy: proxy.url,
+      // Stryker disable next-line StringLiteral: any string stops undici reading process.env, and names no API host
       noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
       connect: tls,
       proxyTls: tls,
@@ -107,7 +108,8 @@ function oneTryTunnel(tunnel: Connector, proxy: string, timeoutMs: number): Conn
   }
 }
 
-function tunnelFailure(error: Error, proxy: string, host: string, timeoutMs: number): Error {
+/** The failure a tunnel's setup ended with, named for what the proxy did; any other passes as it is. */
+export function tunnelFailure(error: Error, proxy: string, host: string, timeoutMs: number): Error {
   switch (error.name === 'TimeoutError' ? 'TIMEOUT' : (error as { code?: unknown }).code) {
     case 'TIMEOUT': // the signal above
     case 'UND_ERR_HEADERS_TIMEOUT':
