@@ -1,7 +1,7 @@
 // One request on the wire (src/platform/http.ts): which way it goes (README, "Proxies",
 // "Custom CAs"), how much of an answer is read ("Bounded answers"), and the attempt deadline
 // that nothing inside undici outlives. Real sockets on loopback throughout.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
@@ -227,8 +227,9 @@ describe('the CAs Node trusts by default are trusted along with ca-certificate',
     }
   })
 
-  // Node 22.15 and later list NODE_EXTRA_CA_CERTS themselves, read when the process starts.
-  ;(nodeCAs.getCACertificates ? describe.skip : describe)('on Node before 22.15, NODE_EXTRA_CA_CERTS', () => {
+  // Node reads NODE_EXTRA_CA_CERTS when the process starts; the action reads the environment
+  // it is given too, as Node 20 leaves the variable's CAs out of a context it adds to.
+  describe('NODE_EXTRA_CA_CERTS', () => {
     let dir: string
     beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))))
     afterAll(() => rm(dir, { recursive: true }))
@@ -244,6 +245,54 @@ describe('the CAs Node trusts by default are trusted along with ca-certificate',
     test('naming a file that is not there adds nothing', async () => {
       expect(await trustedAlong(() => ({ NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }))).toBe(false)
     })
+  })
+})
+
+describe("the context is Node's own store plus ca-certificate", () => {
+  /** Node's native TLS context, whose `addCACert` puts one PEM text into a context's store. */
+  type NativeContext = { addCACert?: (pem: string) => void }
+  const native = Object.getPrototypeOf(tls.createSecureContext().context as NativeContext) as NativeContext
+  const addCACert = native.addCACert!
+  let added: string[]
+  beforeEach(() => {
+    added = []
+    native.addCACert = function (this: NativeContext, pem: string) {
+      added.push(pem)
+      addCACert.call(this, pem)
+    }
+  })
+  afterEach(() => {
+    native.addCACert = addCACert
+  })
+
+  test("Node's roots are not parsed again: only the CA given is added", async () => {
+    const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
+    await createDispatcher(1000, 'https://api.test/api/v1', [certificate.cert], {})
+    expect(added).toEqual([certificate.cert])
+  })
+
+  test("a Node whose context can't be added to gets Node's list of roots with the CA", async () => {
+    const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
+    // The action's look finds nothing; Node's own use of it, for the `ca` list, still works.
+    let looked = false
+    Object.defineProperty(native, 'addCACert', {
+      configurable: true,
+      get: () => (looked ? addCACert : ((looked = true), undefined)),
+      set: () => undefined
+    })
+    try {
+      answer = () => CONFIG
+      const front = await startTlsFront(certificate, Number(new URL(server.url).port))
+      try {
+        const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
+        expect((await (await client(apiUrl, {}, [certificate.cert])).config()).authorized).toBe(true)
+      } finally {
+        await front.close()
+      }
+      expect(looked).toBe(true)
+    } finally {
+      Object.defineProperty(native, 'addCACert', { configurable: true, writable: true, value: addCACert })
+    }
   })
 })
 

@@ -566,25 +566,33 @@ function chooseProxy(env) {
     return undefined;
 }
 /**
- * A TLS context that trusts what Node trusts plus `extra`: giving TLS a `ca` list replaces
- * the defaults, so the defaults (bundled, and NODE_EXTRA_CA_CERTS) are listed too.
+ * A TLS context that trusts what Node trusts plus `extra`. Adding to a context's store makes
+ * it a copy of Node's own, whatever the trust flags (`--use-openssl-ca`, `--use-system-ca`),
+ * without parsing Node's roots again as a `ca` list would.
  */
 async function trustContext(extra, env) {
     const tls = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1692, 23));
-    return tls.createSecureContext({ ca: [...(await nodeDefaultCertificates(tls, env)), ...extra] });
+    // Node 20 leaves NODE_EXTRA_CA_CERTS out of the copy (Node 24 does not); a CA added twice counts once.
+    const added = [...(await environmentCertificates(env)), ...extra];
+    const context = tls.createSecureContext();
+    const store = context.context;
+    if (typeof store.addCACert === 'function') {
+        for (const pem of added)
+            store.addCACert(pem);
+        return context;
+    }
+    // Should Node's internals change: a `ca` list replaces Node's roots, so it lists them too.
+    const roots = typeof tls.getCACertificates === 'function' ? tls.getCACertificates('default') : tls.rootCertificates;
+    return tls.createSecureContext({ ca: [...roots, ...added] });
 }
-/** The certificates Node trusts by default, as PEM. */
-async function nodeDefaultCertificates(tls, env) {
-    // Added in Node 22.15, so absent on older runtimes whatever the types say.
-    if (typeof tls.getCACertificates === 'function')
-        return tls.getCACertificates('default');
-    // Node before 22.15 lists only the bundled ones; read NODE_EXTRA_CA_CERTS as Node would.
-    const fromEnv = env.NODE_EXTRA_CA_CERTS
-        ? // Stryker disable next-line StringLiteral: TLS skips text that holds no certificate
-            [await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1455, 23)).then(fs => fs.readFile(env.NODE_EXTRA_CA_CERTS, 'utf8')).catch(() => '')]
-        : // Stryker disable next-line ArrayDeclaration: TLS skips text that holds no certificate
-            [];
-    return [...tls.rootCertificates, ...fromEnv];
+/** NODE_EXTRA_CA_CERTS's certificates, read as Node reads them: a file it can't read adds none. */
+async function environmentCertificates(env) {
+    const file = env.NODE_EXTRA_CA_CERTS;
+    if (!file)
+        return [];
+    const fs = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1455, 23));
+    // Stryker disable next-line StringLiteral: TLS skips text that holds no certificate
+    return [await fs.readFile(file, 'utf8').catch(() => '')];
 }
 async function sendRequest(dispatcher, req) {
     const url = new URL(req.url);

@@ -381,12 +381,14 @@ const inputs_js_1 = __nccwpck_require__(8422);
 const prune_js_1 = __nccwpck_require__(1186);
 const outputs_js_1 = __nccwpck_require__(7729);
 const errors_js_1 = __nccwpck_require__(6316);
+const tls_early_js_1 = __nccwpck_require__(6248);
 const runner = __importStar(__nccwpck_require__(4813));
 const summary_js_1 = __nccwpck_require__(8855);
 /** The main step: one operation, its outputs, and for create the state that post needs. */
 async function runMain() {
     try {
         const inputs = (0, inputs_js_1.readInputs)(runner.readInput, runner.mask);
+        (0, tls_early_js_1.loadTlsEarly)(inputs.apiUrl);
         // The client (and undici with it) and the create step load only once the inputs are good.
         const { createClient } = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(523)]).then(__nccwpck_require__.bind(__nccwpck_require__, 523));
         const client = await createClient(inputs, runner.debug);
@@ -1217,6 +1219,26 @@ function parseRetryAfter(value, now = Date.now()) {
 
 /***/ }),
 
+/***/ 6248:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadTlsEarly = loadTlsEarly;
+/**
+ * Loading Node's TLS starts reading its root certificates on another thread. For an https
+ * API it is loaded before the client's code compiles, so that the reading overlaps that
+ * work instead of holding up the first connection (README, "Start-up").
+ */
+function loadTlsEarly(apiUrl) {
+    if (apiUrl.startsWith('https:'))
+        process.getBuiltinModule('node:tls');
+}
+
+
+/***/ }),
+
 /***/ 206:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -1379,6 +1401,7 @@ const config_dir_js_1 = __nccwpck_require__(7819);
 const inputs_js_1 = __nccwpck_require__(8422);
 const create_js_1 = __nccwpck_require__(3776);
 const errors_js_1 = __nccwpck_require__(6316);
+const tls_early_js_1 = __nccwpck_require__(6248);
 const runner = __importStar(__nccwpck_require__(4813));
 const state_js_1 = __nccwpck_require__(2462);
 const summary_js_1 = __nccwpck_require__(8855);
@@ -1415,6 +1438,7 @@ async function runPost() {
 async function withClient(target, tokenAccepted, work) {
     try {
         const connection = (0, inputs_js_1.readConnection)(runner.readInput, runner.mask);
+        (0, tls_early_js_1.loadTlsEarly)(connection.apiUrl);
         const { createClient } = await Promise.all(/* import() */[__nccwpck_require__.e(99), __nccwpck_require__.e(523)]).then(__nccwpck_require__.bind(__nccwpck_require__, 523));
         await work(await createClient(connection, runner.debug, tokenAccepted));
     }

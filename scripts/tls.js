@@ -43,8 +43,16 @@ export async function makeCertificate(names) {
  * @returns {Promise<TlsFront>}
  */
 export async function startTlsFront(certificate, targetPort) {
-  const server = createServer({ cert: certificate.cert, key: certificate.key }, socket => {
-    const upstream = connect(targetPort, '127.0.0.1')
+  /** @type {Set<import('node:net').Socket>} */
+  const open = new Set()
+  // No Nagle on either leg: an answer written in two parts would otherwise wait out the
+  // client's delayed ACK (40 ms on Linux), which no real platform's front adds.
+  const server = createServer({ cert: certificate.cert, key: certificate.key, noDelay: true }, socket => {
+    const upstream = connect({ port: targetPort, host: '127.0.0.1', noDelay: true })
+    for (const end of [socket, upstream]) {
+      open.add(end)
+      end.on('close', () => open.delete(end))
+    }
     socket.pipe(upstream).pipe(socket)
     upstream.on('error', () => socket.destroy())
     socket.on('error', () => upstream.destroy())
@@ -52,6 +60,11 @@ export async function startTlsFront(certificate, targetPort) {
   await new Promise(done => server.listen(0, '127.0.0.1', () => done(undefined)))
   return {
     port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
-    close: () => new Promise(done => server.close(() => done(undefined)))
+    // Kept-alive connections are cut, so that closing never waits for a client to let go.
+    close: () =>
+      new Promise(done => {
+        server.close(() => done(undefined))
+        for (const socket of open) socket.destroy()
+      })
   }
 }

@@ -1,6 +1,9 @@
 // A credential proven to work, a registry, a sweep of earlier runs' leftovers, a private CA:
 // through the built action against the emulator.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { makeCertificate, startTlsFront, type Certificate, type TlsFront } from '../helpers/tls.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
@@ -236,6 +239,38 @@ describe('ca-certificate: a platform behind a private CA', () => {
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toMatch(/self.signed|SELF_SIGNED|unable to verify/i)
     expect(emulator.requests).toEqual([])
+  })
+
+  describe('the CAs Node already trusts still count beside it', () => {
+    let caFile: string
+    let listOverTls: Record<string, string>
+    beforeAll(async () => {
+      caFile = join(mkdtempSync(join(tmpdir(), 'platform-ca-')), 'ca.pem')
+      writeFileSync(caFile, certificate.cert)
+      const unrelated = await makeCertificate({ ips: ['127.0.0.1'] })
+      listOverTls = {
+        operation: 'list',
+        'api-url': `https://127.0.0.1:${front.port}/api/v1`,
+        'ca-certificate': unrelated.cert
+      }
+    })
+
+    test('NODE_EXTRA_CA_CERTS', async () => {
+      const main = await suite.step('main', listOverTls, { env: { NODE_EXTRA_CA_CERTS: caFile } })
+      expect([main.code, main.errors]).toEqual([0, []])
+    })
+
+    test("OpenSSL's store, under --use-openssl-ca", async () => {
+      const env = { NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: caFile }
+      const main = await suite.step('main', listOverTls, { env })
+      expect([main.code, main.errors]).toEqual([0, []])
+    })
+
+    test('and without any of them, the unrelated CA alone does not', async () => {
+      const main = await suite.step('main', listOverTls)
+      expect(main.code).toBe(1)
+      expect(main.errors.join('\n')).toMatch(/self.signed|SELF_SIGNED|unable to verify/i)
+    })
   })
 
   test('text that is not PEM is refused, naming the input', async () => {
