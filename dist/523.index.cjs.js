@@ -292,8 +292,8 @@ class PlatformClient {
                 url,
                 method: call.method,
                 headers: this.headers(call),
-                // Stryker disable next-line ConditionalExpression: JSON.stringify(undefined) is undefined as well
-                body: call.body === undefined ? undefined : JSON.stringify(call.body),
+                // Undefined for a call without a body, as JSON.stringify(undefined) is.
+                body: JSON.stringify(call.body),
                 timeoutMs,
                 budgetLeftMs
             });

@@ -1682,8 +1682,8 @@ function decodeAccount(text) {
     catch {
         return { kind: 'invalid' };
     }
-    // Stryker disable next-line ConditionalExpression: a string, number or boolean has no kind either, so is refused below
-    if (typeof value !== 'object' || value === null)
+    // Any other JSON value (a string, a number, an array) has no kind, so is refused below.
+    if (value === null)
         return { kind: 'invalid' };
     const { kind, cleanup } = value;
     if (kind === 'none')
