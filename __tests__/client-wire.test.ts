@@ -1,28 +1,17 @@
 // What the client puts on the wire (media types, bodies, the URL) and how much of an answer
 // it reads, against the emulator on loopback. Each test loads client.ts itself
 // (helpers/fresh-import.ts): its limits and media types are module constants.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
+import { describe, expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
 import type { PlatformClientOptions } from '../src/platform/client.js'
 import { freshImport } from './helpers/fresh-import.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  dispatcher = new Agent()
-})
-afterEach(() => {
-  emulator.clearFaults()
-  emulator.resetLog()
-})
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, dispatcher } = loopback))
 
 /** A client from a fresh load of client.ts. */
 async function freshClient(options: Partial<PlatformClientOptions> = {}) {

@@ -1,9 +1,10 @@
 // The platform client alone, over real HTTP on loopback against the emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterEach, describe, expect, test } from '@jest/globals'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Agent } from 'undici'
+import type { Agent } from 'undici'
 import { startEmulator } from '../emulator/server.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'
 import { PlatformError } from '../src/platform/errors.js'
@@ -14,17 +15,9 @@ let emulator: Emulator
 let dispatcher: Agent
 const sleeps: number[] = []
 
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice', 'bob'] })
-  dispatcher = new Agent()
-})
+useLoopbackEmulator(loopback => ({ emulator, dispatcher } = loopback), { users: ['alice', 'bob'] })
 afterEach(() => {
-  emulator.clearFaults()
   sleeps.length = 0
-})
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
 })
 
 function client(user = 'alice', options: Partial<PlatformClientOptions> = {}): PlatformClient {

@@ -1,29 +1,19 @@
 // The time the create step gives its verification and its sweep (src/create-step.ts; README,
 // "Time limits"), on a virtual clock: each 502 costs a wait of 0.5 s, then 1 s, 2 s, 4 s (the
 // backoff's ceiling, as the jitter is pinned), so what a budget allows is exact.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import { describe, expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 import { createInputs, emulatorClient, VirtualClock } from './helpers/create-step.js'
 import { inRunner } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 // One attempt may take 0.5 s and there are 5: the step's budget is 3 × 5 × 0.5 s = 7.5 s.
 const TIMEOUT_MS = 500

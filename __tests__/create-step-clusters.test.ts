@@ -1,32 +1,23 @@
 // A verified account that cannot see its own cluster (src/create-step.ts, verifyOrRemove): on a
 // platform where a new account sees only the clusters it holds a grant on, with two clusters.
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import { expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { createInputs, emulatorClient } from './helpers/create-step.js'
 import { inRunner } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    users: ['alice'],
-    clusters: [
-      { name: 'default', orgs: ['test-org'] },
-      { name: 'other', orgs: ['test-org'] }
-    ],
-    clustersNeedGrant: true
-  })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback), {
+  users: ['alice'],
+  clusters: [
+    { name: 'default', orgs: ['test-org'] },
+    { name: 'other', orgs: ['test-org'] }
+  ],
+  clustersNeedGrant: true
 })
 
 /** Creates an account on cluster `default` with one grant, and verifies it. */

@@ -1,30 +1,20 @@
 // The create step (src/create-step.ts) called directly against the emulator: what it logs,
 // outputs and saves for post, and what it does with an account it cannot hand out.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { join } from 'node:path'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 import { FULL_TOKEN_MAX_CHARS } from '../src/platform/token.js'
 import { createInputs, emulatorClient } from './helpers/create-step.js'
 import { inRunner, runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const READ = 'storage://default/test-org/test-project/data read'
 

@@ -1,26 +1,17 @@
 // A run cancelled while the create is in flight (src/create-step.ts, settleThroughSignals): the
 // runner sends SIGINT, then SIGTERM; the account being made must still reach post's record.
-import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import { expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { createInputs, emulatorClient } from './helpers/create-step.js'
 import { inRunner, runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 type Listener = (signal: NodeJS.Signals) => void

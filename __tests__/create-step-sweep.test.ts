@@ -1,28 +1,18 @@
 // What the create step says of its sweep of earlier runs' leftovers (src/create-step.ts,
 // sweepLeftovers): the log, the warning for what stayed, the `removed` output and the summary.
-import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import { expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 import { createInputs, emulatorClient } from './helpers/create-step.js'
 import { inRunner } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const OLD = '2020-01-01T00:00:00+00:00'
 /** An account an earlier run of this repository made and never removed. */

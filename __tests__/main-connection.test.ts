@@ -1,18 +1,16 @@
 // How the main step's client starts (src/client-factory.ts): a token not yet accepted in this
 // job, and a warning when the job turned certificate checks off for Node.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { startEmulator } from '../emulator/server.js'
+import { describe, expect, test } from '@jest/globals'
 import { runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
+useLoopbackEmulator(loopback => {
+  emulator = loopback.emulator
   emulator.seedAccount('alice', { name: 'connection-test' })
 })
-afterEach(() => emulator.clearFaults())
-afterAll(() => emulator.close())
 
 const get = (env: Record<string, string> = {}) =>
   runInProcess('main', {

@@ -1,9 +1,9 @@
 // What list, get, rm and prune report (src/main.ts): the log lines, the job summary, the
 // outputs, and the failure that names what went wrong. Run in this process against the
 // emulator, each case as its own user so that it sees only its own accounts.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { startEmulator } from '../emulator/server.js'
+import { describe, expect, test } from '@jest/globals'
 import { runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 const USERS = ['one', 'none', 'many', 'getter', 'pruner', 'failing', 'huge-list', 'huge-prune']
@@ -12,11 +12,7 @@ const OLD = '2020-01-01T00:00:00+00:00'
 const LONG = `big-${'x'.repeat(20_000)}-`
 
 let emulator: Emulator
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: USERS })
-})
-afterAll(() => emulator.close())
+useLoopbackEmulator(loopback => ({ emulator } = loopback), { users: USERS })
 
 const main = (user: string, inputs: Record<string, string>) =>
   runInProcess('main', {

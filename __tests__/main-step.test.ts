@@ -1,29 +1,19 @@
 // The main step and its operations, run in this process against the emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import { describe, expect, test } from '@jest/globals'
+import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
 import { INPUT_DEFAULTS, readInputs, type CreateInputs } from '../src/inputs.js'
 import { PlatformClient } from '../src/platform/client.js'
 import { decodeFullToken } from '../src/platform/token.js'
 import { inRunner, runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 
 let emulator: Emulator
 let token: string
 let dispatcher: Agent
-
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  token = emulator.issueToken('alice')
-  dispatcher = new Agent()
-})
-afterEach(() => emulator.clearFaults())
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const connection = () => ({ 'api-url': emulator.url, token, 'timeout-seconds': '2', 'max-attempts': '2' })
 const main = (inputs: Record<string, string>) => runInProcess('main', { inputs: { ...connection(), ...inputs } })

@@ -1,13 +1,13 @@
 // Prune's rules (src/operations/prune.ts): which accounts are old enough, how removals go on
 // past failures, and how the failures are named. The property test is seeded; the seed is
 // printed, and FC_SEED=<seed> replays a run.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import type { Agent } from 'undici'
 import { createdBy, failureLines, prune, removeEach, type RemovalResult } from '../src/operations/prune.js'
 import { PlatformClient } from '../src/platform/client.js'
 import type { ServiceAccount } from '../src/platform/types.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
@@ -15,15 +15,8 @@ const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 let emulator: Emulator
 let dispatcher: Agent
 
-beforeAll(async () => {
-  console.log(`prune: seed ${SEED} (replay with FC_SEED=${SEED})`)
-  emulator = await startEmulator({ users: ['alice'] })
-  dispatcher = new Agent()
-})
-afterAll(async () => {
-  await dispatcher.close()
-  await emulator.close()
-})
+beforeAll(() => console.log(`prune: seed ${SEED} (replay with FC_SEED=${SEED})`))
+useLoopbackEmulator(loopback => ({ emulator, dispatcher } = loopback))
 
 const client = () =>
   new PlatformClient({

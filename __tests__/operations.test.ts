@@ -2,8 +2,7 @@
 // loopback: a lost create (README, "When an answer is lost"), the verification of a new
 // token, and where a new account points.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
-import { Agent } from 'undici'
-import { startEmulator } from '../emulator/server.js'
+import type { Agent } from 'undici'
 import { createAccount, UnresolvedCreateError } from '../src/operations/create.js'
 import { resolveTarget } from '../src/operations/target.js'
 import { registryHost, verifyCredential } from '../src/operations/verify.js'
@@ -11,6 +10,7 @@ import { PlatformClient, type PlatformClientOptions } from '../src/platform/clie
 import { PlatformError } from '../src/platform/errors.js'
 import type { DiscoveryConfig } from '../src/platform/types.js'
 import { startHostileServer, type Answer, type HostileServer } from './helpers/hostile-server.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator, Fault } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -19,21 +19,15 @@ let answer: () => Answer
 let dispatcher: Agent
 let warnings: string[] = []
 
+useLoopbackEmulator(loopback => ({ emulator, dispatcher } = loopback))
 beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
   server = await startHostileServer(() => answer())
-  dispatcher = new Agent()
 })
 afterEach(() => {
-  emulator.clearFaults()
   server.requests.length = 0
   warnings = []
 })
-afterAll(async () => {
-  await dispatcher.close()
-  await server.close()
-  await emulator.close()
-})
+afterAll(() => server.close())
 
 const client = (apiUrl = emulator.url, maxAttempts = 3, more: Partial<PlatformClientOptions> = {}) =>
   new PlatformClient({

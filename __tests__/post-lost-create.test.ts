@@ -1,8 +1,8 @@
 // A create of a generated name whose answer main never saw (src/post.ts, removePending): post
 // looks the name up at once and after 1, 2 and 4 s (README, "When an answer is lost"). Its
 // waits are recorded here instead of slept, so an account can show up between two looks.
-import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals'
-import { startEmulator } from '../emulator/server.js'
+import { afterEach, expect, jest, test } from '@jest/globals'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 const waits: number[] = []
@@ -20,15 +20,14 @@ const { runInProcess } = await import('./helpers/in-process.js')
 let emulator: Emulator
 let inputs: Record<string, string>
 
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
-  inputs = { 'api-url': emulator.url, token: emulator.issueToken('alice'), 'max-attempts': '2' }
+useLoopbackEmulator(loopback => {
+  emulator = loopback.emulator
+  inputs = { 'api-url': emulator.url, token: loopback.token, 'max-attempts': '2' }
 })
 afterEach(() => {
   waits.length = 0
   duringWait = () => undefined
 })
-afterAll(() => emulator.close())
 
 const pending = (name: string) => ({
   account: JSON.stringify({ kind: 'pending', name, generated: true, cleanup: true })

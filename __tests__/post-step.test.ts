@@ -1,26 +1,24 @@
 // The post step (README, "How cleanup works"), run in this process against the emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startEmulator } from '../emulator/server.js'
 import { runInProcess } from './helpers/in-process.js'
+import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
 let inputs: Record<string, string>
 
-beforeAll(async () => {
-  emulator = await startEmulator({ users: ['alice'] })
+useLoopbackEmulator(loopback => {
+  emulator = loopback.emulator
   inputs = {
     'api-url': emulator.url,
-    token: emulator.issueToken('alice'),
+    token: loopback.token,
     'timeout-seconds': '2',
     'max-attempts': '2'
   }
 })
-afterEach(() => emulator.clearFaults())
-afterAll(() => emulator.close())
 
 const created = (id: string, fields: { delivered?: boolean; cleanup?: boolean } = {}) => ({
   account: JSON.stringify({ kind: 'created', id, delivered: true, cleanup: true, ...fields })
