@@ -1,7 +1,7 @@
 // A create of a generated name whose answer main never saw (src/post.ts, removePending): post
 // looks the name up at once and after 1, 2 and 4 s (README, "When an answer is lost"). Its
 // waits are recorded here instead of slept, so an account can show up between two looks.
-import { afterEach, expect, jest, test } from '@jest/globals'
+import { afterEach, describe, expect, jest, test } from '@jest/globals'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
@@ -29,8 +29,8 @@ afterEach(() => {
   duringWait = () => undefined
 })
 
-const pending = (name: string) => ({
-  account: JSON.stringify({ kind: 'pending', name, generated: true, cleanup: true })
+const pending = (name: string, tokenAccepted = false) => ({
+  account: JSON.stringify({ kind: 'pending', name, generated: true, cleanup: true, tokenAccepted })
 })
 const lookups = (name: string) => emulator.requests.filter(r => r.method === 'GET' && r.path.endsWith(`/${name}`))
 
@@ -56,4 +56,30 @@ test('a name nothing holds after the last look: nothing to remove, and the step 
   expect(waits).toEqual([1_000, 2_000, 4_000])
   expect(lookups(name)).toHaveLength(4)
   expect(result.stdout).toContain(`The create of "${name}" made no account: nothing to remove.`)
+})
+
+describe("a 401 on post's look-up", () => {
+  const hiccupOnLookup = (name: string) =>
+    emulator.addFault({ method: 'GET', path: `/service_accounts/${name}`, kind: 'auth-hiccup', times: 1 })
+
+  test('after main saw the token work, is the auth service hiccupping: looked up again, and the account goes', async () => {
+    const name = 'gha-octo-repo-4242-1-hiccup'
+    const { id } = emulator.seedAccount('alice', { name })
+    hiccupOnLookup(name)
+    const result = await runInProcess('post', { inputs, state: pending(name, true) })
+    expect(result.failed).toBe(false)
+    expect(lookups(name)).toHaveLength(2)
+    expect(emulator.account(id)).toBeUndefined()
+  })
+
+  test('when the token never worked in main, is a verdict: post fails at once, naming the account', async () => {
+    const name = 'gha-octo-repo-4242-1-refused'
+    const { id } = emulator.seedAccount('alice', { name })
+    hiccupOnLookup(name)
+    const result = await runInProcess('post', { inputs, state: pending(name, false) })
+    expect(result.failed).toBe(true)
+    expect(lookups(name)).toHaveLength(1)
+    expect(emulator.account(id)).toBeDefined()
+    expect(result.errors.join('\n')).toContain(`Service account ${name} could not be removed`)
+  })
 })

@@ -24,7 +24,7 @@ const created = (id: string, fields: { delivered?: boolean; cleanup?: boolean } 
   account: JSON.stringify({ kind: 'created', id, delivered: true, cleanup: true, ...fields })
 })
 const pending = (name: string, generated: boolean) => ({
-  account: JSON.stringify({ kind: 'pending', name, generated, cleanup: true })
+  account: JSON.stringify({ kind: 'pending', name, generated, cleanup: true, tokenAccepted: false })
 })
 const post = (state: Record<string, string>) => runInProcess('post', { inputs, state })
 const seed = (name: string) => emulator.seedAccount('alice', { name })

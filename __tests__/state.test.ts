@@ -7,8 +7,8 @@ import { decodeAccount, encodeAccount, type AccountRecord } from '../src/state.j
 describe('a record main saves reads back the same', () => {
   test.each<AccountRecord>([
     { kind: 'none' },
-    { kind: 'pending', name: 'gha-repo-1-1-build-abc123', generated: true, cleanup: true },
-    { kind: 'pending', name: 'my-ci', generated: false, cleanup: false },
+    { kind: 'pending', name: 'gha-repo-1-1-build-abc123', generated: true, cleanup: true, tokenAccepted: false },
+    { kind: 'pending', name: 'my-ci', generated: false, cleanup: false, tokenAccepted: true },
     { kind: 'created', id: 'service-account-efa6ee98-edbf-42a9-bc0d-bb8f954a4db7', delivered: false, cleanup: false },
     { kind: 'created', id: 'service-account-1', delivered: true, cleanup: true }
   ])('%j', record => {
@@ -31,8 +31,16 @@ describe('post acts on nothing it cannot prove main saved', () => {
     ['an id with a line break', '{"kind":"created","id":"a\\nb","delivered":true,"cleanup":true}'],
     ['cleanup as a string', '{"kind":"created","id":"a","delivered":true,"cleanup":"true"}'],
     ['no delivered flag', '{"kind":"created","id":"a","cleanup":true}'],
-    ['a pending name outside the grammar', '{"kind":"pending","name":"Bad Name","generated":true,"cleanup":true}'],
-    ['a pending record with no generated flag', '{"kind":"pending","name":"ok","cleanup":true}'],
+    [
+      'a pending name outside the grammar',
+      '{"kind":"pending","name":"Bad Name","generated":true,"cleanup":true,"tokenAccepted":true}'
+    ],
+    ['a pending record with no generated flag', '{"kind":"pending","name":"ok","cleanup":true,"tokenAccepted":true}'],
+    ['a pending record with no tokenAccepted flag', '{"kind":"pending","name":"ok","generated":true,"cleanup":true}'],
+    [
+      'tokenAccepted as a string',
+      '{"kind":"pending","name":"ok","generated":true,"cleanup":true,"tokenAccepted":"true"}'
+    ],
     ['an array', '[]'],
     ['null', 'null']
   ])('%s', (_, text) => {

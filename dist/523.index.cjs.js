@@ -102,6 +102,10 @@ class PlatformClient {
         this.tokenAccepted = options.tokenAccepted ?? false;
         this.throttling = options.throttling ?? new retry_js_1.ThrottleMemory();
     }
+    /** The platform has answered this token with a success, in this step or (as given) earlier in the job. */
+    get tokenWasAccepted() {
+        return this.tokenAccepted;
+    }
     /** Every account of the caller, read as NDJSON so large lists stream. */
     async list() {
         const operation = 'list service accounts';

@@ -1432,7 +1432,7 @@ async function runPost() {
             // Stryker disable next-line BooleanLiteral: a removal's 401 is a hiccup either way (retry.ts isAuthHiccup)
             return withClient(record.id, true, client => removeAccount(client, record.id));
         case 'pending':
-            return withClient(record.name, false, client => removePending(client, record));
+            return withClient(record.name, record.tokenAccepted, client => removePending(client, record));
     }
 }
 async function withClient(target, tokenAccepted, work) {
@@ -1691,10 +1691,12 @@ function decodeAccount(text) {
     if (typeof cleanup !== 'boolean')
         return { kind: 'invalid' };
     if (kind === 'pending') {
-        const { name, generated } = value;
-        if (typeof name !== 'string' || !(0, names_js_1.isValidName)(name) || typeof generated !== 'boolean')
+        const { name, generated, tokenAccepted } = value;
+        if (typeof name !== 'string' || !(0, names_js_1.isValidName)(name))
             return { kind: 'invalid' };
-        return { kind, name, generated, cleanup };
+        if (typeof generated !== 'boolean' || typeof tokenAccepted !== 'boolean')
+            return { kind: 'invalid' };
+        return { kind, name, generated, cleanup, tokenAccepted };
     }
     if (kind === 'created') {
         const { id, delivered } = value;

@@ -25,7 +25,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
-  saveAccount({ kind: 'pending', name, generated, cleanup })
+  saveAccount({ kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted })
   const { result, signal } = await settleThroughSignals(
     createAccount(
       client,

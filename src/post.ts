@@ -37,7 +37,7 @@ export async function runPost(): Promise<void> {
       // Stryker disable next-line BooleanLiteral: a removal's 401 is a hiccup either way (retry.ts isAuthHiccup)
       return withClient(record.id, true, client => removeAccount(client, record.id))
     case 'pending':
-      return withClient(record.name, false, client => removePending(client, record))
+      return withClient(record.name, record.tokenAccepted, client => removePending(client, record))
   }
 }
 

@@ -8,8 +8,11 @@ import { getState, saveState } from './runner.js'
 /** The account main made, or was making, for post to act on. */
 export type AccountRecord =
   | { kind: 'none' }
-  /** A create was sent and its answer never seen: post looks the name up. */
-  | { kind: 'pending'; name: string; generated: boolean; cleanup: boolean }
+  /**
+   * A create was sent and its answer never seen: post looks the name up. `tokenAccepted`:
+   * the platform answered the token with a success before the create.
+   */
+  | { kind: 'pending'; name: string; generated: boolean; cleanup: boolean; tokenAccepted: boolean }
   /** Created; `delivered` once its token reached the workflow's outputs or environment. */
   | { kind: 'created'; id: string; delivered: boolean; cleanup: boolean }
 
@@ -41,9 +44,10 @@ export function decodeAccount(text: string): AccountRecord | { kind: 'invalid' }
   if (kind === 'none') return { kind }
   if (typeof cleanup !== 'boolean') return { kind: 'invalid' }
   if (kind === 'pending') {
-    const { name, generated } = value
-    if (typeof name !== 'string' || !isValidName(name) || typeof generated !== 'boolean') return { kind: 'invalid' }
-    return { kind, name, generated, cleanup }
+    const { name, generated, tokenAccepted } = value
+    if (typeof name !== 'string' || !isValidName(name)) return { kind: 'invalid' }
+    if (typeof generated !== 'boolean' || typeof tokenAccepted !== 'boolean') return { kind: 'invalid' }
+    return { kind, name, generated, cleanup, tokenAccepted }
   }
   if (kind === 'created') {
     const { id, delivered } = value

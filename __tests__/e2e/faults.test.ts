@@ -355,7 +355,7 @@ describe('an account whose token nobody holds', () => {
 
 describe("post's look-up for a create main never saw finish", () => {
   const pending = (name: string, generated: boolean, cleanup = true) => ({
-    account: JSON.stringify({ kind: 'pending', name, generated, cleanup })
+    account: JSON.stringify({ kind: 'pending', name, generated, cleanup, tokenAccepted: false })
   })
 
   test("a generated name is this run's whatever its created_at: a platform clock minutes behind, or a post hours later", async () => {

@@ -341,7 +341,8 @@ describe('a look-up answered with another account', () => {
         kind: 'pending',
         name: 'gha-octo-repo-4242-1-build-abcdef',
         generated: true,
-        cleanup: true
+        cleanup: true,
+        tokenAccepted: false
       })
     }
     const post = await step('post', {}, { state })

@@ -84,6 +84,21 @@ describe('an auth hiccup: a 401 for a token that has worked is retried', () => {
     expect(emulator.accounts()).toEqual([])
   })
 
+  test("post's look-up of a lost create survives a hiccup once main saw the token work", async () => {
+    const lookUp = { method: 'GET', path: /^\/service_accounts\/gha-/ }
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-after' })
+    emulator.addFault({ ...lookUp, kind: 'status', status: 500, times: Infinity })
+    // No cluster given: GET /config answers the token before the create.
+    const main = await suite.step('main', { 'max-attempts': '2' })
+    expect(main.code).toBe(1)
+    expect(JSON.parse(main.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: true })
+    emulator.clearFaults()
+    emulator.addFault(hiccup(lookUp))
+    const post = await suite.step('post', { 'max-attempts': '2' }, { state: main.state })
+    expect(post.code).toBe(0)
+    expect(emulator.accounts()).toEqual([])
+  })
+
   test('rm survives a hiccup after its look-up', async () => {
     const made = await suite.step('main', { ...defaults, name: 'hiccup-rm', cleanup: 'false' })
     expect(made.code).toBe(0)

@@ -107,6 +107,11 @@ export class PlatformClient {
     this.throttling = options.throttling ?? new ThrottleMemory()
   }
 
+  /** The platform has answered this token with a success, in this step or (as given) earlier in the job. */
+  get tokenWasAccepted(): boolean {
+    return this.tokenAccepted
+  }
+
   /** Every account of the caller, read as NDJSON so large lists stream. */
   async list(): Promise<ServiceAccount[]> {
     const operation = 'list service accounts'
