@@ -296,6 +296,26 @@ describe("the context is Node's own store plus ca-certificate", () => {
   })
 })
 
+describe("the dispatcher's callback forms, as undici's own", () => {
+  const calledBack = (start: (callback: () => void) => void) => new Promise<void>(resolve => start(resolve))
+
+  test('close calls back once closed, and so it does on a dispatcher already destroyed', async () => {
+    const open = await createDispatcher(1000, server.url, [])
+    await calledBack(callback => open.close(callback))
+    const destroyed = await createDispatcher(1000, server.url, [])
+    await destroyed.destroy()
+    await calledBack(callback => destroyed.close(callback))
+  })
+
+  test('destroy calls back, with or without an error to fail requests with', async () => {
+    const first = await createDispatcher(1000, server.url, [])
+    await calledBack(callback => first.destroy(callback))
+    const second = await createDispatcher(1000, server.url, [])
+    await calledBack(callback => second.destroy(new Error('stop'), callback))
+    expect(await second.close().catch((error: Error) => error.name)).toBe('ClientDestroyedError')
+  })
+})
+
 describe('bounded answers', () => {
   const ndjson = (body: Answer['body']): Answer => ({
     status: 200,

@@ -723,18 +723,19 @@ class RenewableDispatcher extends undici_js_1.DispatcherBase {
             socket.destroy();
     }
     close(callback) {
-        const closing = this.#current.dispatcher.close();
-        if (callback)
-            void closing.then(callback);
-        return closing;
+        return settled(this.#current.dispatcher.close(), callback);
     }
     destroy(errorOrCallback, callback) {
-        const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback;
-        const destroying = this.#current.dispatcher.destroy(typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null));
-        // undici's destroy never fails, so an absent callback needs no guard
-        void destroying.then(done);
-        return destroying;
+        if (typeof errorOrCallback === 'function')
+            return settled(this.#current.dispatcher.destroy(null), errorOrCallback);
+        return settled(this.#current.dispatcher.destroy(errorOrCallback ?? null), callback);
     }
+}
+/** undici's callback form: the callback runs once `done` settles, whichever way. */
+function settled(done, callback) {
+    if (callback)
+        done.then(callback, callback);
+    return done;
 }
 
 

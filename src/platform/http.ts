@@ -264,18 +264,17 @@ class RenewableDispatcher extends DispatcherBase {
   }
 
   override close(callback?: () => void): Promise<void> {
-    const closing = this.#current.dispatcher.close()
-    if (callback) void closing.then(callback)
-    return closing
+    return settled(this.#current.dispatcher.close(), callback)
   }
 
   override destroy(errorOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> {
-    const done = typeof errorOrCallback === 'function' ? errorOrCallback : callback
-    const destroying = this.#current.dispatcher.destroy(
-      typeof errorOrCallback === 'function' ? null : (errorOrCallback ?? null)
-    )
-    // undici's destroy never fails, so an absent callback needs no guard
-    void destroying.then(done)
-    return destroying
+    if (typeof errorOrCallback === 'function') return settled(this.#current.dispatcher.destroy(null), errorOrCallback)
+    return settled(this.#current.dispatcher.destroy(errorOrCallback ?? null), callback)
   }
+}
+
+/** undici's callback form: the callback runs once `done` settles, whichever way. */
+function settled(done: Promise<void>, callback?: () => void): Promise<void> {
+  if (callback) done.then(callback, callback)
+  return done
 }
