@@ -2,18 +2,13 @@
 // and post, against a platform that answers whatever the test says: a create answer about
 // another account, a flood of token pieces, lists bounded by accounts, a second way to the
 // log, and failures named in one readable message.
-import { afterEach, describe, expect, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findLeaks, foreignCommands, runStep, type StepResult } from '../helpers/action.js'
-import {
-  fakeFullToken,
-  startHostileServer,
-  type Answer,
-  type HostileServer,
-  type Request
-} from '../helpers/hostile-server.js'
+import { foreignCommands, type StepResult } from '../helpers/action.js'
+import { fakeFullToken, jsonAnswer, type Answer, type Request } from '../helpers/hostile-server.js'
+import { useHostileSteps } from '../helpers/hostile-steps.js'
 
 const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 /** alice's bearer, naming her in the claim the platform reads the caller's identity from. */
@@ -40,12 +35,6 @@ function account(name: string, fields: Record<string, unknown> = {}): Record<str
 }
 const prodDeployer = account('prod-deployer', { id: OTHER })
 
-const json = (status: number, value: unknown): Answer => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(value)
-})
-
 /**
  * A platform whose create answers `created(name asked for)`, whose look-ups find the account
  * really made under the name asked for (and prod-deployer under its own), and whose deletes work.
@@ -54,46 +43,28 @@ function platform(created: (name: string) => Record<string, unknown>) {
   return (request: Request): Answer => {
     if (request.method === 'POST' && request.path === '/service_accounts') {
       const { name } = JSON.parse(request.body) as { name: string }
-      return json(201, { ...created(name), token: TOKEN })
+      return jsonAnswer(201, { ...created(name), token: TOKEN })
     }
     if (request.method === 'GET' && request.path.startsWith('/service_accounts/')) {
       const name = decodeURIComponent(request.path.split('/').pop()!)
-      return json(200, name === 'prod-deployer' ? prodDeployer : account(name))
+      return jsonAnswer(200, name === 'prod-deployer' ? prodDeployer : account(name))
     }
     if (request.method === 'DELETE') return { status: 204 }
-    if (request.path.startsWith('/users/')) return json(201, [])
-    return json(200, { authorized: true, clusters: [{ name: 'default' }], projects: [] })
+    if (request.path.startsWith('/users/')) return jsonAnswer(201, [])
+    return jsonAnswer(200, { authorized: true, clusters: [{ name: 'default' }], projects: [] })
   }
 }
 
-let server: HostileServer | undefined
-const runs: StepResult[] = []
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  expect(findLeaks(runs.splice(0), [JWT, TOKEN])).toEqual([])
-})
+const hostile = useHostileSteps(JWT, [JWT, TOKEN])
+const step = hostile.step
 
-async function step(
-  kind: 'main' | 'post',
-  inputs: Record<string, string>,
-  options: Parameters<typeof runStep>[1] = {}
-) {
-  const result = await runStep(kind, {
-    ...options,
-    inputs: { 'api-url': server!.url, token: JWT, cluster: 'default', project: 'p', ...inputs }
-  })
-  runs.push(result)
-  return result
-}
-
-const requests = (method: string) => server!.requests.filter(r => r.method === method).map(r => r.path)
+const requests = (method: string) => hostile.server.requests.filter(r => r.method === method).map(r => r.path)
 const naming = (result: StepResult, text: string) =>
   Object.entries(result.outputs).filter(([, value]) => value.includes(text))
 
 describe('a create answer about another account is a lost create, never an account to keep', () => {
   test('generated name: outputs never name the other account, post never removes it, and the account made is removed', async () => {
-    server = await startHostileServer(platform(() => prodDeployer))
+    await hostile.serve(platform(() => prodDeployer))
     const main = await step('main', { 'max-attempts': '2' })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toMatch(/the answer is about another account: its name is not "gha-/)
@@ -108,7 +79,7 @@ describe('a create answer about another account is a lost create, never an accou
   })
 
   test('chosen name: the account that holds it is named, and nothing is removed', async () => {
-    server = await startHostileServer(platform(() => prodDeployer))
+    await hostile.serve(platform(() => prodDeployer))
     const main = await step('main', { name: 'ci', 'max-attempts': '2' })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain(`apolo service-account rm ${REAL}`)
@@ -127,11 +98,11 @@ describe('a create answer about another account is a lost create, never an accou
     ['role holds a ":"', name => account(name, { owner: 'alice:x', role: `alice:x/service-accounts/${name}` })],
     ['role climbs out of its path', name => account(name, { role: `alice/../service-accounts/${name}` })]
   ])('%s: never granted, never saved, the account made removed', async (_, created) => {
-    server = await startHostileServer(platform(created))
+    await hostile.serve(platform(created))
     const main = await step('main', { 'max-attempts': '1', permissions: 'storage://default/o/p read' })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain('the answer is about another account')
-    expect(server.requests.filter(r => r.path.startsWith('/users/'))).toEqual([])
+    expect(hostile.server.requests.filter(r => r.path.startsWith('/users/'))).toEqual([])
     expect(requests('DELETE')).toEqual([`/service_accounts/${REAL}`])
     expect(JSON.parse(main.state.account)).toEqual({ kind: 'none' })
   })
@@ -143,10 +114,10 @@ describe('a token answer that would flood the log with masks', () => {
     const pieces = Array.from({ length: 320_000 }, (_, i) => `piece-${i.toString(36).padStart(6, '0')}`)
     const flood = [REAL, ...pieces].join(' ')
     expect(flood.length).toBeGreaterThan(3.9 * 2 ** 20)
-    server = await startHostileServer(request => {
+    await hostile.serve(request => {
       if (request.method !== 'POST') return platform(name => account(name))(request)
       const { name } = JSON.parse(request.body) as { name: string }
-      return json(201, { ...account(name), token: flood })
+      return jsonAnswer(201, { ...account(name), token: flood })
     })
     const main = await step('main', {})
     expect(main.code).toBe(1)
@@ -159,7 +130,7 @@ describe('a token answer that would flood the log with masks', () => {
   })
 
   test('a good token is masked as itself and its JWT, and nothing more', async () => {
-    server = await startHostileServer(platform(name => account(name)))
+    await hostile.serve(platform(name => account(name)))
     const main = await step('main', {})
     expect(main.code).toBe(0)
     const inner = (JSON.parse(Buffer.from(TOKEN, 'base64').toString()) as { token: string }).token
@@ -170,7 +141,7 @@ describe('a token answer that would flood the log with masks', () => {
 
 describe('lists are bounded by accounts, not only bytes', () => {
   test('an endless list of tiny accounts fails at 100,000, fast and in bounded memory', async () => {
-    server = await startHostileServer(() => ({
+    await hostile.serve(() => ({
       status: 200,
       headers: { 'content-type': 'application/x-ndjson' },
       body: { repeat: '{"id":"a","role":"r"}\n' }
@@ -196,9 +167,9 @@ describe('lists are bounded by accounts, not only bytes', () => {
     const old = Array.from({ length: 25 }, (_, i) =>
       account(`old-${i}`, { id: `service-account-${String(i).padStart(4, '0')}`, created_at: '2020-01-01T00:00:00Z' })
     )
-    server = await startHostileServer(request =>
+    await hostile.serve(request =>
       request.method === 'DELETE'
-        ? json(403, { error: 'forbidden' })
+        ? jsonAnswer(403, { error: 'forbidden' })
         : {
             status: 200,
             headers: { 'content-type': 'application/x-ndjson' },
@@ -216,7 +187,7 @@ describe('lists are bounded by accounts, not only bytes', () => {
 
 describe('nothing but the action writes to the log', () => {
   test('a missing GITHUB_EVENT_PATH whose name holds line breaks and commands starts none', async () => {
-    server = await startHostileServer(platform(name => account(name)))
+    await hostile.serve(platform(name => account(name)))
     const main = await step(
       'main',
       {},

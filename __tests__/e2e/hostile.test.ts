@@ -6,14 +6,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findLeaks, foreignCommands, runStep, type StepResult } from '../helpers/action.js'
-import {
-  fakeFullToken,
-  startHostileServer,
-  type Answer,
-  type HostileServer,
-  type Request
-} from '../helpers/hostile-server.js'
+import { findLeaks, foreignCommands } from '../helpers/action.js'
+import { fakeFullToken, jsonAnswer, type Answer, type Request } from '../helpers/hostile-server.js'
+import { useHostileSteps } from '../helpers/hostile-steps.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.dXNlci1zaWduYXR1cmUtb2YtdGhlLXRva2Vu'
 const ID = 'service-account-0b5d2a1e-2a5c-4e3c-9b1e-3f2d9b8c7a61'
@@ -34,12 +29,6 @@ function account(fields: Record<string, unknown> = {}): Record<string, unknown> 
   }
 }
 
-const json = (status: number, value: unknown): Answer => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(value)
-})
-
 /**
  * A platform whose create and get answer `fields`, and whose delete works. Its create answers
  * with the name asked for, as the platform does, unless `fields` names another.
@@ -48,12 +37,13 @@ function platform(fields: Record<string, unknown>, token = fakeFullToken('create
   return (request: Request): Answer => {
     if (request.method === 'POST' && request.path === '/service_accounts') {
       const { name } = JSON.parse(request.body) as { name: string }
-      return json(201, { ...account({ name, role: `alice/service-accounts/${name}`, ...fields }), token })
+      return jsonAnswer(201, { ...account({ name, role: `alice/service-accounts/${name}`, ...fields }), token })
     }
-    if (request.method === 'GET' && request.path.startsWith('/service_accounts/')) return json(200, account(fields))
+    if (request.method === 'GET' && request.path.startsWith('/service_accounts/'))
+      return jsonAnswer(200, account(fields))
     if (request.method === 'DELETE') return { status: 204 }
-    if (request.path.startsWith('/users/')) return json(201, [])
-    return json(200, {
+    if (request.path.startsWith('/users/')) return jsonAnswer(201, [])
+    return jsonAnswer(200, {
       authorized: true,
       clusters: [{ name: 'default' }],
       projects: [{ name: 'p', cluster_name: 'default' }]
@@ -61,33 +51,15 @@ function platform(fields: Record<string, unknown>, token = fakeFullToken('create
   }
 }
 
-let server: HostileServer | undefined
-const runs: StepResult[] = []
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-  expect(findLeaks(runs.splice(0), [JWT, fakeFullToken('created')])).toEqual([])
-})
+const hostile = useHostileSteps(JWT, [JWT, fakeFullToken('created')])
+const step = hostile.step
 
-async function step(
-  kind: 'main' | 'post',
-  inputs: Record<string, string>,
-  options: Parameters<typeof runStep>[1] = {}
-) {
-  const result = await runStep(kind, {
-    ...options,
-    inputs: { 'api-url': server!.url, token: JWT, cluster: 'default', project: 'p', ...inputs }
-  })
-  runs.push(result)
-  return result
-}
-
-const deletes = () => server!.requests.filter(r => r.method === 'DELETE').map(r => r.path)
+const deletes = () => hostile.server.requests.filter(r => r.method === 'DELETE').map(r => r.path)
 
 describe('1: no server field or input reaches the runner as a command', () => {
   test('a default_org that saves config-dir state cannot make post remove a folder', async () => {
     const victim = mkdtempSync(join(tmpdir(), 'victim-'))
-    server = await startHostileServer(platform({ default_org: `org\n::save-state name=config-dir::${victim}` }))
+    await hostile.serve(platform({ default_org: `org\n::save-state name=config-dir::${victim}` }))
     const main = await step('main', { 'export-env': 'true' })
     expect(main.code).toBe(0)
     expect(foreignCommands(main.stdout)).toEqual([])
@@ -101,7 +73,7 @@ describe('1: no server field or input reaches the runner as a command', () => {
   })
 
   test('a get answer whose id saves state fails as not an id, and sets no state', async () => {
-    server = await startHostileServer(
+    await hostile.serve(
       platform({ id: '\n::save-state name=account::{"kind":"created","id":"other","delivered":true,"cleanup":true}' })
     )
     const main = await step('main', { operation: 'get', name: 'ci' })
@@ -114,11 +86,11 @@ describe('1: no server field or input reaches the runner as a command', () => {
   test.each(['project', 'cluster', 'org'])(
     'a %s input holding a line break is refused before any request',
     async input => {
-      server = await startHostileServer(platform({}))
+      await hostile.serve(platform({}))
       const main = await step('main', { [input]: 'x\n::save-state name=config-dir::/tmp' })
       expect(main.code).toBe(1)
       expect(main.errors.join('\n')).toContain(`Input "${input}" must be printable ASCII`)
-      expect(server.requests).toEqual([])
+      expect(hostile.server.requests).toEqual([])
       expect(main.state).toEqual({})
     }
   )
@@ -126,7 +98,7 @@ describe('1: no server field or input reaches the runner as a command', () => {
 
 describe('post proves ownership before it deletes', () => {
   test('a config-dir outside RUNNER_TEMP, or not made by the action, is left', async () => {
-    server = await startHostileServer(platform({}))
+    await hostile.serve(platform({}))
     const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
     const outside = mkdtempSync(join(tmpdir(), 'apolo-service-account-'))
     const unprefixed = join(runnerTemp, 'workspace')
@@ -142,16 +114,16 @@ describe('post proves ownership before it deletes', () => {
   })
 
   test.each(['..', '.', '', 'a/../..', 'x\n::error::y'])('a saved id of %j is never sent', async id => {
-    server = await startHostileServer(platform({}))
+    await hostile.serve(platform({}))
     const state = { account: JSON.stringify({ kind: 'created', id, delivered: true, cleanup: true }) }
     const post = await step('post', {}, { state })
     expect(post.code).toBe(0)
     expect(post.warnings.join('\n')).toContain('nothing is removed')
-    expect(server.requests).toEqual([])
+    expect(hostile.server.requests).toEqual([])
   })
 
   test('rm of an account whose answer has an id of .. sends no DELETE', async () => {
-    server = await startHostileServer(platform({ id: '..' }))
+    await hostile.serve(platform({ id: '..' }))
     const main = await step('main', { operation: 'rm', name: 'ci' })
     expect(main.code).toBe(1)
     expect(deletes()).toEqual([])
@@ -176,7 +148,7 @@ describe('4 and 5: bounded bodies and linear redaction', () => {
       { status: 200, headers: { 'content-type': 'application/x-ndjson' }, body: { repeat: 'x' } }
     ]
   ])('%s (%s): the step fails within its time, in bounded memory', async (_, operation, answer) => {
-    server = await startHostileServer(request =>
+    await hostile.serve(request =>
       request.method === 'GET' && request.path.startsWith('/service_accounts/') ? { status: 404 } : answer
     )
     const rss = join(mkdtempSync(join(tmpdir(), 'rss-')), 'rss')
@@ -192,7 +164,7 @@ describe('4 and 5: bounded bodies and linear redaction', () => {
   })
 
   test('200 KB of token-like text in an error message is handled at once', async () => {
-    server = await startHostileServer(() => json(400, { error: 'eyJa'.repeat(50_000) }))
+    await hostile.serve(() => jsonAnswer(400, { error: 'eyJa'.repeat(50_000) }))
     const started = Date.now()
     const main = await step('main', {})
     expect(main.code).toBe(1)
@@ -205,7 +177,7 @@ describe('10: a created token not in the exact format', () => {
   test('fails the step, masks every piece, and removes the account', async () => {
     const good = fakeFullToken('wrapped')
     const wrapped = ` ${good.replace(/(.{76})/g, '$1\n')} `
-    server = await startHostileServer(platform({}, wrapped))
+    await hostile.serve(platform({}, wrapped))
     const main = await step('main', {})
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain('not a full token')
@@ -232,9 +204,7 @@ describe('10: a created token not in the exact format', () => {
 describe('11: the job summary', () => {
   test('a name with line breaks and Markdown stays inside its table cell', async () => {
     // The name must be the one asked for (else the create is refused): the rest is the platform's.
-    server = await startHostileServer(
-      platform({ default_project: 'x\n\n# Pwned\n| a | b |\n<img src=x>', created_at: '`x`**y**' })
-    )
+    await hostile.serve(platform({ default_project: 'x\n\n# Pwned\n| a | b |\n<img src=x>', created_at: '`x`**y**' }))
     const main = await step('main', {})
     expect(main.code).toBe(0)
     const lines = main.summary.split('\n')
@@ -246,7 +216,7 @@ describe('11: the job summary', () => {
 describe('13: redaction knows a full token whatever its key order', () => {
   test('pasted into name, it is not echoed', async () => {
     const reordered = Buffer.from(JSON.stringify({ url: 'https://x', cluster: 'c', token: JWT })).toString('base64')
-    server = await startHostileServer(platform({}))
+    await hostile.serve(platform({}))
     const main = await step('main', { name: reordered })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain('Input "name"')
@@ -277,7 +247,7 @@ describe('9 and 14: proxies', () => {
 
   test('a loopback API never goes through HTTP_PROXY: the bearer would cross in clear', async () => {
     const proxyUrl = await listen(socket => socket.destroy())
-    server = await startHostileServer(platform({}))
+    await hostile.serve(platform({}))
     const main = await step('main', {}, { env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } })
     expect(main.code).toBe(0)
     expect(seen).toEqual([])
@@ -289,12 +259,8 @@ describe('9 and 14: proxies', () => {
     const proxyUrl = await listen(socket =>
       socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n')
     )
-    server = await startHostileServer(platform({}))
-    const main = await runStep('main', {
-      inputs: { 'api-url': 'https://api.test/api/v1', token: JWT, cluster: 'default', project: 'p' },
-      env: { HTTPS_PROXY: proxyUrl }
-    })
-    runs.push(main)
+    await hostile.serve(platform({}))
+    const main = await step('main', { 'api-url': 'https://api.test/api/v1' }, { env: { HTTPS_PROXY: proxyUrl } })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain(
       'create service account failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)'
@@ -306,7 +272,7 @@ describe('9 and 14: proxies', () => {
 describe('a create whose account appears only after main gave up looking', () => {
   test('main keeps the pending name, and post finds the account and removes it', async () => {
     let madeAt = Infinity
-    server = await startHostileServer(request => {
+    await hostile.serve(request => {
       if (request.method === 'POST') {
         // The platform takes its time: the account exists 1.5 s after the request, its answer never comes.
         madeAt = Date.now() + 1_500
@@ -314,10 +280,12 @@ describe('a create whose account appears only after main gave up looking', () =>
       }
       if (request.method === 'GET' && request.path.startsWith('/service_accounts/gha-')) {
         const name = decodeURIComponent(request.path.split('/').pop()!)
-        return Date.now() >= madeAt ? json(200, account({ name })) : { status: 404, body: 'Service account not found' }
+        return Date.now() >= madeAt
+          ? jsonAnswer(200, account({ name }))
+          : { status: 404, body: 'Service account not found' }
       }
       if (request.method === 'DELETE') return { status: 204 }
-      return json(200, { authorized: true, clusters: [], projects: [] })
+      return jsonAnswer(200, { authorized: true, clusters: [], projects: [] })
     })
     const main = await step('main', { 'timeout-seconds': '1', 'max-attempts': '1' })
     expect(main.code).toBe(1)
@@ -333,8 +301,12 @@ describe('a look-up answered with another account', () => {
   const other = account({ id: 'service-account-11111111-2222-4333-8444-555555555555', name: 'deploy-bot' })
 
   test('post never removes it for a pending name', async () => {
-    server = await startHostileServer(request =>
-      request.method === 'GET' ? json(200, other) : request.method === 'DELETE' ? { status: 204 } : json(500, {})
+    await hostile.serve(request =>
+      request.method === 'GET'
+        ? jsonAnswer(200, other)
+        : request.method === 'DELETE'
+          ? { status: 204 }
+          : jsonAnswer(500, {})
     )
     const state = {
       account: JSON.stringify({
@@ -352,7 +324,7 @@ describe('a look-up answered with another account', () => {
   })
 
   test('rm never removes it either', async () => {
-    server = await startHostileServer(request => (request.method === 'GET' ? json(200, other) : { status: 204 }))
+    await hostile.serve(request => (request.method === 'GET' ? jsonAnswer(200, other) : { status: 204 }))
     const main = await step('main', { operation: 'rm', name: 'ci' })
     expect(main.code).toBe(1)
     expect(deletes()).toEqual([])

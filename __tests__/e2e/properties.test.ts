@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { findLeaks, foreignCommands, runStep, type StepResult } from '../helpers/action.js'
 import {
   fakeFullToken,
+  jsonAnswer,
   startHostileServer,
   type Answer,
   type HostileServer,
@@ -92,24 +93,18 @@ const scenario = fc.record({
 })
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
 
-const json = (status: number, value: unknown): Answer => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(value)
-})
-
 function respond(s: Scenario) {
   const record = { ...s.account, role_deleted: false }
   return (request: Request): Answer => {
     const route = request.path === '/config' ? 'config' : request.method
-    if (s.failure && s.failure.route === route) return json(s.failure.status, { error: s.failure.message })
+    if (s.failure && s.failure.route === route) return jsonAnswer(s.failure.status, { error: s.failure.message })
     if (request.method === 'POST' && request.path === '/service_accounts')
-      return json(201, { ...record, token: s.token })
-    if (request.method === 'POST') return json(201, [s.grant])
+      return jsonAnswer(201, { ...record, token: s.token })
+    if (request.method === 'POST') return jsonAnswer(201, [s.grant])
     if (request.method === 'DELETE') return { status: 204 }
-    if (request.path === '/service_accounts') return json(200, [record])
-    if (request.path.startsWith('/service_accounts/')) return json(200, record)
-    return json(200, {
+    if (request.path === '/service_accounts') return jsonAnswer(200, [record])
+    if (request.path.startsWith('/service_accounts/')) return jsonAnswer(200, record)
+    return jsonAnswer(200, {
       authorized: true,
       clusters: [{ name: s.config.cluster, orgs: [s.config.org] }],
       projects: [{ name: s.config.project, cluster_name: s.config.cluster, org_name: s.config.org }]

@@ -80,3 +80,8 @@ export function fakeFullToken(seed: string): string {
     JSON.stringify({ token: jwt, cluster: 'default', url: 'http://x/api/v1', project_name: 'p' })
   ).toString('base64')
 }
+
+/** A JSON answer with the status given. */
+export function jsonAnswer(status: number, value: unknown): Answer {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) }
+}
