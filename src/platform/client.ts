@@ -1,11 +1,23 @@
+/**
+ * The platform client: its requests, their retries, pacing and time budget. What an answer
+ * must hold is answers.ts's; how a failure is worded, failures.ts's.
+ */
 import type { Dispatcher } from 'undici'
-import { readAccount, readCreated, readPermissions, readConfig } from './answers.js'
-import { cleanMessage, errorMessage, PlatformError, serverMessage } from './errors.js'
+import { notAsked, parseAccounts, readAccount, readCreated, readPermissions, readConfig } from './answers.js'
+import { PlatformError } from './errors.js'
+import { bodyFailure, networkFailure, statusFailure } from './failures.js'
 import { sendRequest, type HttpResponse } from './http.js'
 import { isServiceAccountRole } from './names.js'
-import { backoffDelay, isThrottled, mayRepeat, parseRetryAfter, type RequestKind, ThrottleMemory } from './retry.js'
+import { backoffDelay, isThrottled, mayRepeat, ThrottleMemory } from './retry.js'
 import { tokenIdentity } from './token.js'
-import type { CreateRequest, CreatedServiceAccount, DiscoveryConfig, Permission, ServiceAccount } from './types.js'
+import type {
+  Call,
+  CreateRequest,
+  CreatedServiceAccount,
+  DiscoveryConfig,
+  Permission,
+  ServiceAccount
+} from './types.js'
 
 export interface PlatformClientOptions {
   /** The API URL, e.g. `https://api.apolo.us/api/v1`; a trailing slash is dropped. */
@@ -43,27 +55,8 @@ export interface PlatformClientOptions {
   now?: () => number
 }
 
-interface Call {
-  /** What is being done, for error messages. */
-  operation: string
-  kind: RequestKind
-  method: 'GET' | 'POST' | 'DELETE'
-  /** Path segments after the API URL, each sent encoded. */
-  path: string[]
-  body?: unknown
-  accept?: string
-}
-
 /** Answers read whole are capped: an account is under 1 KiB, /config tens of KiB. */
 const JSON_LIMIT_BYTES = 4 * 1024 * 1024
-/** Of an error body only the start is read: enough for any JSON error the platform writes. */
-const ERROR_BODY_BYTES = 256 * 1024
-/**
- * Lists: bounded in bytes and in accounts. 100,000 accounts is far more than anyone keeps (a
- * platform account is about 300 bytes, so 30 MB), and tens of MB of memory however small a
- * hostile server makes each line; past it the list is refused, not cut.
- */
-const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024, accounts: 100_000 }
 
 const JSON_TYPE = 'application/json'
 const NDJSON_TYPE = 'application/x-ndjson'
@@ -383,30 +376,6 @@ export class PlatformClient {
 }
 
 /**
- * What in a create answer says it is not about the account asked for: its name, its owner
- * (when the caller's identity is known, it is the owner) or its role. Undefined when all fit.
- */
-function notAsked(account: ServiceAccount, name: string | undefined, caller: string | undefined): string | undefined {
-  if (name && account.name !== name) return `its name is not "${name}"`
-  if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
-    return 'its owner is not the caller'
-  // An unnamed account's role ends in 16 hex characters instead of a name.
-  const expected = `${account.owner}/service-accounts/${name || account.role.split('/').pop()}`
-  if (account.role !== expected || !isServiceAccountRole(account.role))
-    return `its role is not "<owner>/service-accounts/${name || '<name>'}"`
-  return undefined
-}
-
-/**
- * Who may own what a caller makes: the caller; for a service account's token (its role,
- * `<user>/service-accounts/<name>`), also the user who owns that account.
- */
-function ownersOf(caller: string): string[] {
-  const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1]
-  return user ? [caller, user] : [caller]
-}
-
-/**
  * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
  * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
  */
@@ -419,124 +388,4 @@ function pathSegment(value: string): string {
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
-}
-
-async function statusFailure(call: Call, response: HttpResponse, apiUrl: string): Promise<PlatformError> {
-  const { status } = response
-  const fields = { operation: call.operation, status, retryAfterMs: parseRetryAfter(response.header('retry-after')) }
-  if (status >= 300 && status < 400) {
-    await response.discard().catch(() => undefined)
-    const location = response.header('location')
-    return new PlatformError({
-      ...fields,
-      message:
-        `redirected to ${location ? safeLocation(location) : 'an unnamed location'}; ` +
-        'redirects are not followed so that the credential never leaves the API URL'
-    })
-  }
-  if (status === 407) {
-    await response.discard().catch(() => undefined)
-    return new PlatformError({ ...fields, message: PROXY_REFUSED })
-  }
-  const body = await response.head(ERROR_BODY_BYTES).catch(() => '')
-  return new PlatformError({
-    ...fields,
-    message: serverMessage(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
-  })
-}
-
-const PROXY_REFUSED =
-  'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY'
-
-function networkFailure(call: Call, error: unknown, timeoutMs: number, url: string): PlatformError {
-  const code = errorCode(error)
-  const message = errorMessage(error)
-  // undici reports a proxy's refusal to open a tunnel as an abort naming its status.
-  const proxyStatus = /^Proxy response \((\d{3})\)/.exec(message)?.[1]
-  if (proxyStatus) {
-    const status = Number(proxyStatus)
-    return new PlatformError({
-      operation: call.operation,
-      status,
-      message: status === 407 ? PROXY_REFUSED : 'the proxy refused to open a tunnel',
-      cause: error
-    })
-  }
-  const timedOut = code === 'TIMEOUT' || code?.endsWith('_TIMEOUT') === true
-  return new PlatformError({
-    operation: call.operation,
-    status: 0,
-    code: code ?? 'ERROR',
-    message: timedOut
-      ? `timed out after ${timeoutMs / 1000} s waiting for ${call.method} ${url}`
-      : `${cleanMessage(message)} (${call.method} ${url})`,
-    cause: error
-  })
-}
-
-/** A failure while reading an expected answer: cut off, stalled, too large, or not what was asked. */
-function bodyFailure(call: Call, status: number, error: unknown, timeoutMs: number, url: string): PlatformError {
-  if (error instanceof PlatformError) return error
-  const code = errorCode(error)
-  if (code === 'BODY_TOO_LARGE')
-    return new PlatformError({ operation: call.operation, status, message: errorMessage(error), code, cause: error })
-  const failure = networkFailure(call, error, timeoutMs, url)
-  return new PlatformError({
-    operation: call.operation,
-    status,
-    code: failure.code,
-    message: `the answer was cut off: ${failure.serverMessage}`,
-    unreadable: true,
-    cause: error
-  })
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown }
-  if (name === 'TimeoutError') return 'TIMEOUT'
-  if (typeof code === 'string') return code
-  return errorCode(cause)
-}
-
-function safeLocation(location: string): string {
-  try {
-    const url = new URL(location)
-    return cleanMessage(`${url.origin}${url.pathname}`)
-  } catch {
-    return cleanMessage(location)
-  }
-}
-
-/**
- * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
- * not the body; or from a JSON array when the server ignores `Accept`.
- */
-async function parseAccounts(operation: string, response: HttpResponse, accounts: ServiceAccount[]): Promise<void> {
-  const failure = (message: string) => new PlatformError({ operation, status: response.status, message })
-  const bad = () => failure('the answer is not a list of accounts')
-  const parse = (text: string): unknown => {
-    try {
-      return JSON.parse(text)
-    } catch {
-      throw bad()
-    }
-  }
-  const add = (value: unknown) => {
-    if (accounts.length >= LIST_LIMIT.accounts) {
-      throw failure(
-        `the list holds more than ${LIST_LIMIT.accounts.toLocaleString('en-US')} accounts, more than this action reads`
-      )
-    }
-    accounts.push(readAccount(operation, value))
-  }
-  if (!response.header('content-type')?.includes('ndjson')) {
-    const value = parse(await response.text(LIST_LIMIT.bodyBytes))
-    if (!Array.isArray(value)) throw bad()
-    for (const item of value) add(item)
-    return
-  }
-  for await (const lines of response.lineBatches(LIST_LIMIT)) {
-    for (const line of lines) if (line.trim()) add(parse(line))
-  }
 }

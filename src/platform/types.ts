@@ -1,3 +1,9 @@
+/**
+ * The shapes the platform code passes around: the platform's accounts, permissions and
+ * config, and one request as the client describes it.
+ */
+import type { RequestKind } from './retry.js'
+
 /** A service account as the platform sends it (its own snake_case field names). */
 export interface ServiceAccount {
   id: string
@@ -35,4 +41,16 @@ export interface DiscoveryConfig {
   authorized: boolean
   clusters: { name: string; orgs?: string[]; registry_url?: string }[]
   projects: { name: string; cluster_name: string; org_name?: string | null }[]
+}
+
+/** One logical request: client.ts sends it, failures.ts words its failures from it. */
+export interface Call {
+  /** What is being done, for error messages. */
+  operation: string
+  kind: RequestKind
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Path segments after the API URL, each sent encoded. */
+  path: string[]
+  body?: unknown
+  accept?: string
 }
