@@ -52,20 +52,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PlatformClient = void 0;
 const answers_js_1 = __webpack_require__(3020);
 const errors_js_1 = __webpack_require__(6316);
+const failures_js_1 = __webpack_require__(640);
 const http_js_1 = __webpack_require__(1267);
 const names_js_1 = __webpack_require__(3735);
 const retry_js_1 = __webpack_require__(385);
 const token_js_1 = __webpack_require__(206);
 /** Answers read whole are capped: an account is under 1 KiB, /config tens of KiB. */
 const JSON_LIMIT_BYTES = 4 * 1024 * 1024;
-/** Of an error body only the start is read: enough for any JSON error the platform writes. */
-const ERROR_BODY_BYTES = 256 * 1024;
-/**
- * Lists: bounded in bytes and in accounts. 100,000 accounts is far more than anyone keeps (a
- * platform account is about 300 bytes, so 30 MB), and tens of MB of memory however small a
- * hostile server makes each line; past it the list is refused, not cut.
- */
-const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024, accounts: 100_000 };
 const JSON_TYPE = 'application/json';
 const NDJSON_TYPE = 'application/x-ndjson';
 /**
@@ -118,7 +111,7 @@ class PlatformClient {
             accept: `${NDJSON_TYPE}, ${JSON_TYPE};q=0.5`
         }, [200], async (response) => {
             accounts.length = 0; // a retry reads the list again from the start
-            await parseAccounts(operation, response, accounts);
+            await (0, answers_js_1.parseAccounts)(operation, response, accounts);
         });
         return accounts;
     }
@@ -140,7 +133,7 @@ class PlatformClient {
         const operation = 'create service account';
         return this.callJson({ operation, kind: 'create', method: 'POST', path: ['service_accounts'], body }, [201], value => {
             const created = (0, answers_js_1.readCreated)(operation, value);
-            const wrong = notAsked(created, request.name, (0, token_js_1.tokenIdentity)(this.options.authToken));
+            const wrong = (0, answers_js_1.notAsked)(created, request.name, (0, token_js_1.tokenIdentity)(this.options.authToken));
             if (wrong) {
                 throw new errors_js_1.PlatformError({
                     operation,
@@ -303,7 +296,7 @@ class PlatformClient {
             });
         }
         catch (error) {
-            const failure = networkFailure(call, error, timeoutMs, url);
+            const failure = (0, failures_js_1.networkFailure)(call, error, timeoutMs, url);
             log?.(`${call.method} ${url}: ${failure.serverMessage} after ${now() - started} ms`);
             return failure;
         }
@@ -312,13 +305,13 @@ class PlatformClient {
         if (response.status < 300)
             this.tokenAccepted = true;
         if (!expected.includes(response.status))
-            return statusFailure(call, response, this.apiUrl);
+            return (0, failures_js_1.statusFailure)(call, response, this.apiUrl);
         try {
             await read(response);
             return undefined;
         }
         catch (error) {
-            const failure = bodyFailure(call, response.status, error, timeoutMs, url);
+            const failure = (0, failures_js_1.bodyFailure)(call, response.status, error, timeoutMs, url);
             log?.(`${call.method} ${url}: ${failure.serverMessage}`);
             return failure;
         }
@@ -346,29 +339,6 @@ class PlatformClient {
 }
 exports.PlatformClient = PlatformClient;
 /**
- * What in a create answer says it is not about the account asked for: its name, its owner
- * (when the caller's identity is known, it is the owner) or its role. Undefined when all fit.
- */
-function notAsked(account, name, caller) {
-    if (name && account.name !== name)
-        return `its name is not "${name}"`;
-    if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
-        return 'its owner is not the caller';
-    // An unnamed account's role ends in 16 hex characters instead of a name.
-    const expected = `${account.owner}/service-accounts/${name || account.role.split('/').pop()}`;
-    if (account.role !== expected || !(0, names_js_1.isServiceAccountRole)(account.role))
-        return `its role is not "<owner>/service-accounts/${name || '<name>'}"`;
-    return undefined;
-}
-/**
- * Who may own what a caller makes: the caller; for a service account's token (its role,
- * `<user>/service-accounts/<name>`), also the user who owns that account.
- */
-function ownersOf(caller) {
-    const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1];
-    return user ? [caller, user] : [caller];
-}
-/**
  * A path segment, encoded. An empty, `.` or `..` segment would be resolved away by URL
  * rules and send the request somewhere else (`DELETE /api/v1/`), so none is ever sent.
  */
@@ -381,6 +351,27 @@ function pathSegment(value) {
 function defaultSleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
+
+
+/***/ }),
+
+/***/ 640:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.statusFailure = statusFailure;
+exports.networkFailure = networkFailure;
+exports.bodyFailure = bodyFailure;
+/**
+ * How a failed request becomes a PlatformError: a status other than the expected ones, no
+ * answer (network, proxy, timeout), or an expected answer that could not be read. Only
+ * cleaned text reaches a message: it is printed.
+ */
+const errors_js_1 = __webpack_require__(6316);
+const retry_js_1 = __webpack_require__(385);
+/** Of an error body only the start is read: enough for any JSON error the platform writes. */
+const ERROR_BODY_BYTES = 256 * 1024;
 async function statusFailure(call, response, apiUrl) {
     const { status } = response;
     const fields = { operation: call.operation, status, retryAfterMs: (0, retry_js_1.parseRetryAfter)(response.header('retry-after')) };
@@ -463,41 +454,6 @@ function safeLocation(location) {
     }
     catch {
         return (0, errors_js_1.cleanMessage)(location);
-    }
-}
-/**
- * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
- * not the body; or from a JSON array when the server ignores `Accept`.
- */
-async function parseAccounts(operation, response, accounts) {
-    const failure = (message) => new errors_js_1.PlatformError({ operation, status: response.status, message });
-    const bad = () => failure('the answer is not a list of accounts');
-    const parse = (text) => {
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw bad();
-        }
-    };
-    const add = (value) => {
-        if (accounts.length >= LIST_LIMIT.accounts) {
-            throw failure(`the list holds more than ${LIST_LIMIT.accounts.toLocaleString('en-US')} accounts, more than this action reads`);
-        }
-        accounts.push((0, answers_js_1.readAccount)(operation, value));
-    };
-    if (!response.header('content-type')?.includes('ndjson')) {
-        const value = parse(await response.text(LIST_LIMIT.bodyBytes));
-        if (!Array.isArray(value))
-            throw bad();
-        for (const item of value)
-            add(item);
-        return;
-    }
-    for await (const lines of response.lineBatches(LIST_LIMIT)) {
-        for (const line of lines)
-            if (line.trim())
-                add(parse(line));
     }
 }
 

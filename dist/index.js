@@ -685,13 +685,16 @@ function oversizedOutput(name, value) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readAccount = readAccount;
+exports.parseAccounts = parseAccounts;
 exports.readCreated = readCreated;
+exports.notAsked = notAsked;
 exports.readPermissions = readPermissions;
 exports.readConfig = readConfig;
 exports.parseCreatedAt = parseCreatedAt;
 /**
  * The platform's answers read into known shapes: only the fields this action uses, each of
  * the type it expects, so nothing else a server sends reaches outputs, logs or summaries.
+ * Also what a create answer must match, and the bounded read of a list.
  */
 const errors_js_1 = __nccwpck_require__(6316);
 const names_js_1 = __nccwpck_require__(3735);
@@ -720,6 +723,47 @@ function readAccount(operation, value) {
         role_deleted: value.role_deleted === true
     };
 }
+/**
+ * Lists: bounded in bytes and in accounts. 100,000 accounts is far more than anyone keeps (a
+ * platform account is about 300 bytes, so 30 MB), and tens of MB of memory however small a
+ * hostile server makes each line; past it the list is refused, not cut.
+ */
+const LIST_LIMIT = { lineBytes: 64 * 1024, bodyBytes: 64 * 1024 * 1024, accounts: 100_000 };
+/**
+ * Accounts from an NDJSON stream, parsed a chunk at a time so that memory holds the accounts,
+ * not the body; or from a JSON array when the server ignores `Accept`.
+ */
+async function parseAccounts(operation, response, accounts) {
+    const failure = (message) => new errors_js_1.PlatformError({ operation, status: response.status, message });
+    const bad = () => failure('the answer is not a list of accounts');
+    const parse = (text) => {
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw bad();
+        }
+    };
+    const add = (value) => {
+        if (accounts.length >= LIST_LIMIT.accounts) {
+            throw failure(`the list holds more than ${LIST_LIMIT.accounts.toLocaleString('en-US')} accounts, more than this action reads`);
+        }
+        accounts.push(readAccount(operation, value));
+    };
+    if (!response.header('content-type')?.includes('ndjson')) {
+        const value = parse(await response.text(LIST_LIMIT.bodyBytes));
+        if (!Array.isArray(value))
+            throw bad();
+        for (const item of value)
+            add(item);
+        return;
+    }
+    for await (const lines of response.lineBatches(LIST_LIMIT)) {
+        for (const line of lines)
+            if (line.trim())
+                add(parse(line));
+    }
+}
 /** The create answer: an account and its token. Without a token it may still have made one. */
 function readCreated(operation, value) {
     const account = readAccount(operation, value);
@@ -729,6 +773,29 @@ function readCreated(operation, value) {
         throw new errors_js_1.PlatformError({ operation, status: 201, message: 'the answer holds no token', unreadable: true });
     }
     return { ...account, token };
+}
+/**
+ * What in a create answer says it is not about the account asked for: its name, its owner
+ * (when the caller's identity is known, it is the owner) or its role. Undefined when all fit.
+ */
+function notAsked(account, name, caller) {
+    if (name && account.name !== name)
+        return `its name is not "${name}"`;
+    if (!account.owner || (caller !== undefined && !ownersOf(caller).includes(account.owner)))
+        return 'its owner is not the caller';
+    // An unnamed account's role ends in 16 hex characters instead of a name.
+    const expected = `${account.owner}/service-accounts/${name || account.role.split('/').pop()}`;
+    if (account.role !== expected || !(0, names_js_1.isServiceAccountRole)(account.role))
+        return `its role is not "<owner>/service-accounts/${name || '<name>'}"`;
+    return undefined;
+}
+/**
+ * Who may own what a caller makes: the caller; for a service account's token (its role,
+ * `<user>/service-accounts/<name>`), also the user who owns that account.
+ */
+function ownersOf(caller) {
+    const user = /^([^/]+)\/service-accounts\/[^/]+$/.exec(caller)?.[1];
+    return user ? [caller, user] : [caller];
 }
 function readPermissions(operation, value) {
     if (!Array.isArray(value))
