@@ -153,6 +153,25 @@ describe('an account that cannot be handed out', () => {
     expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
     expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: false })
   })
+
+  test('a create answered with a success it could not read proves the token all the same', async () => {
+    // The platform made the account and said 201, but the body is cut short; no look-up works.
+    emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'truncated' })
+    emulator.addFault({ method: 'GET', path: /^\/service_accounts\//, kind: 'status', status: 500, times: Infinity })
+    const inputs = createInputs({
+      'api-url': emulator.url,
+      token,
+      cluster: 'default',
+      project: 'test-project',
+      org: 'test-org',
+      'verify-seconds': '0'
+    })
+    const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
+    const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
+    expect(result.value?.name).toBe('UnresolvedCreateError')
+    expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
+    expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: true })
+  })
 })
 
 test("without sweep-older-than, no earlier run's account is looked at", async () => {

@@ -271,25 +271,13 @@ describe("the context is Node's own store plus ca-certificate", () => {
     expect(added).toEqual([certificate.cert])
   })
 
-  test("a Node whose context can't be added to gets Node's list of roots with the CA", async () => {
+  test("a Node whose context can't be added to fails closed, naming ca-certificate and what to use instead", async () => {
     const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
-    // The action's look finds nothing; Node's own use of it, for the `ca` list, still works.
-    let looked = false
-    Object.defineProperty(native, 'addCACert', {
-      configurable: true,
-      get: () => (looked ? addCACert : ((looked = true), undefined)),
-      set: () => undefined
-    })
+    Object.defineProperty(native, 'addCACert', { configurable: true, value: undefined })
     try {
-      answer = () => CONFIG
-      const front = await startTlsFront(certificate, Number(new URL(server.url).port))
-      try {
-        const apiUrl = `https://127.0.0.1:${front.port}/api/v1`
-        expect((await (await client(apiUrl, {}, [certificate.cert])).config()).authorized).toBe(true)
-      } finally {
-        await front.close()
-      }
-      expect(looked).toBe(true)
+      const refusal = createDispatcher(1000, 'https://api.test/api/v1', [certificate.cert], {})
+      await expect(refusal).rejects.toThrow(`ca-certificate cannot be added to what Node ${process.version} trusts`)
+      await expect(refusal).rejects.toThrow('NODE_EXTRA_CA_CERTS')
     } finally {
       Object.defineProperty(native, 'addCACert', { configurable: true, writable: true, value: addCACert })
     }

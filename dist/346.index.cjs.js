@@ -66,13 +66,14 @@ async function runCreate(client, inputs) {
     const name = inputs.name || (0, names_js_1.generatedName)(run, (0, names_js_1.randomNamePart)());
     const cleanup = inputs.cleanup;
     // Saved before the request, so that post can find the account even if main never sees the answer.
-    (0, state_js_1.saveAccount)({ kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted });
+    const pending = { kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted };
+    (0, state_js_1.saveAccount)(pending);
     const { result, signal } = await settleThroughSignals((0, create_js_1.createAccount)(client, { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org }, { nameIsGenerated: generated, warn: runner.warning }));
     if (result.status === 'rejected') {
         // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
-        // the pending name for post to find.
-        if (!(result.reason instanceof create_js_1.UnresolvedCreateError))
-            (0, state_js_1.saveAccount)({ kind: 'none' });
+        // the pending name for post to find, saying whether the create's own answer was a success.
+        const unresolved = result.reason instanceof create_js_1.UnresolvedCreateError;
+        (0, state_js_1.saveAccount)(unresolved ? { ...pending, tokenAccepted: client.tokenWasAccepted } : { kind: 'none' });
         throw result.reason;
     }
     const account = result.value;

@@ -1294,9 +1294,9 @@ function parseRetryAfter(value, now = Date.now()) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadTlsEarly = loadTlsEarly;
 /**
- * Loading Node's TLS starts reading its root certificates on another thread. For an https
- * API it is loaded before the client's code compiles, so that the reading overlaps that
- * work instead of holding up the first connection (README, "Start-up").
+ * Loading Node's TLS (Node 24) starts reading its root certificates on another thread. For an
+ * https API it is loaded before the client's code compiles, so that the reading overlaps that
+ * work instead of holding up the first connection (README, "Performance": "TLS loads early").
  */
 function loadTlsEarly(apiUrl) {
     if (apiUrl.startsWith('https:'))

@@ -25,7 +25,8 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
-  saveAccount({ kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted })
+  const pending = { kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted } as const
+  saveAccount(pending)
   const { result, signal } = await settleThroughSignals(
     createAccount(
       client,
@@ -35,8 +36,9 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   )
   if (result.status === 'rejected') {
     // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
-    // the pending name for post to find.
-    if (!(result.reason instanceof UnresolvedCreateError)) saveAccount({ kind: 'none' })
+    // the pending name for post to find, saying whether the create's own answer was a success.
+    const unresolved = result.reason instanceof UnresolvedCreateError
+    saveAccount(unresolved ? { ...pending, tokenAccepted: client.tokenWasAccepted } : { kind: 'none' })
     throw result.reason
   }
   const account = result.value

@@ -97,21 +97,22 @@ function chooseProxy(env: NodeJS.ProcessEnv): { variable: string; url: string } 
 /**
  * A TLS context that trusts what Node trusts plus `extra`. Adding to a context's store makes
  * it a copy of Node's own, whatever the trust flags (`--use-openssl-ca`, `--use-system-ca`),
- * without parsing Node's roots again as a `ca` list would.
+ * without parsing Node's roots again as a `ca` list would. No public API does this, and a
+ * `ca` list cannot say "Node's roots" exactly, so a Node without the way in fails closed.
  */
 async function trustContext(extra: string[], env: NodeJS.ProcessEnv): Promise<SecureContext> {
   const tls = await import('node:tls')
-  // Node 20 leaves NODE_EXTRA_CA_CERTS out of the copy (Node 24 does not); a CA added twice counts once.
-  const added = [...(await environmentCertificates(env)), ...extra]
   const context = tls.createSecureContext()
-  const store = context.context as { addCACert?: (pem: string) => void }
-  if (typeof store.addCACert === 'function') {
-    for (const pem of added) store.addCACert(pem)
-    return context
+  // Node's own handle: a Node without it, or without the method, fails closed below.
+  const store = (context.context ?? {}) as { addCACert?: (pem: string) => void }
+  if (typeof store.addCACert !== 'function') {
+    throw new Error(
+      `ca-certificate cannot be added to what Node ${process.version} trusts; give the CA in NODE_EXTRA_CA_CERTS instead`
+    )
   }
-  // Should Node's internals change: a `ca` list replaces Node's roots, so it lists them too.
-  const roots = typeof tls.getCACertificates === 'function' ? tls.getCACertificates('default') : tls.rootCertificates
-  return tls.createSecureContext({ ca: [...roots, ...added] })
+  // Node 20 leaves NODE_EXTRA_CA_CERTS out of the copy (Node 24 does not); a CA added twice counts once.
+  for (const pem of [...(await environmentCertificates(env)), ...extra]) store.addCACert(pem)
+  return context
 }
 
 /** NODE_EXTRA_CA_CERTS's certificates, read as Node reads them: a file it can't read adds none. */
