@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals'
 import { join } from 'node:path'
 import type { Agent } from 'undici'
 import { runCreate } from '../src/create-step.js'
+import type { PlatformClientOptions } from '../src/platform/client.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 import { FULL_TOKEN_MAX_CHARS } from '../src/platform/token.js'
 import { createInputs, emulatorClient } from './helpers/create-step.js'
@@ -17,12 +18,17 @@ let dispatcher: Agent
 useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const READ = 'storage://default/test-org/test-project/data read'
+/** Every target input given: the create is the step's first request. */
+const TARGET = { cluster: 'default', project: 'test-project', org: 'test-org' }
 
-/** Runs the create step in a runner's environment; `error` is what it failed with. */
-async function create(values: Record<string, string>) {
+/**
+ * Runs the create step in a runner's environment; `error` is what it failed with. `client`
+ * overrides the client's defaults (two attempts per request).
+ */
+async function create(values: Record<string, string>, client: Partial<PlatformClientOptions> = {}) {
   const inputs = createInputs({ 'api-url': emulator.url, token, 'verify-seconds': '0', ...values })
   const result = await inRunner(() =>
-    runCreate(emulatorClient(emulator, token, dispatcher), inputs).then(
+    runCreate(emulatorClient(emulator, token, dispatcher, client), inputs).then(
       () => undefined,
       (error: unknown) => error as Error
     )
@@ -124,10 +130,8 @@ describe('an account that cannot be handed out', () => {
   test('a create whose outcome is unknown leaves its name for post to look up', async () => {
     // The connection drops before the platform acts, and one attempt is all there is.
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-before' })
-    const inputs = createInputs({ 'api-url': emulator.url, token, 'verify-seconds': '0' })
-    const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
-    const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
-    expect(result.value?.name).toBe('UnresolvedCreateError')
+    const result = await create({}, { maxAttempts: 1 })
+    expect(result.error?.name).toBe('UnresolvedCreateError')
     // GET /config answered the token before the create: a 401 to post is then a hiccup.
     expect(JSON.parse(result.state.account)).toMatchObject({
       kind: 'pending',
@@ -139,16 +143,7 @@ describe('an account that cannot be handed out', () => {
 
   test('a pending name with no request answered before it says the token is not yet proven', async () => {
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-before' })
-    const inputs = createInputs({
-      'api-url': emulator.url,
-      token,
-      cluster: 'default',
-      project: 'test-project',
-      org: 'test-org',
-      'verify-seconds': '0'
-    })
-    const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
-    const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
+    const result = await create(TARGET, { maxAttempts: 1 })
     // Nothing was asked before the create (its look-up by name comes after).
     expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
     expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: false })
@@ -158,17 +153,8 @@ describe('an account that cannot be handed out', () => {
     // The platform made the account and said 201, but the body is cut short; no look-up works.
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'truncated' })
     emulator.addFault({ method: 'GET', path: /^\/service_accounts\//, kind: 'status', status: 500, times: Infinity })
-    const inputs = createInputs({
-      'api-url': emulator.url,
-      token,
-      cluster: 'default',
-      project: 'test-project',
-      org: 'test-org',
-      'verify-seconds': '0'
-    })
-    const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
-    const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
-    expect(result.value?.name).toBe('UnresolvedCreateError')
+    const result = await create(TARGET, { maxAttempts: 1 })
+    expect(result.error?.name).toBe('UnresolvedCreateError')
     expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
     expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: true })
   })

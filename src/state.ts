@@ -10,7 +10,7 @@ export type AccountRecord =
   | { kind: 'none' }
   /**
    * A create was sent and its answer never seen: post looks the name up. `tokenAccepted`:
-   * the platform answered the token with a success before the create.
+   * some request of main, the create's own included, was answered with a success.
    */
   | { kind: 'pending'; name: string; generated: boolean; cleanup: boolean; tokenAccepted: boolean }
   /** Created; `delivered` once its token reached the workflow's outputs or environment. */
