@@ -88,6 +88,25 @@ describe('the status', () => {
   })
 })
 
+describe('the headers', () => {
+  // Node's default limit, which the action sets itself: 16 KiB, whatever --max-http-header-size says.
+  const answerWithHeader =
+    (bytes: number): Handler =>
+    (_, res) =>
+      res.writeHead(200, { 'x-pad': 'a'.repeat(bytes) }).end('ok')
+
+  test('of up to 16 KiB are read', async () => {
+    handle = answerWithHeader(15 * 1024)
+    const response = await get()
+    expect(await response.text(100)).toBe('ok')
+  })
+
+  test('over 16 KiB fail the attempt, and say so', async () => {
+    handle = answerWithHeader(16 * 1024)
+    await expect(get()).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_OVERFLOW' })
+  })
+})
+
 describe('the head of an error body', () => {
   test('is gathered across chunks up to the limit, the rest dropped', async () => {
     handle = chunked(['abc', 'def', 'ghi'])

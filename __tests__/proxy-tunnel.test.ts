@@ -139,7 +139,8 @@ describe('through a working tunnel', () => {
     const options = {
       tls: { rejectUnauthorized: true as const, timeout: TIMEOUT_MS },
       headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS
+      bodyTimeout: TIMEOUT_MS,
+      maxHeaderSize: 16 * 1024
     }
     const { dispatcher, sockets } = proxyDispatchers({ variable: 'HTTP_PROXY', url: proxy.url }, options, {})()
     dispatchers.push(dispatcher)

@@ -1599,9 +1599,9 @@ const api_connect_js_1 = __importDefault(__webpack_require__(2279));
 // eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
 dispatcher_js_1.default.prototype.connect ??= api_connect_js_1.default;
 /** Makes dispatchers that send requests for the API through `proxy`, but where NO_PROXY says. */
-function proxyDispatchers(proxy, { tls, headersTimeout, bodyTimeout }, env) {
+function proxyDispatchers(proxy, { tls, headersTimeout, bodyTimeout, maxHeaderSize }, env) {
     const where = proxyHost(proxy);
-    const timeouts = { headersTimeout, bodyTimeout };
+    const limits = { headersTimeout, bodyTimeout, maxHeaderSize };
     return () => {
         const sockets = new Set();
         const dispatcher = new env_http_proxy_agent_js_1.default({
@@ -1613,9 +1613,9 @@ function proxyDispatchers(proxy, { tls, headersTimeout, bodyTimeout }, env) {
             connect: tls,
             proxyTls: tls,
             requestTls: tls,
-            ...timeouts,
+            ...limits,
             // Without this the proxy's client gets only a connector: a CONNECT it never answers waits 300 s.
-            clientFactory: (url, options) => new pool_js_1.default(url, { ...options, ...timeouts, connect: kept(options.connect, sockets) }),
+            clientFactory: (url, options) => new pool_js_1.default(url, { ...options, ...limits, connect: kept(options.connect, sockets) }),
             // A function `connect` is the proxy agent's tunnel; the direct agent's is an options object.
             factory: (origin, options) => new pool_js_1.default(origin, {
                 ...options,

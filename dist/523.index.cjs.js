@@ -467,7 +467,6 @@ function safeLocation(location) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createDispatcher = createDispatcher;
 exports.sendRequest = sendRequest;
-const node_http_1 = __webpack_require__(7067);
 const loopback_js_1 = __webpack_require__(2482);
 // Only the client reaches this module, and it loads once the inputs are good (main.ts).
 const undici_js_1 = __webpack_require__(615);
@@ -479,6 +478,11 @@ const undici_js_1 = __webpack_require__(615);
  * stalled, come first.
  */
 const DEADLINE_GRACE_MS = 1_500;
+/**
+ * The most header bytes an answer may have: Node's default, set here so that undici need not
+ * load node:http to read it (scripts/lazy-builtins.js), and so that no flag raises it.
+ */
+const MAX_HEADER_BYTES = 16 * 1024;
 /** An attempt cut off at its deadline: whether the request was sent is unknown. */
 class AttemptDeadlineError extends Error {
     code = 'TIMEOUT';
@@ -507,14 +511,14 @@ async function createDispatcher(timeoutMs, apiUrl, extraCa, env = process.env) {
     // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
     // the bearer to a server whose certificate does not check out.
     const tls = { secureContext, rejectUnauthorized: true, timeout: timeoutMs };
-    const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    const limits = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxHeaderSize: MAX_HEADER_BYTES };
     const proxy = (0, loopback_js_1.isLoopbackHost)(new URL(apiUrl).hostname) ? undefined : chooseProxy(env);
     if (proxy) {
         const { proxyDispatchers } = await __webpack_require__.e(/* import() */ 367).then(__webpack_require__.t.bind(__webpack_require__, 9367, 23));
-        return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...timeouts }, env));
+        return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...limits }, env));
     }
     // Direct, a connection is set up in one stage, under undici's connect timeout.
-    return new RenewableDispatcher(() => ({ dispatcher: new undici_js_1.Agent({ connect: tls, ...timeouts }) }));
+    return new RenewableDispatcher(() => ({ dispatcher: new undici_js_1.Agent({ connect: tls, ...limits }) }));
 }
 /** The proxy an https API goes through, by undici's precedence, and the variable that names it. */
 function chooseProxy(env) {
@@ -568,7 +572,10 @@ async function sendRequest(dispatcher, req) {
     const chunks = body;
     return {
         status: statusCode,
-        statusText: node_http_1.STATUS_CODES[statusCode] ?? '',
+        // node:http only for its reason phrases, read on a failure that gives no message of its own.
+        get statusText() {
+            return process.getBuiltinModule('node:http').STATUS_CODES[statusCode] ?? '';
+        },
         header(name) {
             const value = headers[name];
             return Array.isArray(value) ? value[0] : value;

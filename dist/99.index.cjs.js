@@ -2594,7 +2594,6 @@ module.exports = {
 
 const assert = __webpack_require__(4589)
 const { kDestroyed, kBodyUsed, kListeners, kBody } = __webpack_require__(6443)
-const { IncomingMessage } = __webpack_require__(7067)
 const stream = __webpack_require__(7075)
 const net = __webpack_require__(7030)
 const { stringify } = __webpack_require__(1792)
@@ -2973,7 +2972,7 @@ function destroy (stream, err) {
   }
 
   if (typeof stream.destroy === 'function') {
-    if (Object.getPrototypeOf(stream).constructor === IncomingMessage) {
+    if (Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === __webpack_require__(7067).IncomingMessage) {
       // See: https://github.com/nodejs/node/pull/38505/files
       stream.socket = null
     }
@@ -5559,7 +5558,6 @@ module.exports = connectH1
 
 const assert = __webpack_require__(4589)
 const net = __webpack_require__(7030)
-const http = __webpack_require__(7067)
 const util = __webpack_require__(3440)
 const { ClientStats } = __webpack_require__(6854)
 const { channels } = __webpack_require__(2414)
@@ -5619,12 +5617,15 @@ const connectH2 = ((client,socket)=>__webpack_require__(8788)(client,socket))
 
 const kClosedResolve = Symbol('kClosedResolve')
 
-const getDefaultNodeMaxHeaderSize = http &&
+const getDefaultNodeMaxHeaderSize = () => {
+  const http = __webpack_require__(7067)
+  return (http &&
   http.maxHeaderSize &&
   Number.isInteger(http.maxHeaderSize) &&
   http.maxHeaderSize > 0
   ? () => http.maxHeaderSize
-  : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') }
+  : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') })()
+}
 
 const noop = () => { }
 

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { parse } from 'yaml'
+import { deferAssert, deferHttp } from './lazy-builtins.js'
 
 /** Where the entries keep V8's compile cache, inside the job's RUNNER_TEMP. */
 const COMPILE_CACHE_FOLDER = 'apolo-service-account-compile-cache'
@@ -41,6 +42,7 @@ try {
   renameSync('dist/index.cjs', 'dist/index.js')
   deferHttp2Client(modules)
   moveOutUnusedUndici(modules, chunks)
+  deferBuiltins(modules)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
@@ -153,6 +155,24 @@ function __nccwpck_require_moved__(moduleId) {
 ${require}`
     )
   )
+}
+
+/**
+ * node:assert and node:http load when first needed, not with undici (scripts/lazy-builtins.js).
+ * @param {BuiltModule[]} modules webpack's stats of the bundle's modules, from ncc
+ */
+function deferBuiltins(modules) {
+  /** @param {string} name */
+  const idOf = name => {
+    const module = modules.find(candidate => candidate.name === `external "${name}"`)
+    if (module?.id == null) throw new Error(`build: the bundle has no module for ${name}`)
+    return module.id
+  }
+  const names = readdirSync('dist').filter(name => /\.c?js$/.test(name))
+  /** @type {Record<string, string>} */
+  const before = Object.fromEntries(names.map(name => [name, readFileSync(join('dist', name), 'utf8')]))
+  const after = deferHttp(deferAssert(before, idOf('node:assert')), idOf('node:http'))
+  for (const name of names) if (after[name] !== before[name]) writeFileSync(join('dist', name), after[name])
 }
 
 // dist/ is CommonJS, whatever the package's own type.

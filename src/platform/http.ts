@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { SecureContext } from 'node:tls'
 import type { Dispatcher } from 'undici'
@@ -40,6 +39,12 @@ export interface HttpRequest {
  */
 const DEADLINE_GRACE_MS = 1_500
 
+/**
+ * The most header bytes an answer may have: Node's default, set here so that undici need not
+ * load node:http to read it (scripts/lazy-builtins.js), and so that no flag raises it.
+ */
+const MAX_HEADER_BYTES = 16 * 1024
+
 /** An attempt cut off at its deadline: whether the request was sent is unknown. */
 class AttemptDeadlineError extends Error {
   readonly code = 'TIMEOUT'
@@ -75,14 +80,14 @@ export async function createDispatcher(
   // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
   // the bearer to a server whose certificate does not check out.
   const tls = { secureContext, rejectUnauthorized: true as const, timeout: timeoutMs }
-  const timeouts = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+  const limits = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxHeaderSize: MAX_HEADER_BYTES }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {
     const { proxyDispatchers } = await import('./proxy.js')
-    return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...timeouts }, env))
+    return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...limits }, env))
   }
   // Direct, a connection is set up in one stage, under undici's connect timeout.
-  return new RenewableDispatcher(() => ({ dispatcher: new Agent({ connect: tls, ...timeouts }) }))
+  return new RenewableDispatcher(() => ({ dispatcher: new Agent({ connect: tls, ...limits }) }))
 }
 
 /** The proxy an https API goes through, by undici's precedence, and the variable that names it. */
@@ -139,7 +144,10 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
   const chunks = body as AsyncIterable<Buffer>
   return {
     status: statusCode,
-    statusText: STATUS_CODES[statusCode] ?? '',
+    // node:http only for its reason phrases, read on a failure that gives no message of its own.
+    get statusText() {
+      return process.getBuiltinModule('node:http').STATUS_CODES[statusCode] ?? ''
+    },
     header(name) {
       const value = headers[name]
       return Array.isArray(value) ? value[0] : value

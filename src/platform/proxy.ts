@@ -22,16 +22,17 @@ export interface ProxyOptions {
   tls: { secureContext?: SecureContext; rejectUnauthorized: true; timeout: number }
   headersTimeout: number
   bodyTimeout: number
+  maxHeaderSize: number
 }
 
 /** Makes dispatchers that send requests for the API through `proxy`, but where NO_PROXY says. */
 export function proxyDispatchers(
   proxy: { variable: string; url: string },
-  { tls, headersTimeout, bodyTimeout }: ProxyOptions,
+  { tls, headersTimeout, bodyTimeout, maxHeaderSize }: ProxyOptions,
   env: NodeJS.ProcessEnv
 ): () => Connections {
   const where = proxyHost(proxy)
-  const timeouts = { headersTimeout, bodyTimeout }
+  const limits = { headersTimeout, bodyTimeout, maxHeaderSize }
   return () => {
     const sockets = new Set<Socket>()
     const dispatcher = new EnvHttpProxyAgent({
@@ -43,10 +44,10 @@ export function proxyDispatchers(
       connect: tls,
       proxyTls: tls,
       requestTls: tls,
-      ...timeouts,
+      ...limits,
       // Without this the proxy's client gets only a connector: a CONNECT it never answers waits 300 s.
       clientFactory: (url: URL, options: Pool.Options) =>
-        new Pool(url, { ...options, ...timeouts, connect: kept(options.connect as Connector, sockets) }),
+        new Pool(url, { ...options, ...limits, connect: kept(options.connect as Connector, sockets) }),
       // A function `connect` is the proxy agent's tunnel; the direct agent's is an options object.
       factory: (origin: string | URL, options: Pool.Options) =>
         new Pool(origin, {
