@@ -2,7 +2,8 @@
 // the steps of a job share V8's compile cache under RUNNER_TEMP, and nowhere else.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, type StepResult } from '../helpers/action.js'
@@ -108,6 +109,7 @@ describe("undici's unused modules, moved out of its chunk by the build", () => {
     return dist
   }
 
+  // Without them, the parser can only come from the file the build wrote it to.
   test('a create, its verification and post run without them', async () => {
     const dist = distWithoutMovedModules()
     const defaults = { cluster: 'default', project: 'test-project', org: 'test-org' }
@@ -131,6 +133,16 @@ describe("undici's unused modules, moved out of its chunk by the build", () => {
     )
     expect(withoutFile.code).toBe(1)
   })
+})
+
+test("undici's parser is a file of the bytes undici ships, not base64 text in its chunk", () => {
+  const shipped = createRequire(join(ROOT, 'package.json'))('undici/lib/llhttp/llhttp_simd-wasm.js') as Buffer
+  expect(readFileSync(join(ROOT, 'dist', 'llhttp_simd.wasm')).equals(shipped)).toBe(true)
+  const chunks = readdirSync(join(ROOT, 'dist')).filter(name => name.endsWith('.index.cjs.js'))
+  const holding = chunks.filter(name =>
+    readFileSync(join(ROOT, 'dist', name), 'latin1').includes(shipped.toString('base64', 0, 64))
+  )
+  expect(holding).toEqual([])
 })
 
 describe('compile cache', () => {
