@@ -108,7 +108,7 @@ async function runCreate(client, inputs) {
     runner.info(`Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
         `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`);
     runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.');
-    await runner.writeSummary((0, summary_js_1.createdSummary)(account, granted, cleanup));
+    runner.writeSummary((0, summary_js_1.createdSummary)(account, granted, cleanup));
 }
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
 async function grantOrRemove(client, account, permissions) {
@@ -171,7 +171,7 @@ async function sweepLeftovers(client, run, olderThanMs) {
     else
         runner.setOutput('removed', removed);
     if (result.removed.length)
-        await runner.writeSummary((0, summary_js_1.accountsSummary)("Swept earlier runs' leftover Apolo service accounts", result.removed));
+        runner.writeSummary((0, summary_js_1.accountsSummary)("Swept earlier runs' leftover Apolo service accounts", result.removed));
 }
 /** Removes an account whose token never reached the workflow, and fails the step. */
 async function removeUndelivered(client, account, reason) {

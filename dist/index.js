@@ -416,7 +416,7 @@ async function list(client) {
     const accounts = await client.list();
     const json = JSON.stringify(accounts);
     runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`);
-    await runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service accounts', accounts));
+    runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service accounts', accounts));
     const oversized = (0, outputs_js_1.oversizedOutput)('accounts', json);
     if (oversized) {
         throw new Error(`${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`);
@@ -428,7 +428,7 @@ async function get(client, idOrName) {
     for (const [key, value] of Object.entries((0, outputs_js_1.accountOutputs)(account)))
         runner.setOutput(key, value);
     runner.info(`Found service account ${account.name ?? ''} (${account.id})`);
-    await runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service account', [account]));
+    runner.writeSummary((0, summary_js_1.accountsSummary)('Apolo service account', [account]));
 }
 async function rm(client, idOrName) {
     // Looked up first so that the id of what is removed can be reported.
@@ -436,7 +436,7 @@ async function rm(client, idOrName) {
     await client.rm(account.id);
     runner.setOutput('id', account.id);
     runner.info(`Removed service account ${account.name ?? ''} (${account.id})`);
-    await runner.writeSummary((0, summary_js_1.accountsSummary)('Removed Apolo service account', [account]));
+    runner.writeSummary((0, summary_js_1.accountsSummary)('Removed Apolo service account', [account]));
 }
 async function pruneStale(client, inputs) {
     const result = await (0, prune_js_1.prune)(client, {
@@ -448,7 +448,7 @@ async function pruneStale(client, inputs) {
     for (const account of result.removed)
         runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`);
     runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
-    await runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
+    runner.writeSummary((0, summary_js_1.accountsSummary)(`${verb} stale Apolo service accounts`, result.removed));
     const problems = result.failed.length
         ? [`Could not remove ${result.failed.length} account(s): ${(0, prune_js_1.failureLines)(result.failed).join('; ')}`]
         : [];
@@ -1491,7 +1491,7 @@ async function runPost() {
         case 'created':
             if (!record.cleanup && record.delivered) {
                 runner.info(`cleanup is false: service account ${record.id} is kept.`);
-                await runner.writeSummary((0, summary_js_1.removedSummary)(record.id, 'kept'));
+                runner.writeSummary((0, summary_js_1.removedSummary)(record.id, 'kept'));
                 return;
             }
             // An account whose token never reached the workflow goes whatever cleanup says.
@@ -1510,7 +1510,7 @@ async function withClient(target, tokenAccepted, work) {
         await work(await createClient(connection, runner.debug, tokenAccepted));
     }
     catch (error) {
-        await runner.writeSummary((0, summary_js_1.removedSummary)(target, 'NOT removed'));
+        runner.writeSummary((0, summary_js_1.removedSummary)(target, 'NOT removed'));
         runner.setFailed(`Service account ${target} could not be removed and its token may still be valid: ${(0, errors_js_1.errorMessage)(error)}. ` +
             `Remove it by hand: apolo service-account rm ${target}`);
     }
@@ -1523,11 +1523,11 @@ async function removeAccount(client, id) {
         if (!(0, errors_js_1.isNotFound)(error))
             throw error;
         runner.warning(`Service account ${id} was already gone.`);
-        await runner.writeSummary((0, summary_js_1.removedSummary)(id, 'already gone'));
+        runner.writeSummary((0, summary_js_1.removedSummary)(id, 'already gone'));
         return;
     }
     runner.info(`Removed service account ${id}; its token is revoked.`);
-    await runner.writeSummary((0, summary_js_1.removedSummary)(id, 'removed'));
+    runner.writeSummary((0, summary_js_1.removedSummary)(id, 'removed'));
 }
 /** Main never saw the create's answer: find what it made, if anything, and remove it if provably this run's. */
 async function removePending(client, record) {
@@ -1540,7 +1540,7 @@ async function removePending(client, record) {
         }
         runner.warning(`Main stopped before it saw the create of "${record.name}" finish. An account of that name exists (${account.id}); ` +
             `it may be this run's or another job's, so it is left. If it is this run's, remove it: apolo service-account rm ${account.id}`);
-        await runner.writeSummary((0, summary_js_1.removedSummary)(account.id, 'left'));
+        runner.writeSummary((0, summary_js_1.removedSummary)(account.id, 'left'));
         return;
     }
     for (const delay of [0, ...PENDING_LOOKUP_DELAYS_MS]) {
@@ -1604,7 +1604,6 @@ exports.runIdentity = runIdentity;
  */
 const node_fs_1 = __nccwpck_require__(3024);
 const node_os_1 = __nccwpck_require__(8161);
-const node_util_1 = __nccwpck_require__(7975);
 const file_command_js_1 = __nccwpck_require__(8792);
 const errors_js_1 = __nccwpck_require__(6316);
 /** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
@@ -1674,14 +1673,15 @@ function exportVariable(name, value) {
 /**
  * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
  * does; a failure to write it is a warning, never a failed step. (That module's file
- * access goes through `fs.promises`, which loads Node's readline and REPL parts.)
+ * access goes through `fs.promises`, which loads Node's readline and REPL parts.) At once,
+ * as the file commands are written: an async append would start libuv's thread pool for it.
  */
-async function writeSummary(markdown) {
+function writeSummary(markdown) {
     try {
         const path = process.env.GITHUB_STEP_SUMMARY;
         if (!path)
             throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary');
-        await (0, node_util_1.promisify)(node_fs_1.appendFile)(path, `${markdown}${node_os_1.EOL}`);
+        (0, node_fs_1.appendFileSync)(path, `${markdown}${node_os_1.EOL}`);
     }
     catch (error) {
         warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,9 +7,8 @@
  * (for OIDC); the files below are the same code it re-exports, reached by path since the
  * package does not export them.
  */
-import { appendFile } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { promisify } from 'node:util'
 import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
@@ -96,13 +95,14 @@ export function exportVariable(name: string, value: string): void {
 /**
  * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
  * does; a failure to write it is a warning, never a failed step. (That module's file
- * access goes through `fs.promises`, which loads Node's readline and REPL parts.)
+ * access goes through `fs.promises`, which loads Node's readline and REPL parts.) At once,
+ * as the file commands are written: an async append would start libuv's thread pool for it.
  */
-export async function writeSummary(markdown: string): Promise<void> {
+export function writeSummary(markdown: string): void {
   try {
     const path = process.env.GITHUB_STEP_SUMMARY
     if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')
-    await promisify(appendFile)(path, `${markdown}${EOL}`)
+    appendFileSync(path, `${markdown}${EOL}`)
   } catch (error) {
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
