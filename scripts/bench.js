@@ -268,11 +268,13 @@ function bundle() {
     `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
       '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
       'undici once the inputs are good, the create step, the proxy agent only behind a proxy, and ' +
-      "`undici-unused.cjs`, the parts of undici the action's requests never run, loaded only if one is required):\n"
+      "`undici-unused.cjs`, the parts of undici the action's requests never run, loaded only if one is required), " +
+      "and undici's HTTP parser, `llhttp_simd.wasm`, read on the first request:\n"
   )
   print('| file | bytes |')
   print('|---|---:|')
-  for (const file of code) print(`| \`dist/${file}\` | ${size(file).toLocaleString('en')} |`)
+  for (const file of [...code, ...files.filter(file => file.endsWith('.wasm'))])
+    print(`| \`dist/${file}\` | ${size(file).toLocaleString('en')} |`)
   // What each package adds, from webpack's module sizes (before minifying).
   const stats = join(work, 'stats.json')
   execFileSync(
