@@ -24,20 +24,43 @@ describe('node:assert', () => {
     'index.js': `/***/ 7:\n${EXTERNAL_ASSERT}\n`,
     'chunk.js': 'const assert = __webpack_require__(7)\nassert(ready, "not ready")\n'
   }
+  const built = deferAssert(bundle, 7)
+  const assert = evaluate(built['index.js'].replace('/***/ 7:\n', '')) as (value: unknown, message?: string) => void
 
   test('becomes a function that passes a true value and throws AssertionError for a false one', () => {
-    const built = deferAssert(bundle, 7)
     expect(built['chunk.js']).toBe(bundle['chunk.js'])
-    const assert = evaluate(built['index.js'].replace('/***/ 7:\n', '')) as (value: unknown, message?: string) => void
     expect(assert(1, 'fine')).toBeUndefined()
     expect(() => assert(0, 'not ready')).toThrow(new AssertionError({ message: 'not ready' }))
-    expect(() => assert(false)).toThrow(AssertionError)
+    expect(() => assert(false)).toThrow(new AssertionError({ message: 'false == true' }))
+  })
+
+  test("throws with a stack that starts at the caller's line, as node:assert's own would", () => {
+    function undiciCheck() {
+      assert(null, 'checked')
+    }
+    let stack = ''
+    try {
+      undiciCheck()
+    } catch (error) {
+      stack = (error as Error).stack ?? ''
+    }
+    expect(stack.split('\n')[1]).toMatch(/^\s+at undiciCheck /)
   })
 
   test.each([
-    ['a method of it is used', 'const assert = __webpack_require__(7)\nassert.strictEqual(a, b)\n', /uses a method/],
-    ['it is bound to another name', 'const ok = __webpack_require__(7)\nok(a)\n', /requires node:assert as/],
-    ['it is used without a binding', 'if (x) __webpack_require__(7)(x)\n', /requires node:assert as/]
+    [
+      'a method of it is used',
+      'const assert = __webpack_require__(7)\nassert.strictEqual(a, b)\n',
+      /other than as assert\(value/
+    ],
+    [
+      'a method is taken from it',
+      'const assert = __webpack_require__(7)\nconst { ok } = assert\n',
+      /other than as assert\(value/
+    ],
+    ['it is passed on', 'const assert = __webpack_require__(7)\ncheck(assert)\n', /other than as assert\(value/],
+    ['it is bound to another name', 'const ok = __webpack_require__(7)\nok(a)\n', /other than as const assert = /],
+    ['it is used without a binding', 'if (x) __webpack_require__(7)(x)\n', /other than as const assert = /]
   ])('is left to fail the build when %s', (_, chunk, error) => {
     expect(() => deferAssert({ ...bundle, 'chunk.js': chunk }, 7)).toThrow(error)
   })
@@ -56,24 +79,57 @@ describe('node:http in undici', () => {
     )
   const bundle = { 'util.js': undici('core/util.js'), 'client.js': undici('dispatcher/client.js') }
 
-  test('is required only inside the two functions that need it', () => {
+  test('is required only inside the code that needs it', () => {
     const built = deferHttp(bundle, 9)
     for (const code of Object.values(built)) {
-      const loadTime = code.split('\n').filter(line => /^const .*__webpack_require__\(9\)/.test(line))
+      const loadTime = code.split('\n').filter(line => /^const [^=]*= __webpack_require__\(9\)/.test(line))
       expect(loadTime).toEqual([])
     }
     expect(built['util.js']).toContain(
       "Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === __webpack_require__(9).IncomingMessage"
     )
+    expect(built['client.js']).toContain('const http = new Proxy({}, { get: (_, key) => __webpack_require__(9)[key] })')
     expect(built['client.js']).toMatch(
-      /const getDefaultNodeMaxHeaderSize = \(\) => \{\n {2}const http = __webpack_require__\(9\)\n {2}return \(http &&\n[^]*http\.maxHeaderSize invalid'\) \}\)\(\)\n\}\n/
+      /const getDefaultNodeMaxHeaderSize = \(\) => \(http &&\n[^]*http\.maxHeaderSize invalid'\) \}\)\(\)\n/
     )
   })
 
-  test('leaves the build to fail if undici changes either line', () => {
-    const moved = { ...bundle, 'util.js': bundle['util.js'].replace('const { IncomingMessage } =', 'const http =') }
-    expect(() => deferHttp(moved, 9)).toThrow(/IncomingMessage/)
-    const noLimit = { ...bundle, 'client.js': bundle['client.js'].replace('http module not available', 'gone') }
-    expect(() => deferHttp(noLimit, 9)).toThrow(/default header limit/)
+  test("client.js's `http` stays node:http for any use, loaded on the first", () => {
+    const built = deferHttp(bundle, 9)
+    const binding = built['client.js'].split('\n').find(line => line.startsWith('const http = '))
+    const http = compileFunction(`${binding}\nreturn http`, ['__webpack_require__'])(() => ({
+      maxHeaderSize: 123
+    })) as {
+      maxHeaderSize: number
+    }
+    expect(http.maxHeaderSize).toBe(123)
+  })
+
+  test.each([
+    [
+      'undici changes the IncomingMessage line',
+      'util.js',
+      'const { IncomingMessage } =',
+      'const http =',
+      /IncomingMessage/
+    ],
+    ['undici changes the header limit', 'client.js', 'http module not available', 'gone', /default header limit/],
+    [
+      'another use of IncomingMessage is left',
+      'util.js',
+      'function destroy (',
+      'IncomingMessage.x\nfunction destroy (',
+      /still uses IncomingMessage/
+    ],
+    [
+      'another module requires node:http',
+      'util.js',
+      'function destroy (',
+      'const h = __webpack_require__(9)\nfunction destroy (',
+      /required 3 times/
+    ]
+  ])('leaves the build to fail if %s', (_, file, search, replacement, error) => {
+    const changed = { ...bundle, [file]: bundle[file as keyof typeof bundle].replace(search, replacement) }
+    expect(() => deferHttp(changed, 9)).toThrow(error)
   })
 })

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { createDispatcher, sendRequest } from '../src/platform/http.js'
 import { proxyDispatchers, tunnelFailure } from '../src/platform/proxy.js'
+import { useRaisedNodeHeaderLimit } from './helpers/node-header-limit.js'
 import { PROXY_PASSWORD, startTestProxy, type ProxyBehaviour, type TestProxy } from './helpers/proxy.js'
 
 /** Every undici timeout: short, so that a stalled attempt fails quickly. */
@@ -149,6 +150,30 @@ describe('through a working tunnel', () => {
     await dispatcher.destroy()
     await sleep(50)
     expect(sockets?.size).toBe(0)
+  })
+})
+
+describe("an answer's headers", () => {
+  useRaisedNodeHeaderLimit(64 * 1024)
+  const bigHeader = (res: ServerResponse) => res.writeHead(200, { 'x-pad': 'a'.repeat(20 * 1024) }).end('ok')
+
+  test('over 16 KiB fail the attempt through the proxy too, though Node would allow 64 KiB', async () => {
+    proxy.reset('tunnel')
+    answer = bigHeader
+    const dispatcher = await through('http://api.example.test/api/v1', { HTTP_PROXY: proxy.url })
+    await expect(get(dispatcher, 'http://api.example.test/api/v1/x')).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_OVERFLOW'
+    })
+    expect(proxy.connects).toHaveLength(1)
+  })
+
+  test('and reached directly past the proxy (NO_PROXY)', async () => {
+    proxy.reset('tunnel')
+    answer = bigHeader
+    const apiUrl = `http://0.0.0.0:${platformPort}/api/v1`
+    const dispatcher = await through(apiUrl, { HTTP_PROXY: proxy.url, NO_PROXY: '0.0.0.0' })
+    await expect(get(dispatcher, `${apiUrl}/x`)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_OVERFLOW' })
+    expect(proxy.connections).toBe(0)
   })
 })
 

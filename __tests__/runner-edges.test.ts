@@ -11,7 +11,7 @@ import { inRunner } from './helpers/in-process.js'
 describe('the runner', () => {
   // First in this file: @actions/core keeps the summary path it first finds.
   test('a job summary that cannot be written is a warning, never a failed step', async () => {
-    const result = await inRunner(() => Promise.resolve(runner.writeSummary('# x')), {
+    const result = await inRunner(() => runner.writeSummary('# x'), {
       env: { GITHUB_STEP_SUMMARY: '' }
     })
     expect(result.failed).toBe(false)

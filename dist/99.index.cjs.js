@@ -5558,6 +5558,8 @@ module.exports = connectH1
 
 const assert = __webpack_require__(4589)
 const net = __webpack_require__(7030)
+// scripts/build.js: node:http loads on the first use of `http`.
+const http = new Proxy({}, { get: (_, key) => __webpack_require__(7067)[key] })
 const util = __webpack_require__(3440)
 const { ClientStats } = __webpack_require__(6854)
 const { channels } = __webpack_require__(2414)
@@ -5617,15 +5619,12 @@ const connectH2 = ((client,socket)=>__webpack_require__(8788)(client,socket))
 
 const kClosedResolve = Symbol('kClosedResolve')
 
-const getDefaultNodeMaxHeaderSize = () => {
-  const http = __webpack_require__(7067)
-  return (http &&
+const getDefaultNodeMaxHeaderSize = () => (http &&
   http.maxHeaderSize &&
   Number.isInteger(http.maxHeaderSize) &&
   http.maxHeaderSize > 0
   ? () => http.maxHeaderSize
   : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') })()
-}
 
 const noop = () => { }
 

@@ -1674,7 +1674,8 @@ function exportVariable(name, value) {
  * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
  * does; a failure to write it is a warning, never a failed step. (That module's file
  * access goes through `fs.promises`, which loads Node's readline and REPL parts.) At once,
- * as the file commands are written: an async append would start libuv's thread pool for it.
+ * as the file commands are written: a run that looks up no host name (an API at an IP
+ * address) would otherwise start libuv's thread pool for this one write.
  */
 function writeSummary(markdown) {
     try {
@@ -1886,8 +1887,12 @@ function cell(value) {
 /***/ ((module) => {
 
 "use strict";
-// scripts/build.js: loaded on the first failed check, which throws its AssertionError.
-module.exports = function assert(value, message) { if (!value) require("node:assert")(value, message) };
+// scripts/build.js: node:assert loads on the first failed check.
+module.exports = function assert(value, message) {
+  if (value) return
+  const { AssertionError } = require("node:assert")
+  throw new AssertionError({ message, actual: value, expected: true, operator: '==', stackStartFn: assert })
+};
 
 /***/ }),
 

@@ -196,7 +196,7 @@ function deferBuiltins(modules) {
   /** @param {string} name */
   const idOf = name => {
     const module = modules.find(candidate => candidate.name === `external "${name}"`)
-    if (module?.id == null) throw new Error(`build: the bundle has no module for ${name}`)
+    if (typeof module?.id !== 'number') throw new Error(`build: the bundle has no numbered module for ${name}`)
     return module.id
   }
   const names = readdirSync('dist').filter(name => /\.c?js$/.test(name))

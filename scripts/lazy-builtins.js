@@ -8,32 +8,44 @@
 /** @typedef {Record<string, string>} Files the built files' code, by name */
 
 /** A require of module `id` in the bundle: `__nccwpck_require__(id)` or `__webpack_require__(id)`. */
-const requireOf = (/** @type {number | string} */ id) =>
+const requireOf = (/** @type {number} */ id) =>
   new RegExp(`(?<![\\w$.])(__nccwpck_require__|__webpack_require__)\\(${id}\\)`, 'g')
 
+/** `name` as an identifier: not a property, not part of a longer name, not in a string. */
+const identifier = (/** @type {string} */ name) => new RegExp(`(?<![\\w$.'"])${name}(?![\\w$'"])`, 'g')
+
 /**
- * The bundle's node:assert becomes a function that loads it on a failed check, and throws
- * what node:assert throws. Every require of it must bind `assert`, which is only ever called.
- * @param {Files} files @param {number | string} id the bundle's module for node:assert
+ * The bundle's node:assert becomes a function that loads it on a failed check and throws its
+ * AssertionError, its stack starting at undici's line (without a message of undici's it reads
+ * "false == true", not the line's source). Every require of it must bind `assert`, and every
+ * other use of that name must be a call.
+ * @param {Files} files @param {number} id the bundle's module for node:assert
  * @returns {Files}
  */
 export function deferAssert(files, id) {
-  const external = 'module.exports = require("node:assert");'
+  const binding = (/** @type {string} */ call) => `const assert = ${call}`
   for (const [file, code] of Object.entries(files)) {
-    for (const match of code.matchAll(requireOf(id))) {
-      const end = code.indexOf('\n', match.index)
-      const line = code.slice(code.lastIndexOf('\n', match.index) + 1, end < 0 ? undefined : end)
-      if (line !== `const assert = ${match[0]}`) throw new Error(`build: ${file} requires node:assert as "${line}"`)
+    const calls = [...code.matchAll(requireOf(id))].map(([call]) => call)
+    if (!calls.length) continue
+    for (const use of code.matchAll(identifier('assert'))) {
+      const line = code.slice(code.lastIndexOf('\n', use.index) + 1).split('\n', 1)[0]
+      const called = /^\s*\(/.test(code.slice(use.index + use[0].length))
+      if (!called && !calls.some(call => line === binding(call))) {
+        throw new Error(`build: ${file} uses node:assert other than as assert(value, message): "${line.trim()}"`)
+      }
     }
-    if (requireOf(id).test(code) && /(?<![\w$.])assert\.[\w$]/.test(code)) {
-      throw new Error(`build: ${file} uses a method of node:assert; only assert(value, message) is deferred`)
-    }
+    const bindings = code.split('\n').filter(line => calls.some(call => line === binding(call))).length
+    if (bindings !== calls.length) throw new Error(`build: ${file} requires node:assert other than as ${binding('…')}`)
   }
   return replaceOnce(
     files,
-    external,
-    '// scripts/build.js: loaded on the first failed check, which throws its AssertionError.\n' +
-      'module.exports = function assert(value, message) { if (!value) require("node:assert")(value, message) };'
+    'module.exports = require("node:assert");',
+    '// scripts/build.js: node:assert loads on the first failed check.\n' +
+      'module.exports = function assert(value, message) {\n' +
+      '  if (value) return\n' +
+      '  const { AssertionError } = require("node:assert")\n' +
+      "  throw new AssertionError({ message, actual: value, expected: true, operator: '==', stackStartFn: assert })\n" +
+      '};'
   )
 }
 
@@ -41,29 +53,38 @@ export function deferAssert(files, id) {
  * undici's core/util.js loads node:http only to tell an IncomingMessage it is asked to destroy,
  * and client.js only for the default header limit. The first now loads it only for a stream
  * whose class is named IncomingMessage (an IncomingMessage cannot exist unless node:http is
- * loaded), the second only when a client is made without `maxHeaderSize`. A list or create
- * loading no node:http is pinned by __tests__/e2e/startup.test.ts.
- * @param {Files} files @param {number | string} id the bundle's module for node:http
+ * loaded); in the second, `http` loads node:http on its first use, and the default limit is
+ * read only when a client is made without `maxHeaderSize` (the action's never are). A list or
+ * create loading no node:http is pinned by __tests__/e2e/startup.test.ts.
+ * @param {Files} files @param {number} id the bundle's module for node:http
  * @returns {Files}
  */
 export function deferHttp(files, id) {
   // undici is in a chunk, whose modules require with __webpack_require__.
   const req = `__webpack_require__(${id})`
+  const check = `Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === ${req}.IncomingMessage`
   let out = replaceOnce(files, `const { IncomingMessage } = ${req}\n`, '')
+  out = replaceOnce(out, 'Object.getPrototypeOf(stream).constructor === IncomingMessage', check)
   out = replaceOnce(
     out,
-    'Object.getPrototypeOf(stream).constructor === IncomingMessage',
-    `Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === ${req}.IncomingMessage`
+    `const http = ${req}\n`,
+    `// scripts/build.js: node:http loads on the first use of \`http\`.\nconst http = new Proxy({}, { get: (_, key) => ${req}[key] })\n`
   )
-  out = replaceOnce(out, `const http = ${req}\n`, '')
   const limit = /const getDefaultNodeMaxHeaderSize = (http &&\n[^]*?http module not available[^\n]*\n)/
   const [name] = Object.entries(out).find(([, code]) => limit.test(code)) ?? []
   if (!name) throw new Error("build: undici's client.js reads no default header limit from node:http")
   out[name] = out[name].replace(
     limit,
-    (_, expression) =>
-      `const getDefaultNodeMaxHeaderSize = () => {\n  const http = ${req}\n  return (${expression.trim()})()\n}\n`
+    (_, expression) => `const getDefaultNodeMaxHeaderSize = () => (${expression.trim()})()\n`
   )
+
+  const requires = Object.values(out).reduce((sum, code) => sum + [...code.matchAll(requireOf(id))].length, 0)
+  if (requires !== 2) throw new Error(`build: node:http is required ${requires} times, not only where it was deferred`)
+  for (const [file, code] of Object.entries(out)) {
+    if (identifier('IncomingMessage').test(code.replace(check, ''))) {
+      throw new Error(`build: ${file} still uses IncomingMessage, which is no longer required`)
+    }
+  }
   return out
 }
 

@@ -96,7 +96,8 @@ export function exportVariable(name: string, value: string): void {
  * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
  * does; a failure to write it is a warning, never a failed step. (That module's file
  * access goes through `fs.promises`, which loads Node's readline and REPL parts.) At once,
- * as the file commands are written: an async append would start libuv's thread pool for it.
+ * as the file commands are written: a run that looks up no host name (an API at an IP
+ * address) would otherwise start libuv's thread pool for this one write.
  */
 export function writeSummary(markdown: string): void {
   try {

@@ -38,7 +38,7 @@ const FILES = {
 
 /** Runs `work` as a step would run: in a runner's environment, with stdout captured. */
 export async function inRunner<T>(
-  work: () => Promise<T>,
+  work: () => T | Promise<T>,
   options: InProcessOptions = {}
 ): Promise<InProcessResult & { value?: T }> {
   const savedEnv = { ...process.env }
