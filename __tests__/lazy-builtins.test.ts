@@ -59,6 +59,11 @@ describe('node:assert', () => {
       /other than as assert\(value/
     ],
     ['it is passed on', 'const assert = __webpack_require__(7)\ncheck(assert)\n', /other than as assert\(value/],
+    [
+      'it is spread',
+      'const assert = __webpack_require__(7)\nconst copy = { ...assert }\n',
+      /other than as assert\(value/
+    ],
     ['it is bound to another name', 'const ok = __webpack_require__(7)\nok(a)\n', /other than as const assert = /],
     ['it is used without a binding', 'if (x) __webpack_require__(7)(x)\n', /other than as const assert = /]
   ])('is left to fail the build when %s', (_, chunk, error) => {
@@ -94,15 +99,17 @@ describe('node:http in undici', () => {
     )
   })
 
-  test("client.js's `http` stays node:http for any use, loaded on the first", () => {
+  test("client.js's `http` reads node:http, loaded on the first read", () => {
     const built = deferHttp(bundle, 9)
     const binding = built['client.js'].split('\n').find(line => line.startsWith('const http = '))
-    const http = compileFunction(`${binding}\nreturn http`, ['__webpack_require__'])(() => ({
-      maxHeaderSize: 123
-    })) as {
-      maxHeaderSize: number
-    }
+    let loads = 0
+    const http = compileFunction(`${binding}\nreturn http`, ['__webpack_require__'])(() => {
+      loads++
+      return { maxHeaderSize: 123 }
+    }) as { maxHeaderSize: number }
+    expect(loads).toBe(0)
     expect(http.maxHeaderSize).toBe(123)
+    expect(loads).toBe(1)
   })
 
   test.each([
@@ -127,6 +134,27 @@ describe('node:http in undici', () => {
       'function destroy (',
       'const h = __webpack_require__(9)\nfunction destroy (',
       /required 3 times/
+    ],
+    [
+      'client.js assigns to it',
+      'client.js',
+      '\nclass Client ',
+      '\nhttp.globalAgent = null\nclass Client ',
+      /other than by reading it: "http\.globalAgent = null"/
+    ],
+    [
+      'client.js asks what it holds',
+      'client.js',
+      '\nclass Client ',
+      "\nconst has = 'x' in http\nclass Client ",
+      /other than by reading it/
+    ],
+    [
+      'client.js passes it on',
+      'client.js',
+      '\nclass Client ',
+      '\nObject.keys(http)\nclass Client ',
+      /other than by reading it/
     ]
   ])('leaves the build to fail if %s', (_, file, search, replacement, error) => {
     const changed = { ...bundle, [file]: bundle[file as keyof typeof bundle].replace(search, replacement) }

@@ -167,6 +167,16 @@ describe("an answer's headers", () => {
     expect(proxy.connects).toHaveLength(1)
   })
 
+  test("over 16 KiB in the proxy's own answer to the CONNECT fail the attempt too", async () => {
+    proxy.reset('padded-tunnel')
+    answer = res => res.writeHead(200).end('ok')
+    const dispatcher = await through('http://api.example.test/api/v1', { HTTP_PROXY: proxy.url })
+    await expect(get(dispatcher, 'http://api.example.test/api/v1/x')).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_OVERFLOW'
+    })
+    expect(proxy.connects).toHaveLength(1)
+  })
+
   test('and reached directly past the proxy (NO_PROXY)', async () => {
     proxy.reset('tunnel')
     answer = bigHeader

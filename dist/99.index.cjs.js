@@ -5558,7 +5558,7 @@ module.exports = connectH1
 
 const assert = __webpack_require__(4589)
 const net = __webpack_require__(7030)
-// scripts/build.js: node:http loads on the first use of `http`.
+// scripts/build.js: node:http loads on the first read of `http`.
 const http = new Proxy({}, { get: (_, key) => __webpack_require__(7067)[key] })
 const util = __webpack_require__(3440)
 const { ClientStats } = __webpack_require__(6854)

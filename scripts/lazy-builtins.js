@@ -11,8 +11,9 @@
 const requireOf = (/** @type {number} */ id) =>
   new RegExp(`(?<![\\w$.])(__nccwpck_require__|__webpack_require__)\\(${id}\\)`, 'g')
 
-/** `name` as an identifier: not a property, not part of a longer name, not in a string. */
-const identifier = (/** @type {string} */ name) => new RegExp(`(?<![\\w$.'"])${name}(?![\\w$'"])`, 'g')
+/** `name` as an identifier: not a property (a spread is no property), not part of a longer name, not in a string. */
+const identifier = (/** @type {string} */ name) =>
+  new RegExp(`(?<![\\w$'"])(?<!(?<!\\.\\.)\\.)${name}(?![\\w$'"])`, 'g')
 
 /**
  * The bundle's node:assert becomes a function that loads it on a failed check and throws its
@@ -65,10 +66,11 @@ export function deferHttp(files, id) {
   const check = `Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === ${req}.IncomingMessage`
   let out = replaceOnce(files, `const { IncomingMessage } = ${req}\n`, '')
   out = replaceOnce(out, 'Object.getPrototypeOf(stream).constructor === IncomingMessage', check)
+  const binding = `const http = new Proxy({}, { get: (_, key) => ${req}[key] })`
   out = replaceOnce(
     out,
     `const http = ${req}\n`,
-    `// scripts/build.js: node:http loads on the first use of \`http\`.\nconst http = new Proxy({}, { get: (_, key) => ${req}[key] })\n`
+    `// scripts/build.js: node:http loads on the first read of \`http\`.\n${binding}\n`
   )
   const limit = /const getDefaultNodeMaxHeaderSize = (http &&\n[^]*?http module not available[^\n]*\n)/
   const [name] = Object.entries(out).find(([, code]) => limit.test(code)) ?? []
@@ -78,6 +80,7 @@ export function deferHttp(files, id) {
     (_, expression) => `const getDefaultNodeMaxHeaderSize = () => (${expression.trim()})()\n`
   )
 
+  refuseOtherUses(name, out[name], binding)
   const requires = Object.values(out).reduce((sum, code) => sum + [...code.matchAll(requireOf(id))].length, 0)
   if (requires !== 2) throw new Error(`build: node:http is required ${requires} times, not only where it was deferred`)
   for (const [file, code] of Object.entries(out)) {
@@ -86,6 +89,24 @@ export function deferHttp(files, id) {
     }
   }
   return out
+}
+
+/**
+ * The lazy `http` answers reads of its properties only: in the module that binds it, every
+ * other use (an assignment, `in`, passing it on) fails the build.
+ * @param {string} file @param {string} code @param {string} binding
+ */
+function refuseOtherUses(file, code, binding) {
+  const at = code.indexOf(binding)
+  const end = code.indexOf('\n/***/ ', at)
+  const module = code.slice(Math.max(code.lastIndexOf('\n/***/ ', at), 0), end < 0 ? undefined : end)
+  const uncommented = module.replace(/\/\*[^]*?\*\/|\/\/[^\n]*/g, '').replace(binding, '')
+  for (const use of uncommented.matchAll(identifier('http'))) {
+    const after = uncommented.slice(use.index + use[0].length)
+    if (!/^\s*(&&|\.[A-Za-z_$][\w$]*(?![\w$])(?!\s*[-+*/%&|^]?=(?!=)))/.test(after)) {
+      throw new Error(`build: ${file} uses node:http other than by reading it: "http${after.split('\n', 1)[0]}"`)
+    }
+  }
 }
 
 /**

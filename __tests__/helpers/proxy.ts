@@ -16,6 +16,8 @@ export type ProxyBehaviour =
   | 'trickle'
   /** Answers 200 after `lateMs`, then says nothing more. */
   | 'answer-late'
+  /** Tunnels, its 200 carrying a header of 20 KiB. */
+  | 'padded-tunnel'
 
 export interface TestProxy {
   /** `http://user:password@127.0.0.1:port`, the password a secret that must never be printed. */
@@ -81,9 +83,13 @@ export async function startTestProxy(options: {
     socket.on('data', onData)
   })
   const act = (socket: Socket, request: string, rest: Buffer) => {
-    const established = 'HTTP/1.1 200 Connection established\r\n\r\n'
+    const established =
+      proxy.behaviour === 'padded-tunnel'
+        ? `HTTP/1.1 200 Connection established\r\nX-Pad: ${'a'.repeat(20 * 1024)}\r\n\r\n`
+        : 'HTTP/1.1 200 Connection established\r\n\r\n'
+    const tunnels = proxy.behaviour === 'tunnel' || proxy.behaviour === 'padded-tunnel'
     // Reads on, so that it sees the other side close; a tunnel pipes what comes later.
-    if (proxy.behaviour !== 'tunnel') socket.resume()
+    if (!tunnels) socket.resume()
     else socket.pause()
     switch (proxy.behaviour) {
       case 'close':
@@ -103,7 +109,8 @@ export async function startTestProxy(options: {
       }
       case 'answer-late':
         return void setTimeout(() => socket.destroyed || socket.write(established), options.lateMs ?? 0)
-      case 'tunnel': {
+      case 'tunnel':
+      case 'padded-tunnel': {
         if (!request.startsWith(`CONNECT ${options.target} `)) return void socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
         const upstream = connect(options.targetPort, '127.0.0.1', () => {
           socket.write(established)
