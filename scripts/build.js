@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { parse } from 'yaml'
-import { deferAssert, deferHttp } from './lazy-builtins.js'
+import { deferAssert, deferHttp, requireOf } from './lazy-builtins.js'
 
 /** Where the entries keep V8's compile cache, inside the job's RUNNER_TEMP. */
 const COMPILE_CACHE_FOLDER = 'apolo-service-account-compile-cache'
@@ -64,18 +64,18 @@ try {
  */
 function deferHttp2Client(modules) {
   const h2 = modules.find(module => module.name === './node_modules/undici/lib/dispatcher/client-h2.js')
-  if (!h2) throw new Error("build: undici's client-h2.js is not in the bundle's stats")
+  const id = h2?.id
+  if (id == null) throw new Error("build: undici's client-h2.js is not in the bundle's stats")
   const files = readdirSync('dist').filter(name => name.endsWith('.js'))
-  const requireOfH2 = new RegExp(`(?<![\\w$.])([A-Za-z_$][\\w$]*)\\(${h2.id}\\)`, 'g')
   const found = files.flatMap(file => {
     const code = readFileSync(join('dist', file), 'utf8')
-    return [...code.matchAll(requireOfH2)].map(([call, req]) => ({ file, code, call, req }))
+    return [...code.matchAll(requireOf(id))].map(([call, req]) => ({ file, code, call, req }))
   })
   if (found.length !== 1) {
-    throw new Error(`build: expected one require of undici's client-h2.js (module ${h2.id}), found ${found.length}`)
+    throw new Error(`build: expected one require of undici's client-h2.js (module ${id}), found ${found.length}`)
   }
   const [{ file, code, call, req }] = found
-  writeFileSync(join('dist', file), code.replace(call, `((client,socket)=>${req}(${h2.id})(client,socket))`))
+  writeFileSync(join('dist', file), code.replace(call, `((client,socket)=>${req}(${id})(client,socket))`))
 }
 
 /**

@@ -8,7 +8,7 @@
 /** @typedef {Record<string, string>} Files the built files' code, by name */
 
 /** A require of module `id` in the bundle: `__nccwpck_require__(id)` or `__webpack_require__(id)`. */
-const requireOf = (/** @type {number} */ id) =>
+export const requireOf = (/** @type {number | string} */ id) =>
   new RegExp(`(?<![\\w$.])(__nccwpck_require__|__webpack_require__)\\(${id}\\)`, 'g')
 
 /** `name` as an identifier: not a property (a spread is no property), not part of a longer name, not in a string. */
