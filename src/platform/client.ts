@@ -129,7 +129,7 @@ export class PlatformClient {
   /**
    * One create; repeated here only when it surely never reached the platform. An answer about
    * any account but the one asked for is unreadable: a lost create, settled by a look-up
-   * (operations/create.ts), never an account to hand out or remove later.
+   * (operations/lost-create.ts), never an account to hand out or remove later.
    */
   async create(request: CreateRequest): Promise<CreatedServiceAccount> {
     const body: Record<string, string> = {

@@ -1,11 +1,11 @@
-import { readInputs, type PruneInputs } from './inputs.js'
-import { failureLines, prune } from './operations/prune.js'
-import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
-import type { PlatformClient } from './platform/client.js'
-import { errorMessage } from './platform/errors.js'
-import { loadTlsEarly } from './platform/tls-early.js'
-import * as runner from './runner.js'
-import { accountsSummary } from './summary.js'
+import { readInputs, type PruneInputs } from '../inputs.js'
+import { failureLines, prune } from '../operations/prune.js'
+import { accountOutputs, oversizedOutput, removedOutput } from '../outputs.js'
+import type { PlatformClient } from '../platform/client.js'
+import { errorMessage } from '../platform/errors.js'
+import { loadTlsEarly } from '../platform/tls-early.js'
+import * as runner from '../runner.js'
+import { accountsSummary } from '../summary.js'
 
 /** The main step: one operation, its outputs, and for create the state that post needs. */
 export async function runMain(): Promise<void> {
@@ -13,12 +13,12 @@ export async function runMain(): Promise<void> {
     const inputs = readInputs(runner.readInput, runner.mask)
     loadTlsEarly(inputs.apiUrl)
     // The client (and undici with it) and the create step load only once the inputs are good.
-    const { createClient } = await import('./client-factory.js')
+    const { createClient } = await import('../client-factory.js')
     const client = await createClient(inputs, runner.debug)
     runner.setOutput('api-url', inputs.apiUrl)
     switch (inputs.operation) {
       case 'create': {
-        const { runCreate } = await import('./create-step.js')
+        const { runCreate } = await import('./create.js')
         return await runCreate(client, inputs)
       }
       case 'list':

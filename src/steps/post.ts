@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { removeConfigDir } from './config-dir.js'
-import { readConnection } from './inputs.js'
-import { findByName } from './operations/create.js'
-import type { PlatformClient } from './platform/client.js'
-import { errorMessage, isNotFound } from './platform/errors.js'
-import { loadTlsEarly } from './platform/tls-early.js'
-import * as runner from './runner.js'
-import { loadAccount, loadConfigDir, type AccountRecord } from './state.js'
-import { removedSummary } from './summary.js'
+import { removeConfigDir } from '../config-dir.js'
+import { readConnection } from '../inputs.js'
+import { findByName } from '../operations/lost-create.js'
+import type { PlatformClient } from '../platform/client.js'
+import { errorMessage, isNotFound } from '../platform/errors.js'
+import { loadTlsEarly } from '../platform/tls-early.js'
+import * as runner from '../runner.js'
+import { loadAccount, loadConfigDir, type AccountRecord } from '../state.js'
+import { removedSummary } from '../summary.js'
 
 /**
  * Waits between looks for an account whose create main never saw the end of: it may show
@@ -49,7 +49,7 @@ async function withClient(
   try {
     const connection = readConnection(runner.readInput, runner.mask)
     loadTlsEarly(connection.apiUrl)
-    const { createClient } = await import('./client-factory.js')
+    const { createClient } = await import('../client-factory.js')
     await work(await createClient(connection, runner.debug, tokenAccepted))
   } catch (error) {
     runner.writeSummary(removedSummary(target, 'NOT removed'))

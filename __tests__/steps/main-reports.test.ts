@@ -1,10 +1,10 @@
-// What list, get, rm and prune report (src/main.ts): the log lines, the job summary, the
+// What list, get, rm and prune report (src/steps/): the log lines, the job summary, the
 // outputs, and the failure that names what went wrong. Run in this process against the
 // emulator, each case as its own user so that it sees only its own accounts.
 import { describe, expect, test } from '@jest/globals'
-import { runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 const USERS = ['one', 'none', 'many', 'getter', 'pruner', 'failing', 'huge-list', 'huge-prune']
 const OLD = '2020-01-01T00:00:00+00:00'
