@@ -1,14 +1,14 @@
-import { readInputs, type PruneInputs } from '../inputs.js'
-import { failureLines, prune } from '../operations/prune.js'
-import { accountOutputs, oversizedOutput, removedOutput } from '../outputs.js'
-import type { PlatformClient } from '../platform/client.js'
+import { readInputs } from '../inputs.js'
 import { errorMessage } from '../platform/errors.js'
 import { loadTlsEarly } from '../platform/tls-early.js'
 import * as runner from '../runner.js'
-import { accountsSummary } from '../summary.js'
+import { get } from './get.js'
+import { list } from './list.js'
+import { pruneStale } from './prune.js'
+import { rm } from './rm.js'
 
 /** The main step: one operation, its outputs, and for create the state that post needs. */
-export async function runMain(): Promise<void> {
+export async function runOperation(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
     loadTlsEarly(inputs.apiUrl)
@@ -33,55 +33,4 @@ export async function runMain(): Promise<void> {
   } catch (error) {
     runner.setFailed(errorMessage(error))
   }
-}
-
-async function list(client: PlatformClient): Promise<void> {
-  const accounts = await client.list()
-  const json = JSON.stringify(accounts)
-  runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`)
-  runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
-  const oversized = oversizedOutput('accounts', json)
-  if (oversized) {
-    throw new Error(
-      `${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`
-    )
-  }
-  runner.setOutput('accounts', json)
-}
-
-async function get(client: PlatformClient, idOrName: string): Promise<void> {
-  const account = await client.get(idOrName)
-  for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
-  runner.info(`Found service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Apolo service account', [account]))
-}
-
-async function rm(client: PlatformClient, idOrName: string): Promise<void> {
-  // Looked up first so that the id of what is removed can be reported.
-  const account = await client.get(idOrName)
-  await client.rm(account.id)
-  runner.setOutput('id', account.id)
-  runner.info(`Removed service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
-}
-
-async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<void> {
-  const result = await prune(client, {
-    namePrefix: inputs.namePrefix,
-    olderThanMs: inputs.olderThanMs,
-    dryRun: inputs.dryRun
-  })
-  const verb = inputs.dryRun ? 'Would remove' : 'Removed'
-  for (const account of result.removed)
-    runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
-  runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`)
-  runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
-  const problems = result.failed.length
-    ? [`Could not remove ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`]
-    : []
-  const removed = removedOutput(result.removed)
-  const oversized = oversizedOutput('removed', removed)
-  if (oversized) problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`)
-  else runner.setOutput('removed', removed)
-  if (problems.length) throw new Error(problems.join('. '))
 }
