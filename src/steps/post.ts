@@ -32,15 +32,16 @@ export async function runPost(): Promise<void> {
         runner.writeSummary(removedSummary(record.id, 'kept'))
         return
       }
-      // An account whose token never reached the workflow goes whatever cleanup says.
-      // Main's create answered with this credential: a 401 now is a hiccup.
-      // Stryker disable next-line BooleanLiteral: a removal's 401 is a hiccup either way (retry.ts isAuthHiccup)
+      // An account whose token never reached the workflow is removed whatever cleanup says.
+      // Main's create worked with this token, so a 401 to the removal is retried.
+      // Stryker disable next-line BooleanLiteral: a 401 to a removal is retried either way (retry.ts, isAuthHiccup)
       return withClient(record.id, true, client => removeAccount(client, record.id))
     case 'pending':
       return withClient(record.name, record.tokenAccepted, client => removePending(client, record))
   }
 }
 
+/** Runs `work` with a client; if anything fails, the step fails naming the account to remove by hand. */
 async function withClient(
   target: string,
   tokenAccepted: boolean,
@@ -65,12 +66,27 @@ async function removeAccount(client: PlatformClient, id: string): Promise<void> 
     await client.rm(id)
   } catch (error) {
     if (!isNotFound(error)) throw error
+    await confirmGone(client, id)
     runner.warning(`Service account ${id} was already gone.`)
     runner.writeSummary(removedSummary(id, 'already gone'))
     return
   }
   runner.info(`Removed service account ${id}; its token is revoked.`)
   runner.writeSummary(removedSummary(id, 'removed'))
+}
+
+/**
+ * A 404 to a DELETE may be a gateway's error page rather than the platform's answer, so the
+ * account counts as gone only when a GET of its id is answered 404 too. Throws otherwise.
+ */
+async function confirmGone(client: PlatformClient, id: string): Promise<void> {
+  try {
+    await client.get(id)
+  } catch (error) {
+    if (isNotFound(error)) return
+    throw error
+  }
+  throw new Error('the platform (or a proxy in between) answered 404 to its removal, but it is still there')
 }
 
 /** Main never saw the create's answer: find what it made, if anything, and remove it if provably this run's. */
