@@ -116,6 +116,8 @@ describe('prune', () => {
       new RegExp(`^Could not remove 2 account\\(s\\): ${refused[0].id}: [^;]*HTTP 403[^;]*; ${refused[1].id}: `)
     )
     expect(JSON.parse(result.outputs.removed)).toEqual([])
+    // Unlike create's sweep, prune says in the summary that it removed nothing.
+    expect(result.summary).toContain('### Removed stale Apolo service accounts\n\nNone.')
   })
 
   test('what it removed past the 1 MB an output holds, and what it could not: both said, the output not set', async () => {
