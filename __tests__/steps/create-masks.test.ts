@@ -3,12 +3,12 @@
 // readable in the log), so such a token is never handed out: the account goes again.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { FULL_TOKEN_MAX_CHARS } from '../src/platform/token.js'
-import { createInputs, emulatorClient } from './helpers/create-step.js'
-import { inRunner } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { FULL_TOKEN_MAX_CHARS } from '../../src/platform/token.js'
+import { createInputs, emulatorClient } from '../helpers/create-step.js'
+import { inRunner } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string
