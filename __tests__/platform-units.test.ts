@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, jest, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { parseRetryAfter } from '../src/platform/retry.js'
 import { cleanMessage, INTERNAL_URL, redactTokens, serverMessage } from '../src/platform/errors.js'
 import { generatedName, generatedNameRun, isValidName } from '../src/platform/names.js'
 import { decodeFullToken, parseCredential, tokenIdentity, tokenMasks } from '../src/platform/token.js'
 import { parseCreatedAt } from '../src/platform/answers.js'
-import { loadTlsEarly } from '../src/platform/tls-early.js'
 
 describe('names', () => {
   test.each(['test-name', 'test--name', 'test.name', 'a', '0', 'service-account-3f1c'])('accepts %s', name => {
@@ -212,18 +211,4 @@ describe("the caller's identity in a JWT", () => {
     [{ 'https://platform.neuromation.io/user': 7 }, undefined]
   ])('%j names %j', (claims, identity) => expect(tokenIdentity(jwt(claims))).toBe(identity))
   test('an unreadable payload names no one', () => expect(tokenIdentity('a.!!!.c')).toBeUndefined())
-})
-
-describe("Node's TLS, loaded before the client for an https API", () => {
-  afterEach(() => {
-    jest.restoreAllMocks()
-  })
-  const loads = (apiUrl: string) => {
-    const getBuiltinModule = jest.spyOn(process, 'getBuiltinModule')
-    loadTlsEarly(apiUrl)
-    return getBuiltinModule.mock.calls.map(([name]) => name)
-  }
-
-  test('an https API loads it', () => expect(loads('https://api.apolo.us/api/v1')).toEqual(['node:tls']))
-  test('an http API (loopback only) does not', () => expect(loads('http://127.0.0.1:8080/api/v1')).toEqual([]))
 })

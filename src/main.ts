@@ -3,7 +3,6 @@ import { failureLines, prune } from './operations/prune.js'
 import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
-import { loadTlsEarly } from './platform/tls-early.js'
 import * as runner from './runner.js'
 import { accountsSummary } from './summary.js'
 
@@ -11,7 +10,6 @@ import { accountsSummary } from './summary.js'
 export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
-    loadTlsEarly(inputs.apiUrl)
     // The client (and undici with it) and the create step load only once the inputs are good.
     const { createClient } = await import('./client-factory.js')
     const client = await createClient(inputs, runner.debug)
