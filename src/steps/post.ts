@@ -4,7 +4,6 @@ import { readConnection } from '../inputs.js'
 import { findByName } from '../operations/lost-create.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
-import { loadTlsEarly } from '../platform/tls-early.js'
 import * as runner from '../runner.js'
 import { loadAccount, loadConfigDir, type AccountRecord } from '../state.js'
 import { removedSummary } from '../summary.js'
@@ -49,7 +48,6 @@ async function withClient(
 ): Promise<void> {
   try {
     const connection = readConnection(runner.readInput, runner.mask)
-    loadTlsEarly(connection.apiUrl)
     const { createClient } = await import('../client-factory.js')
     await work(await createClient(connection, runner.debug, tokenAccepted))
   } catch (error) {
