@@ -76,7 +76,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
       `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
   )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
-  runner.writeSummary(createdSummary(account, granted, cleanup))
+  await runner.writeSummary(createdSummary(account, granted, cleanup))
 }
 
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
@@ -146,7 +146,7 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderTha
   if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
   else runner.setOutput('removed', removed)
   if (result.removed.length)
-    runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
+    await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
 }
 
 /** Removes an account whose token never reached the workflow, and fails the step. */

@@ -39,7 +39,7 @@ async function list(client: PlatformClient): Promise<void> {
   const accounts = await client.list()
   const json = JSON.stringify(accounts)
   runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`)
-  runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
+  await runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
   const oversized = oversizedOutput('accounts', json)
   if (oversized) {
     throw new Error(
@@ -53,7 +53,7 @@ async function get(client: PlatformClient, idOrName: string): Promise<void> {
   const account = await client.get(idOrName)
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   runner.info(`Found service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Apolo service account', [account]))
+  await runner.writeSummary(accountsSummary('Apolo service account', [account]))
 }
 
 async function rm(client: PlatformClient, idOrName: string): Promise<void> {
@@ -62,7 +62,7 @@ async function rm(client: PlatformClient, idOrName: string): Promise<void> {
   await client.rm(account.id)
   runner.setOutput('id', account.id)
   runner.info(`Removed service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
+  await runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
 }
 
 async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<void> {
@@ -75,7 +75,7 @@ async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<
   for (const account of result.removed)
     runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
   runner.info(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`)
-  runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
+  await runner.writeSummary(accountsSummary(`${verb} stale Apolo service accounts`, result.removed))
   const problems = result.failed.length
     ? [`Could not remove ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`]
     : []
@@ -85,3 +85,6 @@ async function pruneStale(client: PlatformClient, inputs: PruneInputs): Promise<
   else runner.setOutput('removed', removed)
   if (problems.length) throw new Error(problems.join('. '))
 }
+
+/** The entry @github/local-action runs, as GitHub's action templates name it. */
+export const run = runMain
