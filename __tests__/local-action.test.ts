@@ -51,3 +51,10 @@ test('post, with the state main saved, removes the account', () => {
   expect(result.summary).toContain('### Apolo service account created')
   expect(result.summary).toContain('**removed**')
 })
+
+test('a failed step fails the run: the stand-in for @actions/core only records the failure', async () => {
+  const failed = await runLocalAction({ token, 'api-url': emulator.url, operation: 'nope' })
+  expect(failed.code).toBe(1)
+  expect(failed.stdout).toMatch(/^::error::.*operation/m)
+  expect(failed.outputs).toEqual({})
+}, 60_000)

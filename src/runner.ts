@@ -84,7 +84,7 @@ export function exportVariable(name: string, value: string): void {
 }
 
 /** GitHub shows at most 1 MiB of what one step writes to the job summary. */
-export const SUMMARY_LIMIT_BYTES = 1024 * 1024
+const SUMMARY_LIMIT_BYTES = 1024 * 1024
 
 /** What stands in for the part of a summary that would go over the limit. */
 export const SUMMARY_CUT_NOTE = `${EOL}_… the rest is left out: GitHub shows at most 1 MiB of one step's job summary._${EOL}`
@@ -100,7 +100,7 @@ export async function writeSummary(markdown: string): Promise<void> {
     const whole = `${markdown}${EOL}`
     const text = withinSummaryLimit(whole, summaryBytes(path))
     if (text !== whole) warning(`The job summary is cut short: GitHub shows at most 1 MiB of one step's summary`)
-    if (text) await core.summary.addRaw(text).write()
+    await core.summary.addRaw(text).write()
   } catch (error) {
     core.summary.emptyBuffer() // what failed to be written is not written with the next part
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
@@ -118,8 +118,8 @@ function summaryBytes(path: string): number {
     const size = fstatSync(file).size
     const note = Buffer.from(SUMMARY_CUT_NOTE)
     const tail = Buffer.alloc(note.length)
-    const read = readSync(file, tail, 0, tail.length, Math.max(size - tail.length, 0))
-    return read === tail.length && tail.equals(note) ? SUMMARY_LIMIT_BYTES : size
+    readSync(file, tail, 0, tail.length, Math.max(size - tail.length, 0))
+    return tail.equals(note) ? SUMMARY_LIMIT_BYTES : size
   } catch {
     return 0 // not there yet: @actions/core says why when it writes
   } finally {
