@@ -24,17 +24,12 @@ export function readInput(name: string): string {
  * `%`, itself. Exported for its tests.
  */
 export function safeText(text: string, commandData = false): string {
-  const redacted = redactTokens(text)
-  const escaped = commandData ? redacted : escapeBreaks(redacted)
-  return replaceControls(escaped, c =>
-    commandData && (c === '\r' || c === '\n') ? c : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  const kept = (c: string) => commandData && (c === '\r' || c === '\n')
+  return replaceControls(redactTokens(text), c =>
+    kept(c) ? c : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
   )
     .replace(/^(\s*):/, '$1%3A')
     .replace(/##\[/g, '##%5B')
-}
-
-function escapeBreaks(text: string): string {
-  return text.replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
 /** A secret is given to the runner as it is (@actions/core escapes it as a command's value). */
@@ -62,7 +57,7 @@ export function setFailed(message: string): void {
 
 /**
  * @actions/core writes outputs, state and env to the runner's files, never to stdout (every
- * runner that runs node20 actions gives those files). An output over GitHub's 1 MB is
+ * runner that can run a node24 action gives those files). An output over GitHub's 1 MB is
  * refused, naming it, rather than reaching later steps cut short.
  */
 export function setOutput(name: string, value: string): void {
