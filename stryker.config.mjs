@@ -18,9 +18,15 @@ export default {
     // differs), and the end-to-end tests, which run dist/: a bundle holds no mutant, and
     // making them see the active one (a bundle per mutant, or src/ through a loader) would
     // cost minutes per mutant on a 2-core machine. What only they reached, the unit tests
-    // now reach in-process (__tests__/helpers/in-process.ts).
+    // now reach in-process (__tests__/helpers/in-process.ts). local-action runs src/ in a
+    // child process of @github/local-action's, which holds no mutant either.
     config: {
-      testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/action-metadata\\.test\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/__tests__/e2e/',
+        '/__tests__/action-metadata\\.test\\.ts$',
+        '/__tests__/local-action\\.test\\.ts$'
+      ],
       reporters: ['default']
     }
   },

@@ -78,7 +78,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
       `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
   )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
-  runner.writeSummary(createdSummary(account, granted, cleanup))
+  await runner.writeSummary(createdSummary(account, granted, cleanup))
 }
 
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
@@ -143,7 +143,7 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderTha
   if (result.failed.length) {
     runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
-  const oversized = reportRemoved("Swept earlier runs' leftover Apolo service accounts", result.removed, false)
+  const oversized = await reportRemoved("Swept earlier runs' leftover Apolo service accounts", result.removed, false)
   if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
 }
 

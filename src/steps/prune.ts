@@ -19,7 +19,7 @@ export async function pruneStale(client: PlatformClient, inputs: PruneInputs): P
   const problems = result.failed.length
     ? [`Could not remove ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`]
     : []
-  const oversized = reportRemoved(`${verb} stale Apolo service accounts`, result.removed, true)
+  const oversized = await reportRemoved(`${verb} stale Apolo service accounts`, result.removed, true)
   if (oversized) problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`)
   if (problems.length) throw new Error(problems.join('. '))
 }

@@ -8,8 +8,12 @@ import { accountsSummary } from '../summary.js'
  * An empty table is written only when `tableWhenNone`: prune says "None.", a sweep that found
  * nothing says nothing. Returns why the output is not set when it is over GitHub's 1 MB.
  */
-export function reportRemoved(title: string, accounts: ServiceAccount[], tableWhenNone: boolean): string | undefined {
-  if (accounts.length || tableWhenNone) runner.writeSummary(accountsSummary(title, accounts))
+export async function reportRemoved(
+  title: string,
+  accounts: ServiceAccount[],
+  tableWhenNone: boolean
+): Promise<string | undefined> {
+  if (accounts.length || tableWhenNone) await runner.writeSummary(accountsSummary(title, accounts))
   const removed = removedOutput(accounts)
   const oversized = oversizedOutput('removed', removed)
   if (!oversized) runner.setOutput('removed', removed)
