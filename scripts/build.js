@@ -45,7 +45,7 @@ try {
   deferHttp2Client(modules)
   moveOutUnusedUndici(modules, chunks)
   parserAsFile(modules, chunks)
-  deferBuiltins(modules)
+  deferBuiltins(modules, chunks)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
@@ -191,8 +191,9 @@ function parserAsFile(modules, chunks) {
 /**
  * node:assert and node:http load when first needed, not with undici (scripts/lazy-builtins.js).
  * @param {BuiltModule[]} modules webpack's stats of the bundle's modules, from ncc
+ * @param {{id: number | string, files: string[]}[]} chunks webpack's stats of the chunks
  */
-function deferBuiltins(modules) {
+function deferBuiltins(modules, chunks) {
   /** @param {string} name */
   const idOf = name => {
     const module = modules.find(candidate => candidate.name === `external "${name}"`)
@@ -202,8 +203,22 @@ function deferBuiltins(modules) {
   const names = readdirSync('dist').filter(name => /\.c?js$/.test(name))
   /** @type {Record<string, string>} */
   const before = Object.fromEntries(names.map(name => [name, readFileSync(join('dist', name), 'utf8')]))
-  const after = deferHttp(deferAssert(before, idOf('node:assert')), idOf('node:http'))
+  const asserts = deferAssert(before, idOf('node:assert'))
+  // Octokit's chunk, loaded only to sweep finished runs, requires node:http itself: undici's own sites are elsewhere.
+  const octokit = chunkFiles(modules, chunks, name => name.startsWith('./node_modules/@actions/github/'))
+  const rest = Object.fromEntries(Object.entries(asserts).filter(([name]) => !octokit.has(name)))
+  const after = { ...asserts, ...deferHttp(rest, idOf('node:http')) }
   for (const name of names) if (after[name] !== before[name]) writeFileSync(join('dist', name), after[name])
+}
+
+/**
+ * The files of the chunks that hold a module whose name passes `test`.
+ * @param {BuiltModule[]} modules @param {{id: number | string, files: string[]}[]} chunks
+ * @param {(name: string) => boolean} test
+ */
+function chunkFiles(modules, chunks, test) {
+  const ids = new Set(modules.filter(module => test(module.name)).flatMap(module => module.chunks))
+  return new Set(chunks.filter(chunk => ids.has(chunk.id)).flatMap(chunk => chunk.files))
 }
 
 // dist/ is CommonJS, whatever the package's own type.

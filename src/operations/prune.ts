@@ -2,11 +2,14 @@ import type { PlatformClient } from '../platform/client.js'
 import { parseCreatedAt } from '../platform/answers.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
 import type { ServiceAccount } from '../platform/types.js'
+import { judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
 
 export interface PruneOptions {
   namePrefix: string
   olderThanMs: number
   dryRun: boolean
+  /** Also remove this repository's accounts whose run GitHub says is over, whatever their age. */
+  finishedRuns?: Omit<FinishedRunsOptions, 'ageInput'>
   now?: number
 }
 
@@ -15,6 +18,8 @@ export interface RemovalResult {
   removed: ServiceAccount[]
   /** Accounts that could not be removed, with why. */
   failed: { account: ServiceAccount; reason: string }[]
+  /** What GitHub said, when it was asked. */
+  judgement?: Judgement
 }
 
 /** Created at or before `cutoff`; an unreadable date is never taken for old. */
@@ -30,9 +35,19 @@ function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): Servi
 }
 
 export async function prune(client: PlatformClient, options: PruneOptions): Promise<RemovalResult> {
-  const stale = staleAccounts(await client.list(), options)
-  if (options.dryRun) return { removed: stale, failed: [] }
-  return removeEach(client, stale)
+  const accounts = await client.list()
+  let doomed = staleAccounts(accounts, options)
+  let judgement: Judgement | undefined
+  if (options.finishedRuns) {
+    const candidates = accounts.filter(account => account.name?.startsWith(options.namePrefix))
+    judgement = await judgeByRuns(candidates, { ...options.finishedRuns, ageInput: 'older-than' })
+    // GitHub's answer wins over age; where it could not tell, the age rule still applies.
+    const active = new Set(judgement.active.map(leftover => leftover.account))
+    const finished = new Set(judgement.finished.map(leftover => leftover.account))
+    doomed = candidates.filter(account => finished.has(account) || (doomed.includes(account) && !active.has(account)))
+  }
+  const result = options.dryRun ? { removed: doomed, failed: [] } : await removeEach(client, doomed)
+  return judgement ? { ...result, judgement } : result
 }
 
 /** Removes accounts one by one, going on past failures so one bad account blocks none. */
