@@ -70,6 +70,13 @@ describe('node:assert', () => {
     expect(() => deferAssert({ ...bundle, 'chunk.js': chunk }, 7)).toThrow(error)
   })
 
+  test('another module of the chunk may bind the name to another module (tunnel\'s "assert" in Octokit\'s chunk)', () => {
+    const chunk = `${bundle['chunk.js']}var assert = __webpack_require__(8);\n`
+    expect(deferAssert({ ...bundle, 'chunk.js': chunk }, 7)['chunk.js']).toBe(chunk)
+    const same = `${bundle['chunk.js']}var assert = __webpack_require__(7);\n`
+    expect(() => deferAssert({ ...bundle, 'chunk.js': same }, 7)).toThrow(/other than as assert\(value/)
+  })
+
   test('fails the build unless the bundle holds the external module once', () => {
     expect(() => deferAssert({ 'chunk.js': bundle['chunk.js'] }, 7)).toThrow(/once in dist\/, found it 0 times/)
   })
