@@ -1,7 +1,7 @@
 // sweep-finished-runs and github-token (src/inputs.ts): off by default, the token read, checked
 // and masked only when the sweep is on, for create and prune alike.
 import { describe, expect, test } from '@jest/globals'
-import { InputError } from '../src/input-error.js'
+import { InputError } from '../src/inputs.js'
 import { readInputs, type Inputs } from '../src/inputs.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'

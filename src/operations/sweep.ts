@@ -2,7 +2,7 @@ import type { PlatformClient } from '../platform/client.js'
 import { generatedNameRun, type RunIdentity } from '../platform/names.js'
 import type { ServiceAccount } from '../platform/types.js'
 import { judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
-import { createdBy, removeEach, type RemovalResult } from './prune.js'
+import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface SweepOptions {
   /** The repository whose leftovers these are, as `generatedName` tags it. */

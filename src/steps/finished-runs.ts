@@ -1,8 +1,9 @@
 // The steps' side of sweeping finished runs: GitHub's client made from the inputs and the
 // runner's variables (loaded only when there is something to ask), and what GitHub said, told.
 import { MAX_ASKED, notAskedLine, type FinishedRunsOptions, type Judgement } from '../operations/finished-runs.js'
-import type { RemovalResult } from '../operations/prune.js'
+import type { RemovalResult } from '../operations/removal.js'
 import type { RunIdentity } from '../platform/names.js'
+import type { ServiceAccount } from '../platform/types.js'
 import * as runner from '../runner.js'
 import { runAttemptsSummary } from '../summary.js'
 import { USER_AGENT } from '../version.js'
@@ -45,21 +46,32 @@ export function askingGitHub(
   }
 }
 
-/** Logs what GitHub said, warns once if it could not tell, and lists both in the summary. */
-export function reportJudgement(judgement: Judgement | undefined, result: RemovalResult, repository: string): void {
-  if (!judgement) return
+/**
+ * Logs what GitHub said, warns once if it could not tell, and lists in the summary what went
+ * because its run had finished (each with a link to the run attempt) and what was kept because
+ * GitHub could not tell. Returns the accounts it listed as gone, which the caller need not list.
+ */
+export function reportJudgement(
+  judgement: Judgement | undefined,
+  result: RemovalResult,
+  repository: string,
+  verb: 'Swept' | 'Removed' | 'Would remove'
+): Set<ServiceAccount> {
+  if (!judgement) return new Set()
   const line = notAskedLine(judgement)
   if (line) runner.info(line)
   if (judgement.warning) runner.warning(judgement.warning)
   const removed = new Set(result.removed)
-  const swept = judgement.finished.filter(leftover => removed.has(leftover.account))
+  const finished = judgement.finished.filter(leftover => removed.has(leftover.account))
   const kept = judgement.unknown.filter(leftover => !removed.has(leftover.account))
-  for (const { account, run } of swept)
-    runner.info(`${account.name} (${account.id}): run ${run.runId}, attempt ${run.attempt} has finished`)
+  for (const { account, run } of finished)
+    runner.info(`${verb} ${account.name} (${account.id}): its run ${run.runId}, attempt ${run.attempt} has finished`)
   const links = { serverUrl: runner.githubUrls().serverUrl, repository }
-  if (swept.length) runner.writeSummary(runAttemptsSummary('Accounts of finished runs, removed', swept, links))
-  if (kept.length)
-    runner.writeSummary(
-      runAttemptsSummary('Accounts kept: GitHub could not tell whether their runs have finished', kept, links)
-    )
+  if (finished.length)
+    runner.writeSummary(runAttemptsSummary(`${verb} Apolo service accounts of finished runs`, finished, links))
+  if (kept.length) {
+    const title = 'Kept Apolo service accounts: GitHub could not tell whether their runs have finished'
+    runner.writeSummary(runAttemptsSummary(title, kept, links))
+  }
+  return new Set(finished.map(leftover => leftover.account))
 }
