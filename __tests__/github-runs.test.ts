@@ -116,15 +116,15 @@ describe('no answer GitHub can vouch for', () => {
     emulator.github.setRun(REPO, 100, 2, 'completed')
     emulator.github.faults.add({ kind: 'reset-before', times: 2 })
     const { runs } = await client({ maxAttempts: 2 })
-    expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'network' })
+    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'network', detail: 'GitHub could not be reached' })
     expect(emulator.github.requests).toHaveLength(2)
   })
 
-  test('a hung request ends at the timeout', async () => {
+  test('a hung request ends at the timeout, or at the deadline if that comes first (a fraction of a ms is no trouble)', async () => {
     emulator.github.faults.add({ kind: 'hang' })
-    const { runs } = await client({ timeoutMs: 200, maxAttempts: 1 })
+    const { runs } = await client({ timeoutMs: 2_000, maxAttempts: 1, deadline: 200.5 })
     const started = Date.now()
-    expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'network' })
+    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'network', detail: 'GitHub did not answer in time' })
     expect(Date.now() - started).toBeLessThan(1_500)
   })
 
@@ -138,7 +138,10 @@ describe('no answer GitHub can vouch for', () => {
   test('an answer over the limit is not read', async () => {
     emulator.github.faults.add({ kind: 'status', status: 200, body: 'x'.repeat(300 * 1024) })
     const { runs } = await client({ maxAttempts: 1 })
-    expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'network' })
+    expect(await runs.attemptStatus(RUN)).toEqual({
+      unknown: 'network',
+      detail: "GitHub's answer is over 262144 bytes"
+    })
   })
 
   test('past the deadline nothing is sent', async () => {

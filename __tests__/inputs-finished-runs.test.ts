@@ -26,8 +26,8 @@ describe.each<Record<string, string>>([{}, { operation: 'prune', 'name-prefix': 
   test('on: the token is masked and kept', () => {
     const { inputs, secrets } = parse({
       ...operation,
-      'sweep-finished-runs': ' true ',
-      'github-token': ` ${GITHUB_TOKEN}\n`
+      'sweep-finished-runs': 'true',
+      'github-token': GITHUB_TOKEN
     })
     expect(inputs).toMatchObject({ sweepFinishedRuns: true, githubToken: GITHUB_TOKEN })
     expect(secrets).toContain(GITHUB_TOKEN)

@@ -220,7 +220,7 @@ function durationMs(value: string): number | undefined {
 /** The GitHub token is read, checked and masked only when it will be used. */
 function readFinishedRuns(read: InputReader, onSecret: (secret: string) => void): FinishedRunsFields {
   if (!readBoolean(read, 'sweep-finished-runs')) return { sweepFinishedRuns: false, githubToken: '' }
-  const token = read('github-token').trim()
+  const token = read('github-token')
   if (!token) {
     throw new InputError(
       'github-token',

@@ -33,6 +33,7 @@ export interface RunsClientOptions {
 
 /** The longest answer read: a run attempt's JSON is a few KiB. */
 export const ANSWER_LIMIT_BYTES = 256 * 1024
+const TOO_LONG = "GitHub's answer is over"
 /** GitHub's advice for a secondary rate limit that names no wait: at least a minute. */
 const SECONDARY_LIMIT_WAIT_MS = 60_000
 const BACKOFF = { baseMs: 1_000, maxMs: 20_000 }
@@ -73,14 +74,14 @@ export function boundedFetch(inner: Fetch): Fetch {
 async function readAtMost(response: Response, limit: number): Promise<Uint8Array> {
   if (Number(response.headers.get('content-length')) > limit || !response.body) {
     await response.body?.cancel()
-    if (response.body) throw new Error(`GitHub's answer is over ${limit} bytes`)
+    if (response.body) throw new Error(`${TOO_LONG} ${limit} bytes`)
     return new Uint8Array()
   }
   const parts: Uint8Array[] = []
   let size = 0
   for await (const part of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += part.byteLength
-    if (size > limit) throw new Error(`GitHub's answer is over ${limit} bytes`)
+    if (size > limit) throw new Error(`${TOO_LONG} ${limit} bytes`)
     parts.push(part)
   }
   return Buffer.concat(parts)
@@ -91,6 +92,8 @@ interface OctokitFailure {
   status?: number
   message?: string
   response?: { status: number; headers: Record<string, string | undefined>; data?: unknown }
+  /** Why fetch failed, when it did. */
+  cause?: { name?: string; message?: string }
 }
 
 export class RunsClient {
@@ -137,7 +140,7 @@ export class RunsClient {
             repo: this.repo,
             run_id: run.runId,
             attempt_number: run.attempt,
-            request: { signal: AbortSignal.timeout(Math.min(this.options.timeoutMs, left)) }
+            request: { signal: AbortSignal.timeout(Math.ceil(Math.min(this.options.timeoutMs, left))) }
           }
         )
         return statusOf(data, run)
@@ -193,7 +196,11 @@ export function rateLimitWait(answer: NonNullable<OctokitFailure['response']>, n
 
 function reasonOf(failure: OctokitFailure): AttemptAnswer & { unknown: UnknownReason } {
   const status = failure.response?.status
-  if (status === undefined) return { unknown: 'network', detail: 'GitHub could not be reached' }
+  if (status === undefined) {
+    if (failure.cause?.name === 'TimeoutError') return { unknown: 'network', detail: 'GitHub did not answer in time' }
+    if (failure.cause?.message?.startsWith(TOO_LONG)) return { unknown: 'network', detail: failure.cause.message }
+    return { unknown: 'network', detail: 'GitHub could not be reached' }
+  }
   if (status === 401) return { unknown: 'unauthorized', detail: 'GitHub answered 401: the token was not accepted' }
   if (status === 403)
     return { unknown: 'forbidden', detail: 'GitHub answered 403: the token may not read Actions runs' }

@@ -38,7 +38,7 @@ export function askingGitHub(
         userAgent: USER_AGENT,
         timeoutMs: settings.timeoutMs,
         maxAttempts: settings.maxAttempts,
-        deadline: Date.now() + timeLeftMs() / 2,
+        deadline: Date.now() + Math.floor(timeLeftMs() / 2),
         maxRequests: MAX_ASKED
       })
       return attempt => client.attemptStatus(attempt)

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { startEmulator } from '../emulator/server.js'
-import type { Emulator } from './helpers/suite.js'
+import { startEmulator } from '../../emulator/server.js'
+import type { Emulator } from '../helpers/suite.js'
 
-const CLI = fileURLToPath(new URL('../emulator/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../../emulator/cli.js', import.meta.url))
 const ATTEMPT = '/repos/octo-org/octo-repo/actions/runs/100/attempts/2'
 
 let emulator: Emulator
