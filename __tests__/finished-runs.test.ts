@@ -5,7 +5,13 @@ import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import type { Agent } from 'undici'
 import { openRunsClient, type RunsClientOptions } from '../src/github/runs.js'
-import { CONCURRENCY, MAX_ASKED, notAskedLine, type FinishedRunsOptions } from '../src/operations/finished-runs.js'
+import {
+  CONCURRENCY,
+  judgeByRuns,
+  MAX_ASKED,
+  notAskedLine,
+  type FinishedRunsOptions
+} from '../src/operations/finished-runs.js'
 import { prune } from '../src/operations/prune.js'
 import { sweep } from '../src/operations/sweep.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
@@ -334,5 +340,45 @@ test('property: no account of a running attempt, of the current attempt or of an
       }
     ),
     { seed: 26, numRuns: 40 }
+  )
+})
+
+test.each([
+  ['forbidden', '; add `permissions: actions: read` (with `contents: read`) to the workflow/job'],
+  ['unauthorized', '; check github-token (its default is the job token, `${{ github.token }}`)'],
+  ['setup', ''],
+  ['budget', ''],
+  ['server', ''],
+  ['network', ''],
+  ['not-found', ''],
+  ['unreadable', '']
+])('of mixed reasons, the warning gives the one that applies to every request first: %s', async (first, advice) => {
+  // From least to most general: each reason named only with those after it in REASON_ORDER.
+  const order = ['forbidden', 'unauthorized', 'setup', 'budget', 'server', 'network', 'not-found', 'unreadable']
+  const reasons = order.slice(order.indexOf(first)).reverse()
+  const accounts = reasons.map((_, i) => ({
+    id: `service-account-${i}`,
+    name: generatedName({ ...REPOSITORY, runId: String(700 + i), runAttempt: '1', job: 'build' }, randomNamePart()),
+    role: 'alice/service-accounts/x',
+    owner: 'alice',
+    default_cluster: 'default',
+    default_project: 'p',
+    default_org: null,
+    created_at: '2026-01-01T00:00:00+00:00',
+    role_deleted: false
+  }))
+  const judgement = await judgeByRuns(accounts, {
+    repository: REPOSITORY,
+    current: CURRENT,
+    ageInput: 'older-than',
+    openAsker: () =>
+      Promise.resolve(run => {
+        const reason = reasons[Number(run.runId) - 700]
+        return Promise.resolve({ unknown: reason, detail: `detail of ${reason}` })
+      })
+  })
+  expect(judgement.warning).toBe(
+    `GitHub could not tell whether ${reasons.length} earlier run attempt(s) have finished, so their accounts are kept ` +
+      `unless older-than says they are old: detail of ${first}${advice}`
   )
 })
