@@ -60,7 +60,10 @@ describe('an answer GitHub vouches for', () => {
       body: JSON.stringify({ id: 100, run_attempt: 1, status: 'completed' })
     })
     const { runs } = await client()
-    expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'unreadable' })
+    expect(await runs.attemptStatus(RUN)).toEqual({
+      unknown: 'unreadable',
+      detail: "GitHub's answer was not about the run attempt asked for"
+    })
     emulator.github.faults.add({
       kind: 'status',
       status: 200,

@@ -172,7 +172,7 @@ function statusOf(data: unknown, run: RunAttempt): AttemptAnswer {
   const fields = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
   const { status, id, run_attempt: attempt } = fields
   if (typeof status !== 'string' || String(id) !== run.runId || String(attempt) !== run.attempt)
-    return { unknown: 'unreadable', detail: 'its answer was not about the run attempt asked for' }
+    return { unknown: 'unreadable', detail: "GitHub's answer was not about the run attempt asked for" }
   return { status }
 }
 
