@@ -108,6 +108,13 @@ describe('no answer GitHub can vouch for', () => {
     expect(waits).toEqual([500, 1000])
   })
 
+  test('the backoff doubles from 1 s to at most 20 s', async () => {
+    emulator.github.faults.add({ kind: 'status', status: 500, times: 7 })
+    const { runs, waits } = await client({ maxAttempts: 7, random: () => 0.999 })
+    expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'server' })
+    expect(waits).toEqual([999, 1998, 3996, 7992, 15984, 19980])
+  })
+
   test('a 5xx that passes: the next try answers', async () => {
     emulator.github.setRun(REPO, 100, 2, 'in_progress')
     emulator.github.faults.add({ kind: 'status', status: 500 })
@@ -230,6 +237,8 @@ describe('URLs', () => {
 test('boundedFetch: a declared length over the limit is refused unread; an empty answer stays empty', async () => {
   const big = () => Promise.resolve(new Response('{}', { headers: { 'content-length': String(10 * 1024 * 1024) } }))
   await expect(boundedFetch(big)('http://x')).rejects.toThrow('over 262144 bytes')
-  const empty = () => Promise.resolve(new Response(null, { status: 204 }))
-  expect((await boundedFetch(empty)('http://x')).status).toBe(204)
+  for (const status of [204, 304]) {
+    const empty = () => Promise.resolve(new Response(null, { status }))
+    expect((await boundedFetch(empty)('http://x')).status).toBe(status)
+  }
 })

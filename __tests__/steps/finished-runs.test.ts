@@ -6,6 +6,7 @@ import type { Agent } from 'undici'
 import { MAX_ASKED } from '../../src/operations/finished-runs.js'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
 import { runCreate } from '../../src/steps/create.js'
+import { askingGitHub } from '../../src/steps/finished-runs.js'
 import { pruneStale } from '../../src/steps/prune.js'
 import { createInputs, emulatorClient } from '../helpers/create-step.js'
 import { inRunner } from '../helpers/in-process.js'
@@ -139,4 +140,31 @@ test('prune with nothing to remove still says None.', async () => {
   const result = await inRunner(() => pruneStale(client, inputs), { env: env() })
   expect(result.summary).toContain('### Removed stale Apolo service accounts\n\nNone.')
   expect(emulator.github.requests).toEqual([])
+})
+
+test('the option off asks nothing; outside a run, the current attempt is named as generatedName names it', () => {
+  const settings = { sweepFinishedRuns: true, githubToken: 'ghs_x', timeoutMs: 1_000, maxAttempts: 1 }
+  const run = { repository: 'local', repositoryId: '', runId: '', runAttempt: '', job: '' }
+  expect(askingGitHub({ ...settings, sweepFinishedRuns: false }, run, () => 0)).toBeUndefined()
+  expect(askingGitHub(settings, run, () => 0)).toMatchObject({ repository: run, current: { runId: '0', attempt: '1' } })
+  const inRun = { ...run, runId: '7', runAttempt: '3' }
+  expect(askingGitHub(settings, inRun, () => 0)).toMatchObject({ current: { runId: '7', attempt: '3' } })
+})
+
+test("GitHub gets half the sweep's time left: with none left, nothing is sent", async () => {
+  const settings = { sweepFinishedRuns: true, githubToken: emulator.github.token, timeoutMs: 1_000, maxAttempts: 1 }
+  const run = { repository: REPOSITORY, repositoryId: '', runId: '9', runAttempt: '1', job: 'build' }
+  const ask = async (timeLeftMs: number) => {
+    const result = await inRunner(
+      async () => (await askingGitHub(settings, run, () => timeLeftMs)!.openAsker())({ runId: '1', attempt: '1' }),
+      {
+        env: env()
+      }
+    )
+    return result.value
+  }
+  expect(await ask(1)).toEqual({ unknown: 'budget', detail: "the step's time for GitHub ran out" })
+  expect(emulator.github.requests).toEqual([])
+  expect(await ask(20_000)).toMatchObject({ unknown: 'not-found' })
+  expect(emulator.github.requests).toHaveLength(1)
 })
