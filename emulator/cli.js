@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts the platform emulator and prints ONE JSON line on stdout, {"url", "token", "fullToken",
-// "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
+// "githubUrl", "githubToken", "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
 // Flags: see USAGE, or emulator/README.md.
 import { commandLine } from './command-line.js'
 import { RateLimit } from './rate-limit.js'
@@ -11,7 +11,9 @@ const USAGE =
   'usage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N]\n' +
   '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]]\n' +
   '                            [--rate-per-second R --burst B]\n' +
-  '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--verbose] [--help]\n'
+  '                            [--new-token-delay-ms MS|never] [--clusters-need-grant]\n' +
+  '                            [--github-run OWNER/REPO:RUN:ATTEMPT=STATUS ...] [--github-no-actions-read]\n' +
+  '                            [--verbose] [--help]\n'
 
 const { values, usage, whole } = commandLine(
   {
@@ -26,6 +28,8 @@ const { values, usage, whole } = commandLine(
     burst: { type: 'string' },
     'new-token-delay-ms': { type: 'string' },
     'clusters-need-grant': { type: 'boolean', default: false },
+    'github-run': { type: 'string', multiple: true, default: [] },
+    'github-no-actions-read': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
@@ -85,8 +89,27 @@ const emulator = await startEmulator({
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined
 })
 if (seed > 0) emulator.seedAccounts(user, seed)
+// GitHub's side: run attempts' statuses, and whether the token may read them.
+for (const run of values['github-run'] ?? []) {
+  const match = /^([^:\s]+\/[^:\s]+):(\d+):(\d+)=([a-z_]+)$/.exec(run)
+  try {
+    if (!match) throw new Error('expected OWNER/REPO:RUN:ATTEMPT=STATUS')
+    emulator.github.setRun(match[1], match[2], match[3], match[4])
+  } catch (error) {
+    await emulator.close()
+    usage(`bad --github-run ${run}: ${/** @type {Error} */ (error).message}`)
+  }
+}
+emulator.github.actionsRead = !values['github-no-actions-read']
 process.stdout.write(
-  `${JSON.stringify({ url: emulator.url, token: emulator.tokens[user], fullToken: emulator.fullTokenFor(user), pid: process.pid })}\n`
+  `${JSON.stringify({
+    url: emulator.url,
+    token: emulator.tokens[user],
+    fullToken: emulator.fullTokenFor(user),
+    githubUrl: emulator.githubUrl,
+    githubToken: emulator.github.token,
+    pid: process.pid
+  })}\n`
 )
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)))

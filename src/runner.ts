@@ -156,3 +156,11 @@ export function runIdentity(): RunIdentity {
     job: env('GITHUB_JOB')
   }
 }
+
+/** Where GitHub's API and pages are, from the runner's variables (GitHub Enterprise Server sets its own). */
+export function githubUrls(): { apiUrl: string; serverUrl: string } {
+  return {
+    apiUrl: process.env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+    serverUrl: process.env.GITHUB_SERVER_URL?.trim() || 'https://github.com'
+  }
+}

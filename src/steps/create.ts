@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { makeConfigDir } from '../config-dir.js'
 import type { CreateInputs } from '../inputs.js'
 import { createAccount, UnresolvedCreateError } from '../operations/lost-create.js'
-import { failureLines, type RemovalResult } from '../operations/removal.js'
-import { sweep } from '../operations/sweep.js'
+import { failureLines } from '../operations/removal.js'
+import { sweep, type SweepResult } from '../operations/sweep.js'
 import { resolveTarget } from '../operations/target.js'
 import { registryHost, verifyCredential } from '../operations/verify.js'
 import { accountOutputs } from '../outputs.js'
@@ -15,13 +15,14 @@ import type { CreatedServiceAccount, DiscoveryConfig, Permission } from '../plat
 import * as runner from '../runner.js'
 import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir } from '../state.js'
 import { createdSummary } from '../summary.js'
+import { askingGitHub, reportJudgement } from './finished-runs.js'
 import { reportRemoved } from './removed.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
   const target = await resolveTarget(client, inputs, inputs.credential.context)
-  if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs)
+  if (inputs.sweepOlderThanMs || inputs.sweepFinishedRuns) await sweepLeftovers(client, run, inputs)
   const generated = !inputs.name
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
@@ -128,22 +129,30 @@ async function verifyOrRemove(
 }
 
 /** Removes what runs of this repository left behind; a failure here never fails the create. */
-async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderThanMs: number): Promise<void> {
-  let result: RemovalResult
+async function sweepLeftovers(client: PlatformClient, run: RunIdentity, inputs: CreateInputs): Promise<void> {
+  let result: SweepResult
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
     const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
-    result = await sweep(sweeping, { repository: run, runId: run.runId, olderThanMs })
+    result = await sweep(sweeping, {
+      repository: run,
+      runId: run.runId,
+      olderThanMs: inputs.sweepOlderThanMs,
+      finishedRuns: askingGitHub(inputs, run, () => sweeping.timeLeftMs())
+    })
   } catch (error) {
     runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
   }
-  for (const account of result.removed)
+  const byRuns = await reportJudgement(result.judgement, result, run.repository, 'Swept')
+  const byAge = result.removed.filter(account => !byRuns.has(account))
+  for (const account of byAge)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   if (result.failed.length) {
     runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
-  const oversized = await reportRemoved("Swept earlier runs' leftover Apolo service accounts", result.removed, false)
+  const title = "Swept earlier runs' leftover Apolo service accounts"
+  const oversized = await reportRemoved(title, result.removed, false, byAge)
   if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
 }
 
