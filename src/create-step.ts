@@ -4,12 +4,14 @@ import type { CreateInputs } from './inputs.js'
 import { createAccount, UnresolvedCreateError } from './operations/create.js'
 import { failureLines, type RemovalResult } from './operations/prune.js'
 import { sweep } from './operations/sweep.js'
-import { resolveTarget } from './operations/target.js'
+import { grantLines } from './operations/grant.js'
+import { resolveTarget, type Target } from './operations/target.js'
 import { registryHost, verifyCredential } from './operations/verify.js'
 import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
 import { errorMessage } from './platform/errors.js'
 import { generatedName, randomNamePart, type RunIdentity } from './platform/names.js'
+import type { PermissionLine } from './platform/permissions.js'
 import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from './platform/token.js'
 import type { CreatedServiceAccount, DiscoveryConfig, Permission } from './platform/types.js'
 import * as runner from './runner.js'
@@ -58,7 +60,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
         `(base64 JSON holding an auth JWT, at most ${FULL_TOKEN_MAX_CHARS / 1024} KiB)`
     )
   }
-  const granted = await grantOrRemove(client, account, inputs.permissions)
+  const granted = await grantOrRemove(client, account, inputs.permissions, target)
   const registry = inputs.verifySeconds
     ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
     : ''
@@ -83,12 +85,13 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
 async function grantOrRemove(
   client: PlatformClient,
   account: CreatedServiceAccount,
-  permissions: Permission[]
+  permissions: PermissionLine[],
+  target: Target
 ): Promise<Permission[]> {
   if (!permissions.length) return []
   let granted: Permission[]
   try {
-    granted = await client.grant(account.role, permissions)
+    granted = await grantLines(client, account.role, permissions, target)
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }

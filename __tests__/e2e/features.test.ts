@@ -214,7 +214,7 @@ describe('prune', () => {
     [{}, 'Input "name-prefix" is required for operation "prune"'],
     [{ 'name-prefix': 'x', 'older-than': '10' }, 'Input "older-than" must be a duration'],
     [{ 'name-prefix': 'x', 'older-than': '30s' }, 'at least 1m'],
-    [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be "true" or "false"']
+    [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be true or false']
   ])('bad input %j', async (inputs, message) => {
     emulator.resetLog()
     const result = await suite.step('main', { operation: 'prune', ...inputs })
