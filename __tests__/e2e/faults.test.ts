@@ -142,11 +142,6 @@ describe('create fails clearly on what must not be retried', () => {
       'create service account failed: HTTP 500: Unexpected exception: boom'
     ],
     [
-      '401',
-      { ...POST, kind: 'status', status: 401, body: '401: Unauthorized', headers: { 'content-type': 'text/plain' } },
-      'create service account failed: HTTP 401: 401: Unauthorized'
-    ],
-    [
       '403',
       {
         ...POST,
