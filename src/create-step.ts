@@ -21,21 +21,32 @@ import { accountsSummary, createdSummary } from './summary.js'
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
+  // The step's warnings, for the summary as well as the log.
+  const warnings: string[] = []
+  const warn = (message: string) => {
+    warnings.push(message)
+    runner.warning(message)
+  }
   const target = await resolveTarget(client, inputs, inputs.credential.context)
-  if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs)
+  if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs, warn)
   const generated = !inputs.name
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
   const pending = { kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted } as const
   saveAccount(pending)
+  // What the create met on the way: a warning if it failed, else one notice.
+  const retries: string[] = []
   const { result, signal } = await settleThroughSignals(
     createAccount(
       client,
       { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org },
-      { nameIsGenerated: generated, warn: runner.warning }
+      { nameIsGenerated: generated, warn: message => retries.push(message) }
     )
   )
+  if (result.status === 'fulfilled' && retries.length)
+    runner.notice(`The create succeeded after trouble: ${retries.join('; ')}`)
+  else retries.forEach(warn)
   if (result.status === 'rejected') {
     // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
     // the pending name for post to find, saying whether the create's own answer was a success.
@@ -50,6 +61,10 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   for (const form of masks) runner.mask(form)
   saveAccount({ kind: 'created', id: account.id, delivered: false, cleanup })
   if (signal) throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`)
+  runner.info(
+    `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
+      `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
+  )
 
   const decoded = whole ? decodeFullToken(account.token) : undefined
   if (!decoded) {
@@ -62,7 +77,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   }
   const granted = await grantOrRemove(client, account, inputs.permissions, target)
   const registry = inputs.verifySeconds
-    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
+    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds, warn)
     : ''
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
@@ -73,12 +88,15 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   runner.setOutput('registry', registry)
   if (inputs.exportEnv) exportCliEnvironment(account.token)
   saveAccount({ kind: 'created', id: account.id, delivered: true, cleanup })
-  runner.info(
-    `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
-      `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
-  )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
-  runner.writeSummary(createdSummary(account, granted, cleanup))
+  runner.writeSummary(
+    createdSummary(account, granted, cleanup, {
+      apiUrl: client.apiUrl,
+      registry,
+      verified: inputs.verifySeconds > 0,
+      warnings
+    })
+  )
 }
 
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
@@ -107,7 +125,8 @@ async function verifyOrRemove(
   client: PlatformClient,
   account: CreatedServiceAccount,
   authToken: string,
-  seconds: number
+  seconds: number,
+  warn: (message: string) => void
 ): Promise<string> {
   let config: DiscoveryConfig
   try {
@@ -119,7 +138,7 @@ async function verifyOrRemove(
     return removeUndelivered(client, account, errorMessage(error))
   }
   if (!config.clusters.some(c => c.name === account.default_cluster)) {
-    runner.warning(
+    warn(
       `The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
         `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
         `"storage://${account.default_cluster}/<org>/<project> read"`
@@ -129,24 +148,29 @@ async function verifyOrRemove(
 }
 
 /** Removes what runs of this repository left behind; a failure here never fails the create. */
-async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderThanMs: number): Promise<void> {
+async function sweepLeftovers(
+  client: PlatformClient,
+  run: RunIdentity,
+  olderThanMs: number,
+  warn: (message: string) => void
+): Promise<void> {
   let result: RemovalResult
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
     const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
     result = await sweep(sweeping, { repository: run, runId: run.runId, olderThanMs })
   } catch (error) {
-    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
+    warn(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
   }
   for (const account of result.removed)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   if (result.failed.length) {
-    runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
+    warn(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
   const removed = removedOutput(result.removed)
   const oversized = oversizedOutput('removed', removed)
-  if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
+  if (oversized) warn(`Swept ${result.removed.length} accounts, but ${oversized}`)
   else runner.setOutput('removed', removed)
   if (result.removed.length)
     runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))

@@ -53,6 +53,8 @@ interface PruneFields {
   /** Only accounts whose name starts with this. */
   namePrefix: string
   olderThanMs: number
+  /** older-than as written (or its default), for the log. */
+  olderThan: string
   dryRun: boolean
 }
 
@@ -69,7 +71,8 @@ export const INPUT_DEFAULTS = {
   'timeout-seconds': '30',
   'max-attempts': '5',
   'verify-seconds': '30',
-  'output-token': 'true'
+  'output-token': 'true',
+  'job-summary': 'true'
 } as const
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -109,6 +112,7 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         operation,
         namePrefix: readNamePrefix(read),
         olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
+        olderThan: read('older-than').trim() || INPUT_DEFAULTS['older-than'],
         dryRun: readBoolean(read, 'dry-run')
       }
   }
@@ -188,6 +192,11 @@ function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than'
     )
   }
   return ms
+}
+
+/** Whether to write the job summary: read first, so that even a step with bad inputs can honour it. */
+export function readJobSummary(read: InputReader): boolean {
+  return readBoolean(read, 'job-summary')
 }
 
 /** `30m`, `6h`, `7d`, `2w`: a whole number and a unit. */

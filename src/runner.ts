@@ -18,7 +18,7 @@ export function readInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
-type Command = 'add-mask' | 'debug' | 'warning' | 'error'
+type Command = 'add-mask' | 'debug' | 'notice' | 'warning' | 'error' | 'group' | 'endgroup'
 
 /**
  * The only writer to stdout. The runner obeys `::command::` at the start of any line and
@@ -65,8 +65,22 @@ export function debug(message: string): void {
   emit('debug', message)
 }
 
+export function notice(message: string): void {
+  emit('notice', message)
+}
+
 export function warning(message: string): void {
   emit('warning', message)
+}
+
+/** Folds what `work` logs under `title`, a line that opens it in the log. */
+export function group(title: string, work: () => void): void {
+  emit('group', title)
+  try {
+    work()
+  } finally {
+    emit('endgroup', '')
+  }
 }
 
 export function setFailed(message: string): void {
@@ -92,6 +106,13 @@ export function exportVariable(name: string, value: string): void {
   issueFileCommand('ENV', prepareKeyValueMessage(name, value))
 }
 
+let summaryWanted = true
+
+/** What the job-summary input says: with false, writeSummary writes nothing. */
+export function wantSummary(wanted: boolean): void {
+  summaryWanted = wanted
+}
+
 /**
  * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
  * does; a failure to write it is a warning, never a failed step. (That module's file
@@ -100,6 +121,7 @@ export function exportVariable(name: string, value: string): void {
  * address) would otherwise start libuv's thread pool for this one write.
  */
 export function writeSummary(markdown: string): void {
+  if (!summaryWanted) return
   try {
     const path = process.env.GITHUB_STEP_SUMMARY
     if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')

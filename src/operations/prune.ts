@@ -23,16 +23,18 @@ export function createdBy(account: ServiceAccount, cutoff: number): boolean {
   return Number.isFinite(created) && created <= cutoff
 }
 
-/** The caller's accounts whose name starts with the prefix and that are older than the limit. */
-function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): ServiceAccount[] {
-  const cutoff = (options.now ?? Date.now()) - options.olderThanMs
-  return accounts.filter(account => account.name?.startsWith(options.namePrefix) && createdBy(account, cutoff))
+export interface PruneResult extends RemovalResult {
+  /** Accounts whose name starts with the prefix that are not old enough to go. */
+  kept: number
 }
 
-export async function prune(client: PlatformClient, options: PruneOptions): Promise<RemovalResult> {
-  const stale = staleAccounts(await client.list(), options)
-  if (options.dryRun) return { removed: stale, failed: [] }
-  return removeEach(client, stale)
+export async function prune(client: PlatformClient, options: PruneOptions): Promise<PruneResult> {
+  const cutoff = (options.now ?? Date.now()) - options.olderThanMs
+  const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix))
+  const stale = matching.filter(account => createdBy(account, cutoff))
+  const kept = matching.length - stale.length
+  if (options.dryRun) return { removed: stale, failed: [], kept }
+  return { ...(await removeEach(client, stale)), kept }
 }
 
 /** Removes accounts one by one, going on past failures so one bad account blocks none. */
