@@ -2,7 +2,7 @@
 // ones in the inputs fail before any request that could make something.
 import { describe, expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
+import { runCreate } from '../src/steps/create.js'
 import type { PlatformClientOptions } from '../src/platform/client.js'
 import { createInputs, emulatorClient, VirtualClock } from './helpers/create-step.js'
 import { inRunner, runInProcess } from './helpers/in-process.js'

@@ -133,7 +133,7 @@ test('a table too long for its output says so, not that the output has the rest'
 
 test('a prune: its rule, how many it kept, and what it removed or would remove', () => {
   const rule = { namePrefix: 'gha-', olderThan: '24h', dryRun: true }
-  expect(pruneSummary([ACCOUNT], 3, rule)).toBe(
+  expect(pruneSummary([ACCOUNT], { kept: 3, failed: 0 }, rule)).toBe(
     [
       '### Stale Apolo service accounts (dry run: nothing removed) (1)',
       '',
@@ -146,7 +146,13 @@ test('a prune: its rule, how many it kept, and what it removed or would remove',
       ''
     ].join('\n')
   )
-  expect(pruneSummary([], 2, { ...rule, dryRun: false })).toBe(
+  expect(pruneSummary([ACCOUNT], { kept: 0, failed: 2 }, rule)).toContain(
+    'Kept, being newer: 0. Could not remove: 2 (named in the error).\n'
+  )
+  expect(pruneSummary([], { kept: 0, failed: 1 }, { ...rule, dryRun: false })).toBe(
+    '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 0. Could not remove: 1 (named in the error).\n\nNone removed.\n'
+  )
+  expect(pruneSummary([], { kept: 2, failed: 0 }, { ...rule, dryRun: false })).toBe(
     '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 2.\n\nNone is that old.\n'
   )
 })

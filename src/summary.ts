@@ -103,10 +103,10 @@ export function accountsSummary(
   return [`### ${title} (${accounts.length})`, '', accountsTable(accounts, rest)].join('\n')
 }
 
-/** What prune removed, or would remove: the rule it applied, and how many it kept. */
+/** What prune removed, or would remove: the rule it applied, how many it kept and could not remove. */
 export function pruneSummary(
   removed: ServiceAccount[],
-  kept: number,
+  counts: { kept: number; failed: number },
   rule: { namePrefix: string; olderThan: string; dryRun: boolean },
   rest = "the step's output has them all"
 ): string {
@@ -115,9 +115,11 @@ export function pruneSummary(
     : 'Removed stale Apolo service accounts'
   const scope =
     `Names starting with ${code(rule.namePrefix)}, created over ${cell(rule.olderThan)} ago. ` +
-    `Kept, being newer: ${kept}.`
-  if (!removed.length) return `### ${title}\n\n${scope}\n\nNone is that old.\n`
-  return [`### ${title} (${removed.length})`, '', scope, '', accountsTable(removed, rest)].join('\n')
+    `Kept, being newer: ${counts.kept}.` +
+    (counts.failed ? ` Could not remove: ${counts.failed} (named in the error).` : '')
+  if (removed.length)
+    return [`### ${title} (${removed.length})`, '', scope, '', accountsTable(removed, rest)].join('\n')
+  return `### ${title}\n\n${scope}\n\n${counts.failed ? 'None removed.' : 'None is that old.'}\n`
 }
 
 function accountsTable(accounts: ServiceAccount[], rest: string): string {

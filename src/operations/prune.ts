@@ -1,7 +1,5 @@
 import type { PlatformClient } from '../platform/client.js'
-import { parseCreatedAt } from '../platform/answers.js'
-import { errorMessage, isNotFound } from '../platform/errors.js'
-import type { ServiceAccount } from '../platform/types.js'
+import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface PruneOptions {
   namePrefix: string
@@ -10,24 +8,12 @@ export interface PruneOptions {
   now?: number
 }
 
-export interface RemovalResult {
-  /** What was removed, or with dry-run what would be. */
-  removed: ServiceAccount[]
-  /** Accounts that could not be removed, with why. */
-  failed: { account: ServiceAccount; reason: string }[]
-}
-
-/** Created at or before `cutoff`; an unreadable date is never taken for old. */
-export function createdBy(account: ServiceAccount, cutoff: number): boolean {
-  const created = parseCreatedAt(account.created_at)
-  return Number.isFinite(created) && created <= cutoff
-}
-
 export interface PruneResult extends RemovalResult {
   /** Accounts whose name starts with the prefix that are not old enough to go. */
   kept: number
 }
 
+/** The caller's accounts whose name starts with the prefix and that are older than the limit go. */
 export async function prune(client: PlatformClient, options: PruneOptions): Promise<PruneResult> {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
   const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix))
@@ -35,30 +21,4 @@ export async function prune(client: PlatformClient, options: PruneOptions): Prom
   const kept = matching.length - stale.length
   if (options.dryRun) return { removed: stale, failed: [], kept }
   return { ...(await removeEach(client, stale)), kept }
-}
-
-/** Removes accounts one by one, going on past failures so one bad account blocks none. */
-export async function removeEach(client: PlatformClient, accounts: ServiceAccount[]): Promise<RemovalResult> {
-  const result: RemovalResult = { removed: [], failed: [] }
-  for (const account of accounts) {
-    try {
-      await client.rm(account.id)
-      result.removed.push(account)
-    } catch (error) {
-      // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-      if (isNotFound(error)) continue
-      result.failed.push({ account, reason: errorMessage(error) })
-    }
-  }
-  return result
-}
-
-/** Failures named in one message at most: the rest are counted, so a message stays readable. */
-const FAILURES_NAMED = 10
-
-/** The failures as `<id>: <reason>` lines, the first FAILURES_NAMED of them and `and N more`. */
-export function failureLines(failed: RemovalResult['failed']): string[] {
-  const lines = failed.slice(0, FAILURES_NAMED).map(({ account, reason }) => `${account.id}: ${reason}`)
-  if (failed.length > FAILURES_NAMED) lines.push(`and ${failed.length - FAILURES_NAMED} more`)
-  return lines
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, PlatformError } from '../platform/errors.js'
 import { isTransient } from '../platform/retry.js'
@@ -30,7 +31,7 @@ function isTrouble(error: PlatformError): boolean {
  */
 export async function verifyCredential(asNewAccount: PlatformClient, options: VerifyOptions): Promise<DiscoveryConfig> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? (ms => new Promise<void>(resolve => setTimeout(resolve, ms)))
+  const wait = options.sleep ?? sleep
   const refusedUntil = now() + options.seconds * 1000
   let refusal: string
   let troubles = 0
@@ -52,7 +53,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
     }
     const left = refusedUntil - now()
     if (left <= 0) break
-    await sleep(Math.min(delay, left))
+    await wait(Math.min(delay, left))
   }
   throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`)
 }
