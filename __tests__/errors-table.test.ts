@@ -145,6 +145,27 @@ test('short forms are granted, output and shown in full', async () => {
   await runInProcess('post', { inputs: { 'api-url': emulator.url, token }, state: result.state })
 })
 
+test('a 403 to any other request is what the platform said, with no hint', async () => {
+  emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 403 })
+  await expect(emulatorClient(emulator, token, dispatcher).list()).rejects.toThrow(
+    /^list service accounts failed: HTTP 403: Forbidden$/
+  )
+})
+
+test('a request out of time after one attempt says so in the singular', async () => {
+  emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502 })
+  const clock = new VirtualClock()
+  const client = emulatorClient(emulator, token, dispatcher, {
+    budgetMs: 100,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 1
+  })
+  await expect(client.list()).rejects.toThrow(
+    'list service accounts failed: HTTP 502: Bad Gateway; gave up after 1 attempt over 0.0 s: these requests had 0 s in all'
+  )
+})
+
 test('a request that fails until max-attempts: the error says how many attempts over how long', async () => {
   emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502, times: 5 })
   const clock = new VirtualClock()

@@ -335,6 +335,11 @@ describe('where a new account points', () => {
     expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
       /it can use "c0", "c1", .* "c19" and 3 more$/
     )
+    const long = 'c'.repeat(150)
+    answer = () => discovery({ clusters: [{ name: long }], projects: [] })
+    expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
+      new RegExp(`it can use "${'c'.repeat(100)}"$`)
+    )
     answer = () => discovery({ clusters: [], projects: [] })
     expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
       /which this token cannot use; it can use none$/

@@ -120,6 +120,13 @@ test("a created account's warnings follow its table, as a list of inert text", (
   ).toBe(true)
 })
 
+test('at most 100 warnings are listed', () => {
+  const warnings = Array.from({ length: SUMMARY_ROWS + 1 }, (_, i) => `w${i}`)
+  const listed = createdSummary(ACCOUNT, [], true, { ...DETAILS, warnings })
+  expect(listed).toContain(`- w${SUMMARY_ROWS - 1}\n`)
+  expect(listed).not.toContain(`- w${SUMMARY_ROWS}`)
+})
+
 test('a table too long for its output says so, not that the output has the rest', () => {
   const accounts = Array.from({ length: SUMMARY_ROWS + 2 }, (_, i) => ({ ...ACCOUNT, id: `service-account-${i}` }))
   const refused = accountsSummary(
