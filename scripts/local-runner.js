@@ -22,6 +22,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * @property {string[]} masks the values of every `::add-mask::` line, in order
  * @property {string[]} errors
  * @property {string[]} warnings
+ * @property {string[]} notices
  * @property {{state: string, env: string, summary: string, path: string}} files the raw files
  * @property {string} runnerTemp
  */
@@ -109,6 +110,7 @@ export async function runStep(step, options = {}) {
     masks: commandValues(stdout, 'add-mask'),
     errors: commandValues(stdout, 'error'),
     warnings: commandValues(stdout, 'warning'),
+    notices: commandValues(stdout, 'notice'),
     files: raw,
     runnerTemp
   }
