@@ -86,9 +86,48 @@ describe('create', () => {
     })
   })
 
-  test('booleans are "true" or "false"', () => {
-    expect(refusal({ cleanup: 'yes' })).toBe('Input "cleanup" must be "true" or "false"; got "yes"')
-    expect(parse({ cleanup: 'false' })).toMatchObject({ cleanup: false })
+  test("booleans are YAML 1.2's core forms, as @actions/core's getBooleanInput reads them", () => {
+    expect(refusal({ cleanup: 'yes' })).toBe(
+      'Input "cleanup" must be true or false (or True, TRUE, False, FALSE); got "yes"'
+    )
+    for (const [value, flag] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false]
+    ] as const) {
+      expect(parse({ cleanup: value, 'export-env': value, 'output-token': 'True' })).toMatchObject({
+        cleanup: flag,
+        exportEnv: flag,
+        outputToken: true
+      })
+      expect(parse({ 'output-token': value, 'export-env': 'TRUE' })).toMatchObject({ outputToken: flag })
+      expect(parse({ operation: 'prune', 'name-prefix': 'gha-', 'dry-run': value })).toMatchObject({ dryRun: flag })
+    }
+    for (const value of ['yes', 'on', '1', 'tRUE', 'falsE'])
+      for (const input of ['cleanup', 'export-env', 'output-token'])
+        expect(refusal({ [input]: value })).toMatch(new RegExp(`^Input "${input}" must be true or false`))
+    expect(refusal({ operation: 'prune', 'name-prefix': 'gha-', 'dry-run': 'no' })).toMatch(
+      /^Input "dry-run" must be true or false/
+    )
+  })
+
+  test('the example of a duration refused is one the input allows', () => {
+    expect(refusal({ 'sweep-older-than': '1h' })).toBe(
+      'Input "sweep-older-than" must be a duration of at least 6h, as a whole number and a unit s, m, h, d or w (e.g. 6h, 12h, 7d); got "1h"'
+    )
+    expect(refusal({ operation: 'prune', 'name-prefix': 'gha-', 'older-than': '30s' })).toMatch(
+      /at least 1m, .* \(e\.g\. 30m, 6h, 12h\); got "30s"$/
+    )
+  })
+
+  test('a missing token says why a secret is often empty', () => {
+    expect(refusal({ token: ' ' })).toBe(
+      'Input "token" is required: a platform auth token (JWT) or full token. If it is set from a secret, that secret is empty in this run: ' +
+        'workflows run for pull requests from forks, and by Dependabot, get no secrets (Dependabot has secrets of its own)'
+    )
   })
 
   test('verify-seconds: 0 to 600', () => {

@@ -77,7 +77,7 @@ describe('readInputs', () => {
     [{ token: JWT, operation: 'get' }, 'name', 'is required for operation "get"'],
     [{ token: JWT, operation: 'rm' }, 'name', 'is required for operation "rm"'],
     [{ token: JWT, name: 'Bad_Name' }, 'name', 'must be lowercase letters'],
-    [{ token: JWT, cleanup: 'yes' }, 'cleanup', 'must be "true" or "false"'],
+    [{ token: JWT, cleanup: 'yes' }, 'cleanup', 'must be true or false (or True, TRUE, False, FALSE)'],
     [{ token: JWT, 'timeout-seconds': '0' }, 'timeout-seconds', 'whole number from 1 to 600'],
     [{ token: JWT, 'max-attempts': '2.5' }, 'max-attempts', 'whole number from 1 to 10'],
     [{ token: JWT, 'api-url': 'api.apolo.us' }, 'api-url', 'must be an absolute URL'],

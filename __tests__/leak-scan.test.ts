@@ -19,6 +19,7 @@ function result(parts: Partial<StepResult['files']> & { stdout?: string; stderr?
     masks: [],
     errors: [],
     warnings: [],
+    notices: [],
     files,
     runnerTemp: ''
   }

@@ -27,3 +27,33 @@ test('line breaks and other control characters are escaped, so the text stays on
 test("a command's value keeps %, CR and LF for @actions/core to escape, and escapes every other control", () => {
   expect(safeText('100% sure\r\n\u0000\u2028', true)).toBe('100% sure\r\n%00%2028')
 })
+
+test('a notice and a group are commands whose text is made safe like any other', async () => {
+  const runner = await import('../src/runner.js')
+  let stdout = ''
+  const write = process.stdout.write.bind(process.stdout)
+  process.stdout.write = (chunk: string | Uint8Array) => {
+    stdout += String(chunk)
+    return true
+  }
+  try {
+    runner.notice('retried\n::error::x 50%')
+    runner.group('Removed 2\r\n::endgroup::', () => runner.info('::warning::inside'))
+    expect(() =>
+      runner.group('failing', () => {
+        throw new Error('in the group')
+      })
+    ).toThrow('in the group')
+  } finally {
+    process.stdout.write = write
+  }
+  expect(stdout.split(/\r?\n/)).toEqual([
+    '::notice::retried%0A::error::x 50%25',
+    '::group::Removed 2%0D%0A::endgroup::',
+    '%3A:warning::inside',
+    '::endgroup::',
+    '::group::failing',
+    '::endgroup::',
+    ''
+  ])
+})

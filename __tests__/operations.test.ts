@@ -299,17 +299,51 @@ describe('where a new account points', () => {
   const none = { cluster: undefined, project: undefined, org: undefined }
   const given = (cluster = '', project = '', org = '') => ({ cluster, project, org })
 
-  test('the inputs first, then the full token: no request when both name a cluster and a project', async () => {
-    answer = () => discovery({})
+  test('the inputs first, then the full token; the platform is asked all the same, and its org is not taken', async () => {
+    answer = () =>
+      discovery({
+        clusters: [{ name: 'c' }, { name: 'tc' }],
+        projects: [{ name: 'p', cluster_name: 'c', org_name: 'x' }]
+      })
     expect(await resolveTarget(client(server.url), given('c', 'p', 'o'), none)).toEqual({
       cluster: 'c',
       project: 'p',
       org: 'o'
     })
+    expect(await resolveTarget(client(server.url), given('c', 'p'), none)).toEqual({ cluster: 'c', project: 'p' })
     expect(
       await resolveTarget(client(server.url), given('', 'p'), { cluster: 'tc', project: 'tp', org: 'to' })
     ).toEqual({ cluster: 'tc', project: 'p', org: 'to' })
-    expect(server.requests).toEqual([])
+    expect(server.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /config', 'GET /config', 'GET /config'])
+  })
+
+  test('a cluster the token cannot use is an error naming the input and the clusters it can use', async () => {
+    answer = () =>
+      discovery({ clusters: [{ name: 'default' }, { name: 'gpu' }], projects: [{ name: 'x', cluster_name: 'nope' }] })
+    for (const project of ['', 'x']) {
+      const error = await rejection(resolveTarget(client(server.url), given('nope', project), none))
+      expect(error).toMatchObject({ name: 'InputError', input: 'cluster' })
+      expect(error.message).toBe(
+        'Input "cluster" names cluster "nope", which this token cannot use; it can use "default", "gpu"'
+      )
+    }
+    const fromToken = await rejection(resolveTarget(client(server.url), given(), { cluster: 'old', project: 'p' }))
+    expect(fromToken.message).toBe(
+      'Input "cluster" names cluster "old" (from the full token), which this token cannot use; it can use "default", "gpu"'
+    )
+    answer = () => discovery({ clusters: Array.from({ length: 23 }, (_, i) => ({ name: `c${i}` })), projects: [] })
+    expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
+      /it can use "c0", "c1", .* "c19" and 3 more$/
+    )
+    const long = 'c'.repeat(150)
+    answer = () => discovery({ clusters: [{ name: long }], projects: [] })
+    expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
+      new RegExp(`it can use "${'c'.repeat(100)}"$`)
+    )
+    answer = () => discovery({ clusters: [], projects: [] })
+    expect((await rejection(resolveTarget(client(server.url), given('nope', 'p'), none))).message).toMatch(
+      /which this token cannot use; it can use none$/
+    )
   })
 
   test("else the platform's first cluster and its first project in the org", async () => {

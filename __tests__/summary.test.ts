@@ -4,6 +4,9 @@ import {
   accountsSummary,
   cell,
   createdSummary,
+  failedSummary,
+  leftBehind,
+  pruneSummary,
   removedSummary,
   runAttemptsSummary,
   SUMMARY_ROWS
@@ -22,8 +25,15 @@ const ACCOUNT = {
   token: 'never-shown'
 }
 
-test('a created account: its fields, its grants, and whether post removes it', () => {
-  expect(createdSummary(ACCOUNT, [{ uri: 'storage://default/o/p', action: 'read' }], true)).toBe(
+const DETAILS = {
+  apiUrl: 'https://api.apolo.us/api/v1',
+  registry: 'registry.default.apolo.us',
+  verified: true,
+  warnings: []
+}
+
+test('a created account: its fields, its grants, where it was made, whether it was checked, and whether post removes it', () => {
+  expect(createdSummary(ACCOUNT, [{ uri: 'storage://default/o/p', action: 'read' }], true, DETAILS)).toBe(
     [
       '### Apolo service account created',
       '',
@@ -38,11 +48,21 @@ test('a created account: its fields, its grants, and whether post removes it', (
       '| Org | o |',
       '| Created at | 2026-11-28T10:00:00+00:00 |',
       '| Permissions | <code>storage://default/o/p</code> read |',
+      '| API URL | <code>https:&#8288;//api.apolo.us/api/v1</code> |',
+      '| Registry | <code>registry.default.apolo.us</code> |',
+      '| Token checked | yes: the platform accepts it |',
       '| Removed by the post step | yes |',
+      '',
       ''
     ].join('\n')
   )
-  const kept = createdSummary({ ...ACCOUNT, name: null, default_org: null }, [], false)
+  const kept = createdSummary({ ...ACCOUNT, name: null, default_org: null }, [], false, {
+    ...DETAILS,
+    registry: '',
+    verified: false
+  })
+  expect(kept).toContain('| Registry | (unknown) |')
+  expect(kept).toContain('| Token checked | no (<code>verify-seconds: 0</code>) |')
   expect(kept).toContain('| Name | <code>&#40;none&#41;</code> |')
   expect(kept).toContain('| Org | &#40;none&#41; |')
   expect(kept).toContain('| Permissions | (none) |')
@@ -70,7 +90,7 @@ test('grants one per line', () => {
     { uri: 'storage://default/o/p/a', action: 'read' as const },
     { uri: 'storage://default/o/p/b', action: 'write' as const }
   ]
-  expect(createdSummary(ACCOUNT, grants, true)).toContain(
+  expect(createdSummary(ACCOUNT, grants, true, DETAILS)).toContain(
     '| Permissions | <code>storage://default/o/p/a</code> read<br><code>storage://default/o/p/b</code> write |'
   )
 })
@@ -79,6 +99,95 @@ test('a table of as many rows as it shows says nothing of more', () => {
   const accounts = Array.from({ length: SUMMARY_ROWS }, (_, i) => ({ ...ACCOUNT, id: `service-account-${i}` }))
   expect(accountsSummary('Found', accounts)).not.toContain('more')
   expect(accountsSummary('Found', [...accounts, ACCOUNT])).toContain("… and 1 more (the step's output has them all).")
+})
+
+test("a created account's warnings follow its table, as a list of inert text", () => {
+  const warned = createdSummary(ACCOUNT, [], true, {
+    ...DETAILS,
+    warnings: ['The new account sees no cluster "default"', '| **x** <b>']
+  })
+  expect(
+    warned.endsWith(
+      [
+        '| Removed by the post step | yes |',
+        '',
+        '**Warnings**',
+        '',
+        '- The new account sees no cluster &#34;default&#34;',
+        '- &#124; &#42;&#42;x&#42;&#42; &#60;b&#62;',
+        ''
+      ].join('\n')
+    )
+  ).toBe(true)
+})
+
+test('at most 100 warnings are listed', () => {
+  const warnings = Array.from({ length: SUMMARY_ROWS + 1 }, (_, i) => `w${i}`)
+  const listed = createdSummary(ACCOUNT, [], true, { ...DETAILS, warnings })
+  expect(listed).toContain(`- w${SUMMARY_ROWS - 1}\n`)
+  expect(listed).not.toContain(`- w${SUMMARY_ROWS}`)
+})
+
+test('a table too long for its output says so, not that the output has the rest', () => {
+  const accounts = Array.from({ length: SUMMARY_ROWS + 2 }, (_, i) => ({ ...ACCOUNT, id: `service-account-${i}` }))
+  const refused = accountsSummary(
+    'Found',
+    accounts,
+    'nor in the accounts output: it would be over 1 MB, so it is not set'
+  )
+  expect(refused).toContain('… and 2 more (nor in the accounts output: it would be over 1 MB, so it is not set).')
+  expect(refused).not.toContain("the step's output")
+})
+
+test('a prune: its rule, how many it kept, and what it removed or would remove', () => {
+  const rule = { namePrefix: 'gha-', olderThan: '24h', dryRun: true }
+  expect(pruneSummary([ACCOUNT], { kept: 3, failed: 0 }, rule)).toBe(
+    [
+      '### Stale Apolo service accounts (dry run: nothing removed) (1)',
+      '',
+      'Names starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 3.',
+      '',
+      '| Name | ID | Cluster | Project | Org | Created at |',
+      '| --- | --- | --- | --- | --- | --- |',
+      '| <code>ci</code> | <code>service-account-1</code> | default | p | o | 2026-11-28T10:00:00+00:00 |',
+      '',
+      ''
+    ].join('\n')
+  )
+  expect(pruneSummary([ACCOUNT], { kept: 0, failed: 2 }, rule)).toContain(
+    'Kept, being newer: 0. Could not remove: 2 (named in the error).\n'
+  )
+  expect(pruneSummary([], { kept: 0, failed: 1 }, { ...rule, dryRun: false })).toBe(
+    '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 0. Could not remove: 1 (named in the error).\n\nNone removed.\n'
+  )
+  expect(pruneSummary([], { kept: 2, failed: 0 }, { ...rule, dryRun: false })).toBe(
+    '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 2.\n\nNone is that old.\n'
+  )
+})
+
+test('a failed step: what failed, the error, and what it left', () => {
+  expect(failedSummary('create', 'Input "cluster" names <x>', 'nothing')).toBe(
+    '### Apolo service account: create failed\n\nInput &#34;cluster&#34; names &#60;x&#62;\n\n**Left behind:** nothing\n'
+  )
+  expect(failedSummary('create', 'e'.repeat(2_001), 'x')).toContain(`${'e'.repeat(2_000)}…`)
+})
+
+test('what a failed step left, from its operation and its record for post', () => {
+  expect(leftBehind('create', undefined)).toMatch(/^nothing: no service account was made/)
+  expect(leftBehind('create', { kind: 'none' })).toMatch(/^nothing: /)
+  const pending = { kind: 'pending', name: 'ci-x', generated: true, cleanup: true, tokenAccepted: true } as const
+  expect(leftBehind('create', pending)).toMatch(/^maybe an account named ci-x, .* removes it$/)
+  expect(leftBehind('create', { ...pending, generated: false })).toMatch(/leaves it, as a name chosen in the workflow/)
+  const created = { kind: 'created', id: 'service-account-1', delivered: false, cleanup: false } as const
+  expect(leftBehind('create', created)).toBe('service account service-account-1: the post step removes it')
+  expect(leftBehind('create', { ...created, delivered: true })).toBe(
+    'service account service-account-1, kept (cleanup: false)'
+  )
+  expect(leftBehind('create', { ...created, delivered: true, cleanup: true })).toMatch(/removes it$/)
+  expect(leftBehind('list', undefined)).toBe('nothing: this operation changes nothing')
+  expect(leftBehind('get', undefined)).toBe('nothing: this operation changes nothing')
+  expect(leftBehind('rm', undefined)).toMatch(/^the account, unless/)
+  expect(leftBehind('prune', undefined)).toMatch(/^every account the error names/)
 })
 
 test("a cleanup's outcome", () => {

@@ -46,10 +46,21 @@ async function statusFailure(call, response, apiUrl) {
         return new errors/* PlatformError */.Wk({ ...fields, message: PROXY_REFUSED });
     }
     const body = await response.head(ERROR_BODY_BYTES).catch(() => '');
-    return new errors/* PlatformError */.Wk({
-        ...fields,
-        message: (0,errors/* serverMessage */.x_)(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
-    });
+    const said = (0,errors/* serverMessage */.x_)(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText;
+    const hint = statusHint(call, status, apiUrl);
+    return new errors/* PlatformError */.Wk({ ...fields, message: hint ? `${said}; ${hint}` : said });
+}
+/** What a status most likely means for this request: the fix, where the status alone hides it. */
+function statusHint(call, status, apiUrl) {
+    if (status === 404 && !new URL(apiUrl).pathname.endsWith('/api/v1'))
+        return `the API URL usually ends in /api/v1 (api-url is ${apiUrl})`;
+    if (status !== 403)
+        return undefined;
+    if (call.kind === 'create')
+        return "the token's user lacks the right to create service accounts: use the token of a user who has it";
+    if (call.kind === 'grant')
+        return 'granting needs "manage" on what is granted, for the token\'s user';
+    return undefined;
 }
 const PROXY_REFUSED = 'the proxy refused the request (Proxy Authentication Required): check the user and password in HTTPS_PROXY or HTTP_PROXY';
 function networkFailure(call, error, timeoutMs, url) {
@@ -650,6 +661,7 @@ class PlatformClient {
         // Failures that count against maxAttempts: throttling only spends the budget.
         let counted = 0;
         await this.paceAfterThrottling();
+        const started = this.options.now();
         for (let attempt = 1;; attempt++) {
             const failure = await this.attempt(call, url, attempt, expected, read);
             if (!failure)
@@ -659,10 +671,27 @@ class PlatformClient {
             else
                 counted++;
             if (counted >= this.options.maxAttempts || !(0,platform_retry/* mayRepeat */.xg)(call.kind, failure, this.tokenAccepted))
-                throw failure;
+                throw attempt === 1 ? failure : this.afterAttempts(failure, ` (after ${this.tried(attempt, started)})`);
             if (!(await this.pause(attempt, failure)))
-                throw this.outOfTime(call, failure);
+                throw this.outOfTime(call, this.afterAttempts(failure, `; gave up after ${this.tried(attempt, started)}`));
         }
+    }
+    /** `5 attempts over 12 s`: what a request was given before it failed for good. */
+    tried(attempts, startedMs) {
+        const ms = this.options.now() - startedMs;
+        return `${attempts} attempt${attempts === 1 ? '' : 's'} over ${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
+    }
+    /** The last failure of a request, with `suffix` saying how many attempts it had. */
+    afterAttempts(failure, suffix) {
+        return new errors/* PlatformError */.Wk({
+            operation: failure.operation,
+            status: failure.status,
+            code: failure.code,
+            unreadable: failure.unreadable,
+            retryAfterMs: failure.retryAfterMs,
+            message: `${failure.serverMessage}${suffix}`,
+            cause: failure
+        });
     }
     /** A new request of a job the platform has just throttled waits first (retry.ts `ThrottleMemory`). */
     async paceAfterThrottling() {
@@ -721,7 +750,7 @@ class PlatformClient {
             operation: call.operation,
             status: last?.status ?? 0,
             code: last?.code ?? 'OUT_OF_TIME',
-            message: `${last ? `${last.serverMessage}; ` : ''}gave up: these requests had ${seconds} s in all (README, "Time limits")`,
+            message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (README, "Time limits")`,
             cause: last
         });
     }

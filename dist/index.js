@@ -39407,59 +39407,22 @@ function runAttemptUrl(serverUrl, repository, run) {
 
 /***/ }),
 
-/***/ 1663:
+/***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ InputError),
-  dC: () => (/* binding */ readConnection),
-  Ko: () => (/* binding */ readInputs)
-});
-
-// UNUSED EXPORTS: DEFAULT_API_URL, INPUT_DEFAULTS
-
-// EXTERNAL MODULE: ./src/platform/errors.ts
-var errors = __nccwpck_require__(6316);
-// EXTERNAL MODULE: ./src/platform/loopback.ts
-var loopback = __nccwpck_require__(2482);
-// EXTERNAL MODULE: ./src/platform/names.ts
-var names = __nccwpck_require__(3735);
-;// CONCATENATED MODULE: ./src/platform/permissions.ts
-const PERMISSION_ACTIONS = ['read', 'write', 'manage'];
-/**
- * Parses one grant per line, `<uri> <action>`. Blank lines and `#` comments are skipped.
- * Throws with the line number and what is wrong.
- */
-function parsePermissions(text) {
-    const permissions = [];
-    text.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.split('#', 1)[0].trim();
-        if (!line)
-            return;
-        const fields = line.split(/\s+/);
-        const where = `line ${index + 1} ("${line}")`;
-        if (fields.length !== 2)
-            throw new Error(`${where} must be "<uri> <action>", e.g. "storage://default/my-org/my-project/data read"`);
-        const [uri, action] = fields;
-        if (!/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/.test(uri)) {
-            throw new Error(`${where} has no full URI: write it as scheme://..., e.g. storage://<cluster>/<org>/<project>/path`);
-        }
-        if (/^image:\/\/[^/]+\/.*[:@]/.test(uri)) {
-            throw new Error(`${where} names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags`);
-        }
-        if (!PERMISSION_ACTIONS.includes(action)) {
-            throw new Error(`${where} has action "${action}"; allowed: ${PERMISSION_ACTIONS.join(', ')}`);
-        }
-        permissions.push({ uri, action: action });
-    });
-    return permissions;
-}
-
-// EXTERNAL MODULE: ./src/platform/token.ts
-var token = __nccwpck_require__(206);
-;// CONCATENATED MODULE: ./src/inputs.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   WJ: () => (/* binding */ INPUT_DEFAULTS),
+/* harmony export */   dC: () => (/* binding */ readConnection),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   um: () => (/* binding */ readJobSummary)
+/* harmony export */ });
+/* unused harmony export DEFAULT_API_URL */
+/* harmony import */ var _platform_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6316);
+/* harmony import */ var _platform_loopback_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2482);
+/* harmony import */ var _platform_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3735);
+/* harmony import */ var _platform_permissions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2731);
+/* harmony import */ var _platform_token_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(206);
 
 
 
@@ -39472,7 +39435,7 @@ var token = __nccwpck_require__(206);
 class InputError extends Error {
     input;
     constructor(input, detail) {
-        super((0,errors/* redactTokens */.Oj)(`Input "${input}" ${detail}`));
+        super((0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .redactTokens */ .Oj)(`Input "${input}" ${detail}`));
         this.input = input;
         this.name = 'InputError';
     }
@@ -39490,7 +39453,8 @@ const INPUT_DEFAULTS = {
     'max-attempts': '5',
     'verify-seconds': '30',
     'output-token': 'true',
-    'sweep-finished-runs': 'false'
+    'sweep-finished-runs': 'false',
+    'job-summary': 'true'
 };
 /**
  * Reads and checks every input, before any request. `onSecret` sees each form of the
@@ -39527,6 +39491,7 @@ function readInputs(read, onSecret) {
                 operation,
                 namePrefix: readNamePrefix(read),
                 olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
+                olderThan: read('older-than') || INPUT_DEFAULTS['older-than'],
                 dryRun: readBoolean(read, 'dry-run'),
                 ...readFinishedRuns(read, onSecret)
             };
@@ -39536,7 +39501,7 @@ function readName(read, required, operation) {
     const name = read('name');
     if (required && !name)
         throw new InputError('name', `is required for operation "${operation}": the id or name of the account`);
-    if (name && !(0,names/* isValidName */.uV)(name)) {
+    if (name && !(0,_platform_names_js__WEBPACK_IMPORTED_MODULE_2__/* .isValidName */ .uV)(name)) {
         throw new InputError('name', `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`);
     }
     return name;
@@ -39554,7 +39519,7 @@ function readPlainValue(read, name) {
 }
 function readPermissions(read) {
     try {
-        return parsePermissions(read('permissions'));
+        return (0,_platform_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .parsePermissions */ .cv)(read('permissions'));
     }
     catch (error) {
         throw new InputError('permissions', error.message);
@@ -39574,16 +39539,24 @@ const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 60
 const MIN_PRUNE_AGE = '1m';
 // A sweep runs unattended on every create: only what no job of a day could still be using.
 const MIN_SWEEP_AGE = '6h';
+const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d', '2w'];
 /** A duration in ms; empty is older-than's default, or 0 (off) for sweep-older-than. */
 function readDuration(read, name, minimum) {
     const value = read(name) || (name === 'older-than' ? INPUT_DEFAULTS[name] : '');
     if (!value)
         return 0;
     const ms = durationMs(value);
-    if (ms === undefined || ms < durationMs(minimum)) {
-        throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`);
+    const least = durationMs(minimum);
+    if (ms === undefined || ms < least) {
+        // Only examples the input allows.
+        const examples = DURATION_EXAMPLES.filter(example => durationMs(example) >= least).slice(0, 3);
+        throw new InputError(name, `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. ${examples.join(', ')}); got "${value}"`);
     }
     return ms;
+}
+/** Whether to write the job summary: read first, so that even a step with bad inputs can honour it. */
+function readJobSummary(read) {
+    return readBoolean(read, 'job-summary');
 }
 /** `30m`, `6h`, `7d`, `2w`: a whole number and a unit. */
 function durationMs(value) {
@@ -39654,12 +39627,14 @@ function pemBlocks(text) {
 }
 function readConnection(read, onSecret) {
     const raw = read('token');
-    if (!raw)
-        throw new InputError('token', 'is required: a platform auth token (JWT) or full token');
+    if (!raw) {
+        throw new InputError('token', 'is required: a platform auth token (JWT) or full token. If it is set from a secret, that secret is empty in this run: ' +
+            'workflows run for pull requests from forks, and by Dependabot, get no secrets (Dependabot has secrets of its own)');
+    }
     onSecret(raw);
     let credential;
     try {
-        credential = (0,token/* parseCredential */.nx)(raw);
+        credential = (0,_platform_token_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCredential */ .nx)(raw);
     }
     catch (error) {
         throw new InputError('token', error.message);
@@ -39683,7 +39658,7 @@ function readApiUrl(value) {
     }
     if (url.username || url.password)
         throw new InputError('api-url', 'must not carry a user name or password');
-    if (url.protocol === 'http:' && !(0,loopback/* isLoopbackHost */.c)(url.hostname)) {
+    if (url.protocol === 'http:' && !(0,_platform_loopback_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .c)(url.hostname)) {
         throw new InputError('api-url', `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -39700,13 +39675,16 @@ function readChoice(read, name, allowed) {
     }
     return value;
 }
+// YAML 1.2's core schema, as @actions/core's getBooleanInput reads a boolean.
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
 function readBoolean(read, name) {
     const value = read(name) || INPUT_DEFAULTS[name];
-    if (value === 'true')
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (value === 'false')
+    if (FALSE_VALUES.includes(value))
         return false;
-    throw new InputError(name, `must be "true" or "false"; got "${value}"`);
+    throw new InputError(name, `must be true or false (or True, TRUE, False, FALSE); got "${value}"`);
 }
 function readInteger(read, name, min, max) {
     const value = read(name) || INPUT_DEFAULTS[name];
@@ -40419,6 +40397,107 @@ function isAccountId(value) {
 
 /***/ }),
 
+/***/ 2731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cv: () => (/* binding */ parsePermissions),
+/* harmony export */   qV: () => (/* binding */ expandPermission)
+/* harmony export */ });
+/* unused harmony export SHORT_SCHEMES */
+const PERMISSION_ACTIONS = ['read', 'write', 'manage'];
+/**
+ * The schemes the apolo CLI writes short, `secret:api-key` for `secret://<cluster>/<org>/<project>/api-key`
+ * (apolo-sdk `_url_utils.py`, CLUSTER_SCHEMES); any other needs its full URI.
+ */
+const SHORT_SCHEMES = ['storage', 'image', 'job', 'secret', 'disk', 'blob', 'flow'];
+const FULL_URI = /^[a-z][a-z0-9+.-]*:\/\/[^/]/;
+const FULL_URI_TEXT = /^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/;
+const SHORT_URI = /^([a-z][a-z0-9+.-]*):(.*)$/;
+// RFC 3986 path characters: what yarl, which builds the CLI's URIs, leaves as written.
+const PATH_TEXT = /^[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/;
+/**
+ * Parses one grant per line, `<uri> <action>`. Blank lines and `#` comments are skipped.
+ * Throws with the line number and what is wrong.
+ */
+function parsePermissions(text) {
+    const permissions = [];
+    text.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.split('#', 1)[0].trim();
+        if (!line)
+            return;
+        const fields = line.split(/\s+/);
+        const where = `line ${index + 1} ("${line}")`;
+        if (fields.length !== 2)
+            throw new Error(`${where} must be "<uri> <action>", e.g. "storage:data read" or "storage://default/my-org/my-project/data read"`);
+        const [uri, action] = fields;
+        const problem = FULL_URI.test(uri) ? fullUriProblem(uri) : shortUriProblem(uri);
+        if (problem)
+            throw new Error(`${where} ${problem}`);
+        if (!PERMISSION_ACTIONS.includes(action)) {
+            throw new Error(`${where} has action "${action}"; allowed: ${PERMISSION_ACTIONS.join(', ')}`);
+        }
+        permissions.push({ uri, action: action, line: index + 1 });
+    });
+    return permissions;
+}
+const TAGGED = 'names an image with a tag or digest: grant on the image name, without ":tag" or "@sha256:…", as the platform refuses tags';
+function fullUriProblem(uri) {
+    if (!FULL_URI_TEXT.test(uri))
+        return 'has a URI that is not printable ASCII';
+    if (/^image:\/\/[^/]+\/.*[:@]/.test(uri))
+        return TAGGED;
+    return undefined;
+}
+/** What the CLI would refuse in a short form (`_normalize_uri`, `_check_uri_str`), or undefined. */
+function shortUriProblem(uri) {
+    const match = SHORT_URI.exec(uri);
+    if (!match) {
+        return 'has no URI: write scheme:path (e.g. storage:data, secret:api-key) or scheme://<cluster>/<org>/<project>/path';
+    }
+    const [, scheme, rest] = match;
+    if (!SHORT_SCHEMES.includes(scheme)) {
+        return `has "${scheme}:" without a cluster: only ${SHORT_SCHEMES.map(s => `${s}:`).join(', ')} may be written short, as in the apolo CLI; write it as ${scheme}://<cluster>/...`;
+    }
+    const path = shortPath(rest);
+    // "#" starts a comment, so only "?" can reach here.
+    if (path.includes('?'))
+        return 'has "?" in its URI: write it as %3F, as the apolo CLI asks';
+    if (!PATH_TEXT.test(path))
+        return 'has a character in its URI that must be percent-encoded (e.g. %22 for ")';
+    if (path.replace(/^\/+/, '').startsWith('~'))
+        return 'has "~" in its URI: no user is expanded here; name the path';
+    if (path.split('/').some(segment => segment === '.' || segment === '..'))
+        return 'has a "." or ".." segment in its URI: name the path itself';
+    if (scheme === 'image' && /[:@]/.test(path))
+        return TAGGED;
+    return undefined;
+}
+/** The path of a short form: `storage:x`, `storage:/x`, and `storage:///x` (an empty host) alike. */
+function shortPath(rest) {
+    return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+/**
+ * The full URI of a grant, as the apolo CLI expands it (`_normalize_uri`): a relative path
+ * is under the project, an absolute one under the org (or the cluster when there is no org).
+ */
+function expandPermission({ uri, action }, target) {
+    if (FULL_URI.test(uri))
+        return { uri, action };
+    const [, scheme, rest] = SHORT_URI.exec(uri);
+    let path = shortPath(rest);
+    if (path.startsWith('/'))
+        path = path.replace(/^\/+/, '');
+    else
+        path = path ? `${target.project}/${path}` : target.project;
+    if (target.org)
+        path = `${target.org}/${path}`;
+    return { uri: `${scheme}://${target.cluster}/${path}`, action };
+}
+
+
+/***/ }),
+
 /***/ 385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40710,14 +40789,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   dN: () => (/* binding */ runner_exportVariable),
   Gu: () => (/* binding */ runner_getState),
   MB: () => (/* binding */ githubUrls),
+  Os: () => (/* binding */ runner_group),
   pq: () => (/* binding */ runner_info),
   dK: () => (/* binding */ mask),
+  lm: () => (/* binding */ runner_notice),
   R5: () => (/* binding */ readInput),
   yK: () => (/* binding */ runIdentity),
   X5: () => (/* binding */ runnerTemp),
   LZ: () => (/* binding */ runner_saveState),
   C1: () => (/* binding */ runner_setFailed),
   uH: () => (/* binding */ runner_setOutput),
+  xM: () => (/* binding */ wantSummary),
   $e: () => (/* binding */ runner_warning),
   Sy: () => (/* binding */ writeSummary)
 });
@@ -40752,7 +40834,7 @@ function toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -43563,7 +43645,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -43571,7 +43653,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -43579,7 +43661,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -43596,13 +43678,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -43717,13 +43799,31 @@ function runner_info(message) {
 function runner_debug(message) {
     core_debug(safeText(message, true));
 }
+function runner_notice(message) {
+    notice(safeText(message, true));
+}
 function runner_warning(message) {
     warning(safeText(message, true));
+}
+/** Folds what `work` logs under `title`, a line that opens it in the log. */
+function runner_group(title, work) {
+    startGroup(safeText(title, true));
+    try {
+        work();
+    }
+    finally {
+        endGroup();
+    }
 }
 function runner_setFailed(message) {
     // Set here as well: @github/local-action's stand-in for @actions/core only records it.
     process.exitCode = 1;
     setFailed(safeText(message, true));
+}
+let summaryWanted = true;
+/** What the job-summary input says: with false, writeSummary writes nothing. */
+function wantSummary(wanted) {
+    summaryWanted = wanted;
 }
 /**
  * @actions/core writes outputs, state and env to the runner's files, never to stdout (every
@@ -43754,6 +43854,8 @@ const SUMMARY_CUT_NOTE = `${external_node_os_.EOL}_… the rest is left out: Git
  * What would take the step's summary over 1 MiB is cut at a line break, with a note.
  */
 async function writeSummary(markdown) {
+    if (!summaryWanted)
+        return;
     try {
         const path = process.env.GITHUB_STEP_SUMMARY;
         if (!path)
@@ -43843,6 +43945,8 @@ function githubUrls() {
 /* harmony export */   PQ: () => (/* binding */ recordPending),
 /* harmony export */   R: () => (/* binding */ recordNothing),
 /* harmony export */   ml: () => (/* binding */ loadConfigDir),
+/* harmony export */   no: () => (/* binding */ savedAccount),
+/* harmony export */   o0: () => (/* binding */ forgetSavedAccount),
 /* harmony export */   o9: () => (/* binding */ recordDelivered),
 /* harmony export */   vt: () => (/* binding */ saveConfigDir),
 /* harmony export */   yG: () => (/* binding */ loadAccount),
@@ -43923,15 +44027,26 @@ function recordDelivered(id, cleanup) {
 function recordNothing() {
     saveAccount({ kind: 'none' });
 }
+let lastSaved;
 function saveAccount(record) {
     (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ)(STATE_KEYS.account, encodeAccount(record));
+    lastSaved = record;
+}
+/** A step starts with nothing saved (a step run again in one process included). */
+function forgetSavedAccount() {
+    lastSaved = undefined;
+}
+/** What this step saved last, for its own summary: undefined when it saved nothing. */
+function savedAccount() {
+    return lastSaved;
 }
 function saveConfigDir(dir) {
     (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ)(STATE_KEYS.configDir, dir);
 }
-/** Post's side. */
+/** Post's side; `absent` when main saved nothing, as a step that makes no account does. */
 function loadAccount() {
-    return decodeAccount((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.account));
+    const text = (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.account);
+    return text ? decodeAccount(text) : { kind: 'absent' };
 }
 function loadConfigDir() {
     return (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.configDir);
@@ -44019,28 +44134,27 @@ async function reportJudgement(judgement, result, repository, verb) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ reportRemoved)
+/* harmony export */   K: () => (/* binding */ refusedOutput),
+/* harmony export */   Y: () => (/* binding */ setRemovedOutput)
 /* harmony export */ });
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7729);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7729);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5290);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8855);
-
 
 
 /**
- * What prune or create's sweep removed: a table in the job summary and the `removed` output.
- * An empty table is written only when `tableWhenNone`: prune says "None.", a sweep that found
- * nothing says nothing. `inTable`: the accounts no other table lists (those of finished runs
- * have their own). Returns why the output is not set when it is over GitHub's 1 MB.
+ * The `removed` output of prune and of create's sweep: what went. Returns why it is not set
+ * when it is over GitHub's 1 MB.
  */
-async function reportRemoved(title, accounts, tableWhenNone, inTable = accounts) {
-    if (inTable.length || tableWhenNone)
-        await _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .writeSummary */ .Sy((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .accountsSummary */ .Nx)(title, inTable));
-    const removed = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .removedOutput */ .IG)(accounts);
-    const oversized = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .oversizedOutput */ .P2)('removed', removed);
+function setRemovedOutput(accounts) {
+    const removed = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .removedOutput */ .IG)(accounts);
+    const oversized = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .oversizedOutput */ .P2)('removed', removed);
     if (!oversized)
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('removed', removed);
     return oversized;
+}
+/** Where a summary table's other rows are, when its output was refused. */
+function refusedOutput(name) {
+    return `nor in the ${name} output: it would be over 1 MB, so it is not set`;
 }
 
 
@@ -44053,15 +44167,17 @@ async function reportRemoved(title, accounts, tableWhenNone, inTable = accounts)
 /* harmony export */   $F: () => (/* binding */ createdSummary),
 /* harmony export */   CG: () => (/* binding */ runAttemptsSummary),
 /* harmony export */   Nx: () => (/* binding */ accountsSummary),
-/* harmony export */   dk: () => (/* binding */ removedSummary)
+/* harmony export */   aU: () => (/* binding */ leftBehind),
+/* harmony export */   dk: () => (/* binding */ removedSummary),
+/* harmony export */   kx: () => (/* binding */ failedSummary),
+/* harmony export */   tG: () => (/* binding */ pruneSummary)
 /* harmony export */ });
 /* unused harmony exports SUMMARY_ROWS, cell */
 /* harmony import */ var _github_urls_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5945);
 /* harmony import */ var _platform_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6316);
 
 
-/** Job summary sections as Markdown. Never given a token. */
-function createdSummary(account, permissions, cleanup) {
+function createdSummary(account, permissions, cleanup, details) {
     return [
         '### Apolo service account created',
         '',
@@ -44078,19 +44194,79 @@ function createdSummary(account, permissions, cleanup) {
                 'Permissions',
                 permissions.length ? permissions.map(p => `${code(p.uri)} ${cell(p.action)}`).join('<br>') : '(none)'
             ],
+            ['API URL', code(details.apiUrl)],
+            ['Registry', details.registry ? code(details.registry) : '(unknown)'],
+            ['Token checked', details.verified ? 'yes: the platform accepts it' : 'no (<code>verify-seconds: 0</code>)'],
             ['Removed by the post step', cleanup ? 'yes' : 'no (<code>cleanup: false</code>)']
-        ])
+        ]),
+        warningsList(details.warnings)
+    ].join('\n');
+}
+/** The step's warnings as a list, or nothing. */
+function warningsList(warnings) {
+    if (!warnings.length)
+        return '';
+    return ['**Warnings**', '', ...warnings.slice(0, SUMMARY_ROWS).map(w => `- ${cell(w, MAX_NOTE)}`), ''].join('\n');
+}
+/** What a failed step leaves, from the operation and what it saved for post. */
+function leftBehind(operation, record) {
+    if (operation === 'rm')
+        return 'the account, unless the error says it was removed';
+    if (operation === 'prune')
+        return 'every account the error names as not removed';
+    if (operation !== 'create')
+        return 'nothing: this operation changes nothing';
+    switch (record?.kind) {
+        case undefined:
+        case 'none':
+            return 'nothing: no service account was made, or the one made was removed again';
+        case 'pending':
+            return record.generated
+                ? `maybe an account named ${record.name}, if the lost create made it: the post step looks for it and removes it`
+                : `maybe an account named ${record.name}: the post step looks for it, and leaves it, as a name chosen in the workflow may be another job's`;
+        case 'created':
+            return record.delivered && !record.cleanup
+                ? `service account ${record.id}, kept (cleanup: false)`
+                : `service account ${record.id}: the post step removes it`;
+    }
+}
+/** A failed step: what failed, and what it left behind. */
+function failedSummary(what, error, left) {
+    return [
+        `### Apolo service account: ${cell(what)} failed`,
+        '',
+        cell(error, MAX_NOTE),
+        '',
+        `**Left behind:** ${cell(left, MAX_NOTE)}`,
+        ''
     ].join('\n');
 }
 /** Rows shown at most: a step's summary is capped at 1 MiB, and a long table helps nobody. */
 const SUMMARY_ROWS = 100;
-function accountsSummary(title, accounts) {
+/**
+ * A table of accounts. `rest` says where the rows past the first SUMMARY_ROWS are: only a
+ * step whose output was set can point at it.
+ */
+function accountsSummary(title, accounts, rest = "the step's output has them all") {
     if (!accounts.length)
         return `### ${title}\n\nNone.\n`;
+    return [`### ${title} (${accounts.length})`, '', accountsTable(accounts, rest)].join('\n');
+}
+/** What prune removed, or would remove: the rule it applied, how many it kept and could not remove. */
+function pruneSummary(removed, counts, rule, rest = "the step's output has them all") {
+    const title = rule.dryRun
+        ? 'Stale Apolo service accounts (dry run: nothing removed)'
+        : 'Removed stale Apolo service accounts';
+    const scope = `Names starting with ${code(rule.namePrefix)}, created over ${cell(rule.olderThan)} ago. ` +
+        `Kept, being newer: ${counts.kept}.` +
+        (counts.failed ? ` Could not remove: ${counts.failed} (named in the error).` : '');
+    if (removed.length)
+        return [`### ${title} (${removed.length})`, '', scope, '', accountsTable(removed, rest)].join('\n');
+    return `### ${title}\n\n${scope}\n\n${counts.failed ? 'None removed.' : 'None is that old.'}\n`;
+}
+function accountsTable(accounts, rest) {
     const more = accounts.length - SUMMARY_ROWS;
     return [
-        `### ${title} (${accounts.length})`,
-        '',
         table(['Name', 'ID', 'Cluster', 'Project', 'Org', 'Created at'], accounts
             .slice(0, SUMMARY_ROWS)
             .map(a => [
@@ -44101,7 +44277,7 @@ function accountsSummary(title, accounts) {
             cell(a.default_org ?? ''),
             cell(a.created_at)
         ])),
-        more > 0 ? `… and ${more} more (the step's output has them all).\n` : ''
+        more > 0 ? `… and ${more} more (${rest}).\n` : ''
     ].join('\n');
 }
 /**
@@ -44138,6 +44314,8 @@ function code(value) {
 }
 // A cell longer than this says nothing more, and a server could send megabytes.
 const MAX_CELL = 200;
+// An error or a warning: room for the whole message (errors.ts cuts a server's to 300).
+const MAX_NOTE = 2_000;
 /**
  * A value from the platform as inert text in a Markdown table: every character that is not
  * plainly safe becomes an HTML character reference, which Markdown shows as that character
@@ -44147,10 +44325,10 @@ const MAX_CELL = 200;
  * each `www.` and around each `@` keeps them plain text, so a hostile platform cannot put a
  * link in the summary. Other URIs (`storage://…`) are never links and are left as they are.
  */
-function cell(value) {
+function cell(value, max = MAX_CELL) {
     // U+2060 WORD JOINER: invisible, and no link GitHub's autolinker finds runs across it.
     const joiner = '\u2060';
-    const cut = value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value;
+    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
     const unlinked = (0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceControls */ .N0)((0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .redactTokens */ .Oj)(cut), () => ' ')
         .replace(/(https?|ftp):\/\//gi, `$1:${joiner}//`)
         .replace(/(w{3})\./gi, `$1${joiner}.`)
@@ -44601,16 +44779,32 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* reexport */ post_run)
 });
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var src_inputs = __nccwpck_require__(1663);
-// EXTERNAL MODULE: ./src/platform/errors.ts
-var errors = __nccwpck_require__(6316);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/runner.ts + 20 modules
 var runner = __nccwpck_require__(5290);
-// EXTERNAL MODULE: ./src/outputs.ts
-var outputs = __nccwpck_require__(7729);
+;// CONCATENATED MODULE: ./src/job-summary.ts
+
+
+/** The job-summary input, read before the others: a bad value leaves the summary on, to say so. */
+function applyJobSummary() {
+    let wanted = true;
+    try {
+        wanted = (0,src_inputs/* readJobSummary */.um)(runner/* readInput */.R5);
+    }
+    finally {
+        runner/* wantSummary */.xM(wanted);
+    }
+}
+
+// EXTERNAL MODULE: ./src/platform/errors.ts
+var errors = __nccwpck_require__(6316);
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
 // EXTERNAL MODULE: ./src/summary.ts
 var summary = __nccwpck_require__(8855);
+// EXTERNAL MODULE: ./src/outputs.ts
+var outputs = __nccwpck_require__(7729);
 ;// CONCATENATED MODULE: ./src/steps/get.ts
 
 
@@ -44624,7 +44818,10 @@ async function get(client, idOrName) {
     await runner/* writeSummary */.Sy((0,summary/* accountsSummary */.Nx)('Apolo service account', [account]));
 }
 
+// EXTERNAL MODULE: ./src/steps/removed.ts
+var removed = __nccwpck_require__(1759);
 ;// CONCATENATED MODULE: ./src/steps/list.ts
+
 
 
 
@@ -44633,8 +44830,8 @@ async function list(client) {
     const accounts = await client.list();
     const json = JSON.stringify(accounts);
     runner/* info */.pq(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`);
-    await runner/* writeSummary */.Sy((0,summary/* accountsSummary */.Nx)('Apolo service accounts', accounts));
     const oversized = (0,outputs/* oversizedOutput */.P2)('accounts', json);
+    await runner/* writeSummary */.Sy((0,summary/* accountsSummary */.Nx)('Apolo service accounts', accounts, oversized ? (0,removed/* refusedOutput */.K)('accounts') : undefined));
     if (oversized) {
         throw new Error(`${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`);
     }
@@ -44651,30 +44848,29 @@ var removal = __nccwpck_require__(3794);
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
 function staleAccounts(accounts, options) {
     const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
-    return accounts.filter(account => account.name?.startsWith(options.namePrefix) && (0,removal/* createdBy */.uf)(account, cutoff));
+    return accounts.filter(account => (0,removal/* createdBy */.uf)(account, cutoff));
 }
 async function prune(client, options) {
-    const accounts = await client.list();
-    let doomed = staleAccounts(accounts, options);
+    const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix));
+    let doomed = staleAccounts(matching, options);
     let judgement;
     if (options.finishedRuns) {
-        const candidates = accounts.filter(account => account.name?.startsWith(options.namePrefix));
-        judgement = await (0,finished_runs/* judgeByRuns */.xf)(candidates, { ...options.finishedRuns, ageInput: 'older-than' });
+        judgement = await (0,finished_runs/* judgeByRuns */.xf)(matching, { ...options.finishedRuns, ageInput: 'older-than' });
         // GitHub's answer wins over age; where it could not tell, the age rule still applies.
         const active = new Set(judgement.active.map(leftover => leftover.account));
         const finished = new Set(judgement.finished.map(leftover => leftover.account));
         const stale = new Set(doomed);
-        doomed = candidates.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)));
+        doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)));
     }
+    const kept = matching.length - doomed.length;
     const result = options.dryRun ? { removed: doomed, failed: [] } : await (0,removal/* removeEach */.O0)(client, doomed);
-    return judgement ? { ...result, judgement } : result;
+    return judgement ? { ...result, judgement, kept } : { ...result, kept };
 }
 
 // EXTERNAL MODULE: ./src/steps/finished-runs.ts
 var steps_finished_runs = __nccwpck_require__(2996);
-// EXTERNAL MODULE: ./src/steps/removed.ts
-var removed = __nccwpck_require__(1759);
 ;// CONCATENATED MODULE: ./src/steps/prune.ts
+
 
 
 
@@ -44682,24 +44878,36 @@ var removed = __nccwpck_require__(1759);
 
 /** operation: prune. Removes (or with dry-run names) the caller's stale accounts of a prefix. */
 async function pruneStale(client, inputs) {
+    const { namePrefix, olderThan, dryRun } = inputs;
     const run = runner/* runIdentity */.yK();
     const result = await prune(client, {
-        namePrefix: inputs.namePrefix,
+        namePrefix,
         olderThanMs: inputs.olderThanMs,
-        dryRun: inputs.dryRun,
+        dryRun,
         finishedRuns: (0,steps_finished_runs/* askingGitHub */.N)(inputs, run, () => client.timeLeftMs())
     });
-    const verb = inputs.dryRun ? 'Would remove' : 'Removed';
+    const verb = dryRun ? 'Would remove' : 'Removed';
     const byRuns = await (0,steps_finished_runs/* reportJudgement */.q)(result.judgement, result, run.repository, verb);
     const byAge = result.removed.filter(account => !byRuns.has(account));
-    for (const account of byAge)
-        runner/* info */.pq(`${verb} ${account.name} (${account.id}, created ${account.created_at})`);
-    runner/* info */.pq(`${verb} ${result.removed.length} stale service account(s) starting with "${inputs.namePrefix}"`);
+    const rule = `starting with "${namePrefix}" created over ${olderThan} ago`;
+    if (byAge.length) {
+        // One line per account: folded, as a prune may name thousands.
+        runner/* group */.Os(`${verb} ${byAge.length} service account(s) ${rule}`, () => {
+            for (const account of byAge)
+                runner/* info */.pq(`${verb} ${account.name} (${account.id}, created ${account.created_at})`);
+        });
+    }
+    else if (!byRuns.size)
+        runner/* info */.pq(`No service account ${rule}: nothing to remove`);
+    runner/* info */.pq(`Kept ${result.kept} other service account(s) starting with "${namePrefix}"`);
     const problems = result.failed.length
         ? [`Could not remove ${result.failed.length} account(s): ${(0,removal/* failureLines */.w7)(result.failed).join('; ')}`]
         : [];
-    // The table says "None." only when no account of a finished run went either.
-    const oversized = await (0,removed/* reportRemoved */.T)(`${verb} stale Apolo service accounts`, result.removed, !byRuns.size, byAge);
+    const oversized = (0,removed/* setRemovedOutput */.Y)(result.removed);
+    const rest = oversized ? (0,removed/* refusedOutput */.K)('removed') : undefined;
+    // Accounts of finished runs have their own table (reportJudgement).
+    if (byAge.length || !byRuns.size)
+        await runner/* writeSummary */.Sy((0,summary/* pruneSummary */.tG)(byAge, { kept: result.kept, failed: result.failed.length }, { namePrefix, olderThan, dryRun }, rest));
     if (oversized)
         problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`);
     if (problems.length)
@@ -44727,9 +44935,14 @@ async function rm(client, idOrName) {
 
 
 
+
+
+
 /** The main step: one operation, its outputs, and for create the state that post needs. */
 async function runOperation() {
     try {
+        (0,state/* forgetSavedAccount */.o0)();
+        applyJobSummary();
         const inputs = (0,src_inputs/* readInputs */.Ko)(runner/* readInput */.R5, runner/* mask */.dK);
         // The client (and undici with it) and the create step load only once the inputs are good.
         const { createClient } = await __nccwpck_require__.e(/* import() */ 587).then(__nccwpck_require__.bind(__nccwpck_require__, 7587));
@@ -44737,7 +44950,7 @@ async function runOperation() {
         runner/* setOutput */.uH('api-url', inputs.apiUrl);
         switch (inputs.operation) {
             case 'create': {
-                const { runCreate } = await __nccwpck_require__.e(/* import() */ 98).then(__nccwpck_require__.bind(__nccwpck_require__, 8098));
+                const { runCreate } = await __nccwpck_require__.e(/* import() */ 8).then(__nccwpck_require__.bind(__nccwpck_require__, 7008));
                 return await runCreate(client, inputs);
             }
             case 'list':
@@ -44751,6 +44964,8 @@ async function runOperation() {
         }
     }
     catch (error) {
+        const operation = runner/* readInput */.R5('operation') || src_inputs/* INPUT_DEFAULTS */.WJ.operation;
+        await runner/* writeSummary */.Sy((0,summary/* failedSummary */.kx)(operation, (0,errors/* errorMessage */.gJ)(error), (0,summary/* leftBehind */.aU)(operation, (0,state/* savedAccount */.no)())));
         runner/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
     }
 }
@@ -44768,9 +44983,8 @@ var promises_ = __nccwpck_require__(8500);
 var config_dir = __nccwpck_require__(7819);
 // EXTERNAL MODULE: ./src/operations/lost-create.ts
 var lost_create = __nccwpck_require__(7683);
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/steps/post.ts
+
 
 
 
@@ -44786,9 +45000,13 @@ var state = __nccwpck_require__(2462);
 const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 async function runPost() {
+    honourJobSummary();
     cleanConfigDir();
     const record = (0,state/* loadAccount */.yG)();
     switch (record.kind) {
+        case 'absent':
+            // list, get, rm and prune make nothing; nor does a create stopped before its first request.
+            return;
         case 'none':
             runner/* info */.pq('No service account was created by this step: nothing to remove.');
             return;
@@ -44877,6 +45095,14 @@ async function removePending(client, record) {
         }
     }
     runner/* info */.pq(`The create of "${record.name}" made no account: nothing to remove.`);
+}
+function honourJobSummary() {
+    try {
+        applyJobSummary();
+    }
+    catch {
+        // Main has failed on this input already: the summary stays on.
+    }
 }
 function cleanConfigDir() {
     const dir = (0,state/* loadConfigDir */.ml)();

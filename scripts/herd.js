@@ -12,8 +12,11 @@ import { join } from 'node:path'
 import { startEmulator } from '../emulator/server.js'
 import { runStep } from './local-runner.js'
 
-/** create, verify as the new account (GET /config), remove: with cluster and project given. */
-export const REQUESTS_PER_JOB = 3
+/**
+ * The owner's GET /config (the cluster check), create, verify as the new account (GET /config),
+ * remove: with cluster and project given.
+ */
+export const REQUESTS_PER_JOB = 4
 const FAILURES_KEPT = 5
 const LINE_CHARS = 300
 

@@ -22,6 +22,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * @property {string[]} masks the values of every `::add-mask::` line, in order
  * @property {string[]} errors
  * @property {string[]} warnings
+ * @property {string[]} notices
  * @property {{state: string, env: string, summary: string, path: string}} files the raw files
  * @property {string} runnerTemp
  */
@@ -109,6 +110,7 @@ export async function runStep(step, options = {}) {
     masks: commandValues(stdout, 'add-mask'),
     errors: commandValues(stdout, 'error'),
     warnings: commandValues(stdout, 'warning'),
+    notices: commandValues(stdout, 'notice'),
     files: raw,
     runnerTemp
   }
@@ -192,16 +194,39 @@ export function commandValues(stdout, command) {
 
 /**
  * The log as the runner shows it: masked values replaced by ***, workflow commands hidden
- * but annotations, which it shows as `Error:` and `Warning:`.
+ * but annotations, which it shows as `Error:`, `Warning:` and `Notice:`, and groups, shown
+ * here opened (`▼ title`, their lines indented).
  * @param {string} stdout
  * @param {string[]} masks
  */
 export function asWorkflowLog(stdout, masks) {
   const secrets = [...masks].filter(Boolean).sort((a, b) => b.length - a.length)
-  return stdout
-    .split(/\r?\n/)
-    .filter(line => line && !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
-    .map(line => line.replace(/^::error(?: [^:]*)?::/, 'Error: ').replace(/^::warning(?: [^:]*)?::/, 'Warning: '))
-    .map(line => secrets.reduce((text, secret) => text.split(secret).join('***'), line))
-    .join('\n')
+  let inGroup = false
+  /** @type {string[]} */
+  const shown = []
+  for (const line of stdout.split(/\r?\n/)) {
+    if (!line || line.startsWith('::add-mask::') || line.startsWith('::debug::')) continue
+    if (line.startsWith('::endgroup::')) {
+      inGroup = false
+      continue
+    }
+    const group = /^::group::(.*)$/.exec(line)
+    const text = group
+      ? `▼ ${commandData(group[1])}`
+      : line.replace(
+          /^::(error|warning|notice)(?: [^:]*)?::(.*)$/,
+          (_, kind, data) => `${LABELS[kind]}: ${commandData(data)}`
+        )
+    shown.push(`${inGroup ? '  ' : ''}${secrets.reduce((masked, secret) => masked.split(secret).join('***'), text)}`)
+    inGroup ||= Boolean(group)
+  }
+  return shown.join('\n')
+}
+
+/** @type {Record<string, string>} */
+const LABELS = { error: 'Error', warning: 'Warning', notice: 'Notice' }
+
+/** A command's value as the runner reads it back: `%0D`, `%0A` and `%25` unescaped. @param {string} data */
+function commandData(data) {
+  return data.replace(/%(0D|0A|25)/g, (_, code) => String.fromCharCode(parseInt(code, 16)))
 }

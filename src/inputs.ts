@@ -1,9 +1,8 @@
 import { redactTokens } from './platform/errors.js'
 import { isLoopbackHost } from './platform/loopback.js'
 import { isValidName } from './platform/names.js'
-import { parsePermissions } from './platform/permissions.js'
+import { parsePermissions, type PermissionLine } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
-import type { Permission } from './platform/types.js'
 
 /**
  * A bad input: the message names the input and what it allows. A value it repeats has
@@ -51,8 +50,8 @@ type CreateFields = {
   project: string
   org: string
   cleanup: boolean
-  /** Grants for the new account's role. */
-  permissions: Permission[]
+  /** Grants for the new account's role; short forms are expanded once the target is known. */
+  permissions: PermissionLine[]
   /** Log later apolo/neuro CLI steps in as the new account. */
   exportEnv: boolean
   /** Set the token and auth-token outputs; false leaves export-env the only way. */
@@ -75,6 +74,8 @@ type PruneFields = {
   /** Only accounts whose name starts with this. */
   namePrefix: string
   olderThanMs: number
+  /** older-than as written (or its default), for the log. */
+  olderThan: string
   dryRun: boolean
 } & FinishedRunsFields
 
@@ -92,7 +93,8 @@ export const INPUT_DEFAULTS = {
   'max-attempts': '5',
   'verify-seconds': '30',
   'output-token': 'true',
-  'sweep-finished-runs': 'false'
+  'sweep-finished-runs': 'false',
+  'job-summary': 'true'
 } as const
 
 /** Reads one input by its action.yml name, trimmed as @actions/core's getInput trims it; '' when unset. */
@@ -133,6 +135,7 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         operation,
         namePrefix: readNamePrefix(read),
         olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
+        olderThan: read('older-than') || INPUT_DEFAULTS['older-than'],
         dryRun: readBoolean(read, 'dry-run'),
         ...readFinishedRuns(read, onSecret)
       }
@@ -167,7 +170,7 @@ function readPlainValue(read: InputReader, name: string): string {
   return value
 }
 
-function readPermissions(read: InputReader): Permission[] {
+function readPermissions(read: InputReader): PermissionLine[] {
   try {
     return parsePermissions(read('permissions'))
   } catch (error) {
@@ -196,19 +199,28 @@ const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 const MIN_PRUNE_AGE = '1m'
 // A sweep runs unattended on every create: only what no job of a day could still be using.
 const MIN_SWEEP_AGE = '6h'
+const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d', '2w']
 
 /** A duration in ms; empty is older-than's default, or 0 (off) for sweep-older-than. */
 function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than', minimum: string): number {
   const value = read(name) || (name === 'older-than' ? INPUT_DEFAULTS[name] : '')
   if (!value) return 0
   const ms = durationMs(value)
-  if (ms === undefined || ms < durationMs(minimum)!) {
+  const least = durationMs(minimum)!
+  if (ms === undefined || ms < least) {
+    // Only examples the input allows.
+    const examples = DURATION_EXAMPLES.filter(example => durationMs(example)! >= least).slice(0, 3)
     throw new InputError(
       name,
-      `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 7d); got "${value}"`
+      `must be a duration of at least ${minimum}, as a whole number and a unit s, m, h, d or w (e.g. ${examples.join(', ')}); got "${value}"`
     )
   }
   return ms
+}
+
+/** Whether to write the job summary: read first, so that even a step with bad inputs can honour it. */
+export function readJobSummary(read: InputReader): boolean {
+  return readBoolean(read, 'job-summary')
 }
 
 /** `30m`, `6h`, `7d`, `2w`: a whole number and a unit. */
@@ -293,7 +305,13 @@ function pemBlocks(text: string): string[] | undefined {
 
 export function readConnection(read: InputReader, onSecret: (secret: string) => void): ConnectionInputs {
   const raw = read('token')
-  if (!raw) throw new InputError('token', 'is required: a platform auth token (JWT) or full token')
+  if (!raw) {
+    throw new InputError(
+      'token',
+      'is required: a platform auth token (JWT) or full token. If it is set from a secret, that secret is empty in this run: ' +
+        'workflows run for pull requests from forks, and by Dependabot, get no secrets (Dependabot has secrets of its own)'
+    )
+  }
   onSecret(raw)
   let credential: Credential
   try {
@@ -340,11 +358,15 @@ function readChoice<T extends string>(read: InputReader, name: keyof typeof INPU
   return value as T
 }
 
+// YAML 1.2's core schema, as @actions/core's getBooleanInput reads a boolean.
+const TRUE_VALUES = ['true', 'True', 'TRUE']
+const FALSE_VALUES = ['false', 'False', 'FALSE']
+
 function readBoolean(read: InputReader, name: keyof typeof INPUT_DEFAULTS): boolean {
   const value = read(name) || INPUT_DEFAULTS[name]
-  if (value === 'true') return true
-  if (value === 'false') return false
-  throw new InputError(name, `must be "true" or "false"; got "${value}"`)
+  if (TRUE_VALUES.includes(value)) return true
+  if (FALSE_VALUES.includes(value)) return false
+  throw new InputError(name, `must be true or false (or True, TRUE, False, FALSE); got "${value}"`)
 }
 
 function readInteger(read: InputReader, name: keyof typeof INPUT_DEFAULTS, min: number, max: number): number {

@@ -45,14 +45,35 @@ export function debug(message: string): void {
   core.debug(safeText(message, true))
 }
 
+export function notice(message: string): void {
+  core.notice(safeText(message, true))
+}
+
 export function warning(message: string): void {
   core.warning(safeText(message, true))
+}
+
+/** Folds what `work` logs under `title`, a line that opens it in the log. */
+export function group(title: string, work: () => void): void {
+  core.startGroup(safeText(title, true))
+  try {
+    work()
+  } finally {
+    core.endGroup()
+  }
 }
 
 export function setFailed(message: string): void {
   // Set here as well: @github/local-action's stand-in for @actions/core only records it.
   process.exitCode = 1
   core.setFailed(safeText(message, true))
+}
+
+let summaryWanted = true
+
+/** What the job-summary input says: with false, writeSummary writes nothing. */
+export function wantSummary(wanted: boolean): void {
+  summaryWanted = wanted
 }
 
 /**
@@ -89,6 +110,7 @@ export const SUMMARY_CUT_NOTE = `${EOL}_… the rest is left out: GitHub shows a
  * What would take the step's summary over 1 MiB is cut at a line break, with a note.
  */
 export async function writeSummary(markdown: string): Promise<void> {
+  if (!summaryWanted) return
   try {
     const path = process.env.GITHUB_STEP_SUMMARY
     if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')

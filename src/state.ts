@@ -82,17 +82,31 @@ export function recordNothing(): void {
   saveAccount({ kind: 'none' })
 }
 
+let lastSaved: AccountRecord | undefined
+
 function saveAccount(record: AccountRecord): void {
   saveState(STATE_KEYS.account, encodeAccount(record))
+  lastSaved = record
+}
+
+/** A step starts with nothing saved (a step run again in one process included). */
+export function forgetSavedAccount(): void {
+  lastSaved = undefined
+}
+
+/** What this step saved last, for its own summary: undefined when it saved nothing. */
+export function savedAccount(): AccountRecord | undefined {
+  return lastSaved
 }
 
 export function saveConfigDir(dir: string): void {
   saveState(STATE_KEYS.configDir, dir)
 }
 
-/** Post's side. */
-export function loadAccount(): AccountRecord | { kind: 'invalid' } {
-  return decodeAccount(getState(STATE_KEYS.account))
+/** Post's side; `absent` when main saved nothing, as a step that makes no account does. */
+export function loadAccount(): AccountRecord | { kind: 'invalid' } | { kind: 'absent' } {
+  const text = getState(STATE_KEYS.account)
+  return text ? decodeAccount(text) : { kind: 'absent' }
 }
 
 export function loadConfigDir(): string {

@@ -154,7 +154,11 @@ describe('prune', () => {
         .sort()
     ).toEqual(['gha-octo-repo-old-0', 'gha-octo-repo-old-1', 'gha-octo-repo-old-2'])
     expect(emulator.accounts().length).toBe(before)
-    expect(result.summary).toContain('Would remove stale Apolo service accounts (3)')
+    expect(result.summary).toContain('### Stale Apolo service accounts (dry run: nothing removed) (3)')
+    expect(result.summary).toMatch(
+      /^Names starting with <code>gha-octo-repo-<\/code>, created over 24h ago\. Kept, being newer: \d+\.$/m
+    )
+    expect(result.summary).toContain('| <code>gha-octo-repo-old-0</code> |')
   })
 
   test("removes only the old ones under the prefix, never younger ones, others' or outside the prefix", async () => {
@@ -214,7 +218,7 @@ describe('prune', () => {
     [{}, 'Input "name-prefix" is required for operation "prune"'],
     [{ 'name-prefix': 'x', 'older-than': '10' }, 'Input "older-than" must be a duration'],
     [{ 'name-prefix': 'x', 'older-than': '30s' }, 'at least 1m'],
-    [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be "true" or "false"']
+    [{ 'name-prefix': 'x', 'dry-run': 'yes' }, 'Input "dry-run" must be true or false']
   ])('bad input %j', async (inputs, message) => {
     emulator.resetLog()
     const result = await suite.step('main', { operation: 'prune', ...inputs })

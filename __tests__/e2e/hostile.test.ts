@@ -263,7 +263,7 @@ describe('9 and 14: proxies', () => {
     const main = await step('main', { 'api-url': 'https://api.test/api/v1' }, { env: { HTTPS_PROXY: proxyUrl } })
     expect(main.code).toBe(1)
     expect(main.errors.join('\n')).toContain(
-      'create service account failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)'
+      'read platform config failed: HTTP 407: the proxy refused the request (Proxy Authentication Required)'
     )
     expect(seen).toEqual(['CONNECT api.test:443'])
   })
@@ -285,7 +285,7 @@ describe('a create whose account appears only after main gave up looking', () =>
           : { status: 404, body: 'Service account not found' }
       }
       if (request.method === 'DELETE') return { status: 204 }
-      return jsonAnswer(200, { authorized: true, clusters: [], projects: [] })
+      return jsonAnswer(200, { authorized: true, clusters: [{ name: 'default' }], projects: [] })
     })
     const main = await step('main', { 'timeout-seconds': '1', 'max-attempts': '1' })
     expect(main.code).toBe(1)

@@ -59,7 +59,7 @@ describe('create, then post', () => {
     expect(emulator.account(outputs.id)).toBeUndefined()
   })
 
-  test('with every default given, create is one request and one as the new account to verify it; post is one', async () => {
+  test('with every default given, create is a check of the cluster, one request and one as the new account to verify it; post is one', async () => {
     emulator.resetLog()
     const main = await suite.step('main', {
       token,
@@ -69,10 +69,11 @@ describe('create, then post', () => {
     })
     expect(main.code).toBe(0)
     expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v1/config',
       'POST /api/v1/service_accounts',
       'GET /api/v1/config'
     ])
-    expect(emulator.requests[1].headers.authorization).toBe(`Bearer ${main.outputs['auth-token']}`)
+    expect(emulator.requests[2].headers.authorization).toBe(`Bearer ${main.outputs['auth-token']}`)
     emulator.resetLog()
     await suite.step('post', { token }, { state: main.state })
     expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual([
@@ -118,8 +119,8 @@ describe('create, then post', () => {
       expect.arrayContaining([fullToken, JSON.parse(Buffer.from(fullToken, 'base64').toString()).token])
     )
     expect(main.outputs['default-project']).toBe('from-token')
-    // No GET /config for defaults: the only one is the new account's verification.
-    expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/service_accounts', '/api/v1/config'])
+    // GET /config checks the token's cluster before the create, and the new account's token after it.
+    expect(emulator.requests.map(r => r.path)).toEqual(['/api/v1/config', '/api/v1/service_accounts', '/api/v1/config'])
     await runStep('post', { inputs: { token: fullToken }, state: main.state }).then(r => suite.record(r))
     expect(emulator.account(main.outputs.id)).toBeUndefined()
   })
@@ -275,7 +276,7 @@ describe('bad input sends nothing', () => {
     [{ operation: 'destroy' }, 'Input "operation" must be one of create, list, get, rm'],
     [{ operation: 'get' }, 'Input "name" is required for operation "get"'],
     [{ name: 'Not_Valid' }, 'Input "name" must be lowercase letters'],
-    [{ cleanup: 'yes' }, 'Input "cleanup" must be "true" or "false"']
+    [{ cleanup: 'yes' }, 'Input "cleanup" must be true or false']
   ])('%j', async (inputs, message) => {
     emulator.resetLog()
     const result = await suite.step('main', { token, ...inputs })

@@ -23,7 +23,7 @@ const MAX_ATTEMPTS = 5
  * Runs the create step on a virtual clock. `spentByCreate`: the step's whole budget is gone
  * by the time the create answers.
  */
-async function create(values: Record<string, string>, { spentByCreate = false } = {}) {
+async function create(values: Record<string, string>, { spentByCreate = false, configFailing = 0 } = {}) {
   const clock = new VirtualClock()
   const client = emulatorClient(emulator, token, dispatcher, {
     timeoutMs: TIMEOUT_MS,
@@ -32,10 +32,13 @@ async function create(values: Record<string, string>, { spentByCreate = false } 
     sleep: clock.sleep,
     random: () => 1,
     log: line => {
-      if (spentByCreate && /^POST \S*\/service_accounts: HTTP 201 /.test(line)) clock.ms += 1_000_000
+      if (!/^POST \S*\/service_accounts: HTTP 201 /.test(line)) return
+      if (spentByCreate) clock.ms += 1_000_000
+      // Only the verification's GET /config fails, not the owner's before the create.
+      if (configFailing)
+        emulator.addFault({ method: 'GET', path: '/config', kind: 'status', status: 502, times: configFailing })
     }
   })
-  // Cluster and project given: GET /config is asked only by the verification.
   const inputs = createInputs({
     'api-url': emulator.url,
     token,
@@ -48,30 +51,30 @@ async function create(values: Record<string, string>, { spentByCreate = false } 
   return { ...result, error: result.value }
 }
 
-const configFailing = (times: number) =>
-  emulator.addFault({ method: 'GET', path: '/config', kind: 'status', status: 502, times })
-
 describe('verifying the new token while the platform fails', () => {
   test("may take the rest of the step's budget, beyond verify-seconds and one request", async () => {
     // Three failures take 0.5 + 1 + 2 s of waits: more than 1 s + 0.5 s, well within 7.5 s.
-    configFailing(3)
-    const result = await create({ name: 'budget-rest', 'verify-seconds': '1' })
+    const result = await create({ name: 'budget-rest', 'verify-seconds': '1' }, { configFailing: 3 })
     expect(result.error).toBeUndefined()
     expect(result.outputs.registry).toContain('registry.default')
   })
 
   test("with the step's budget spent, still has verify-seconds and one request's time", async () => {
     // Two failures take 0.5 + 1 s of waits, within 2 s + 0.5 s.
-    configFailing(2)
-    const result = await create({ name: 'budget-spent', 'verify-seconds': '2' }, { spentByCreate: true })
+    const result = await create(
+      { name: 'budget-spent', 'verify-seconds': '2' },
+      { spentByCreate: true, configFailing: 2 }
+    )
     expect(result.error).toBeUndefined()
     expect(result.outputs.registry).toContain('registry.default')
   })
 
   test("with the step's budget spent, gets no more than that: the account goes again", async () => {
     // Three failures would need 3.5 s of waits, past 2 s + 0.5 s.
-    configFailing(3)
-    const result = await create({ name: 'budget-over', 'verify-seconds': '2' }, { spentByCreate: true })
+    const result = await create(
+      { name: 'budget-over', 'verify-seconds': '2' },
+      { spentByCreate: true, configFailing: 3 }
+    )
     expect(result.error?.message).toMatch(
       /^the platform never answered whether the new token works: .*HTTP 502.*; service account \S+ was removed again$/
     )

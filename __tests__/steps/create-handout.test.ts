@@ -18,7 +18,7 @@ let dispatcher: Agent
 useLoopbackEmulator(loopback => ({ emulator, token, dispatcher } = loopback))
 
 const READ = 'storage://default/test-org/test-project/data read'
-/** Every target input given: the create is the step's first request. */
+/** Every target input given: only the owner's GET /config comes before the create. */
 const TARGET = { cluster: 'default', project: 'test-project', org: 'test-org' }
 
 /**
@@ -109,7 +109,7 @@ describe('an account that cannot be handed out', () => {
     const account = emulator.accounts().find(a => a.name === 'handout-stuck')!
     expect(result.error?.message).toMatch(
       new RegExp(
-        `^grant permissions to .*HTTP 403.*; removing service account ${account.id} failed too, ` +
+        `^line 1 of permissions, read on storage://default/test-org/test-project/data, was refused: grant permissions to .*HTTP 403.*; removing service account ${account.id} failed too, ` +
           'the post step will try again: remove service account .*HTTP 403'
       )
     )
@@ -141,12 +141,12 @@ describe('an account that cannot be handed out', () => {
     })
   })
 
-  test('a pending name with no request answered before it says the token is not yet proven', async () => {
+  test("the owner's GET /config comes before the create, so a pending name says the token is proven", async () => {
     emulator.addFault({ method: 'POST', path: '/service_accounts', kind: 'reset-before' })
     const result = await create(TARGET, { maxAttempts: 1 })
-    // Nothing was asked before the create (its look-up by name comes after).
-    expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
-    expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: false })
+    expect(emulator.requests[0]).toMatchObject({ method: 'GET', path: '/api/v1/config' })
+    expect(emulator.requests[1]).toMatchObject({ method: 'POST' })
+    expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: true })
   })
 
   test('a create answered with a success it could not read proves the token all the same', async () => {
@@ -155,7 +155,6 @@ describe('an account that cannot be handed out', () => {
     emulator.addFault({ method: 'GET', path: /^\/service_accounts\//, kind: 'status', status: 500, times: Infinity })
     const result = await create(TARGET, { maxAttempts: 1 })
     expect(result.error?.name).toBe('UnresolvedCreateError')
-    expect(emulator.requests[0]).toMatchObject({ method: 'POST' })
     expect(JSON.parse(result.state.account)).toMatchObject({ kind: 'pending', tokenAccepted: true })
   })
 })

@@ -114,6 +114,7 @@ test.each([
     operation: 'prune' as const,
     namePrefix: 'gha-',
     olderThanMs: 24 * 60 * MINUTE,
+    olderThan: '24h',
     dryRun: dryRun === 'true',
     sweepFinishedRuns: true,
     githubToken: emulator.github.token
@@ -133,6 +134,7 @@ test('prune with nothing to remove still says None.', async () => {
     operation: 'prune' as const,
     namePrefix: 'gha-',
     olderThanMs: 24 * 60 * MINUTE,
+    olderThan: '24h',
     dryRun: false,
     sweepFinishedRuns: true,
     githubToken: emulator.github.token

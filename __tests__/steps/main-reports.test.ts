@@ -82,28 +82,43 @@ describe('get and rm', () => {
 })
 
 describe('prune', () => {
-  test('names each account it removes, counts them, and succeeds; dry-run says it would', async () => {
+  test('names each account it removes in a group, with the rule and how many it kept; dry-run says it would', async () => {
     const stale = emulator.seedAccount('pruner', { name: 'stale-a', created_at: OLD })
-    const dry = await main('pruner', { operation: 'prune', 'name-prefix': 'stale-', 'dry-run': 'true' })
+    emulator.seedAccount('pruner', { name: 'stale-new' })
+    const dry = await main('pruner', {
+      operation: 'prune',
+      'name-prefix': 'stale-',
+      'older-than': '1d',
+      'dry-run': 'true'
+    })
     expect(dry.failed).toBe(false)
-    expect(lines(dry.stdout)).toEqual(
-      expect.arrayContaining([
-        `Would remove stale-a (${stale.id}, created ${OLD})`,
-        'Would remove 1 stale service account(s) starting with "stale-"'
-      ])
-    )
-    expect(dry.summary).toContain('### Would remove stale Apolo service accounts (1)')
+    const logged = lines(dry.stdout).filter(line => !line.startsWith('::debug::') && !line.startsWith('::add-mask::'))
+    expect(logged).toEqual([
+      '::group::Would remove 1 service account(s) starting with "stale-" created over 1d ago',
+      `Would remove stale-a (${stale.id}, created ${OLD})`,
+      '::endgroup::',
+      'Kept 1 newer service account(s) starting with "stale-"',
+      ''
+    ])
+    expect(dry.summary).toContain('### Stale Apolo service accounts (dry run: nothing removed) (1)')
+    expect(dry.summary).toContain('Names starting with <code>stale-</code>, created over 1d ago. Kept, being newer: 1.')
     const pruned = await main('pruner', { operation: 'prune', 'name-prefix': 'stale-' })
     expect(pruned.failed).toBe(false)
     expect(pruned.errors).toEqual([])
     expect(lines(pruned.stdout)).toEqual(
       expect.arrayContaining([
-        `Removed stale-a (${stale.id}, created ${OLD})`,
-        'Removed 1 stale service account(s) starting with "stale-"'
+        '::group::Removed 1 service account(s) starting with "stale-" created over 24h ago',
+        `Removed stale-a (${stale.id}, created ${OLD})`
       ])
     )
     expect(pruned.summary).toContain('### Removed stale Apolo service accounts (1)')
     expect(ids(pruned.outputs.removed)).toEqual([stale.id])
+    const none = await main('pruner', { operation: 'prune', 'name-prefix': 'stale-' })
+    expect(lines(none.stdout)).toContain(
+      'No service account starting with "stale-" created over 24h ago: nothing to remove'
+    )
+    expect(none.stdout).not.toContain('Removed 0')
+    expect(none.summary).toContain('None is that old.')
   })
 
   test('every refused removal is named, one after the other', async () => {
@@ -116,8 +131,10 @@ describe('prune', () => {
       new RegExp(`^Could not remove 2 account\\(s\\): ${refused[0].id}: [^;]*HTTP 403[^;]*; ${refused[1].id}: `)
     )
     expect(JSON.parse(result.outputs.removed)).toEqual([])
-    // Unlike create's sweep, prune says in the summary that it removed nothing.
-    expect(result.summary).toContain('### Removed stale Apolo service accounts\n\nNone.')
+    // Unlike create's sweep, prune says in the summary that it removed nothing, and why.
+    expect(result.summary).toContain(
+      '### Removed stale Apolo service accounts\n\nNames starting with <code>refused-</code>, created over 24h ago. Kept, being newer: 0. Could not remove: 2 (named in the error).\n\nNone removed.'
+    )
   })
 
   test('what it removed past the 1 MB an output holds, and what it could not: both said, the output not set', async () => {

@@ -189,11 +189,19 @@ describe('a create whose answer main never saw', () => {
 })
 
 describe('what post is told', () => {
-  test('no record: nothing to remove, no request', async () => {
+  test('no record (list, get, rm, prune, or a create stopped by its inputs): silent, no request', async () => {
     emulator.resetLog()
     const result = await post({})
     expect(result.failed).toBe(false)
-    expect(result.stdout).toContain('nothing to remove')
+    expect(result.stdout).toBe('')
+    expect(result.summary).toBe('')
+    expect(emulator.requests).toEqual([])
+  })
+
+  test('a create that made nothing: says so, no request', async () => {
+    emulator.resetLog()
+    const result = await post({ account: '{"kind":"none"}' })
+    expect(result.stdout).toContain('No service account was created by this step: nothing to remove.')
     expect(emulator.requests).toEqual([])
   })
 
@@ -239,7 +247,6 @@ describe('what post is told', () => {
     expect(result.failed).toBe(false)
     expect(result.warnings).toEqual([expect.stringMatching(/^Could not remove the CLI config folder .*: .*ENOENT/)])
     expect(result.warnings[0]).toContain(made)
-    expect(result.stdout).toContain('nothing to remove')
     rmSync(runnerTemp, { recursive: true, force: true })
   })
 })

@@ -15,27 +15,29 @@ export interface PruneOptions {
 export interface PruneResult extends RemovalResult {
   /** What GitHub said, when it was asked. */
   judgement?: Judgement
+  /** Accounts whose name starts with the prefix that stay. */
+  kept: number
 }
 
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
 function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): ServiceAccount[] {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
-  return accounts.filter(account => account.name?.startsWith(options.namePrefix) && createdBy(account, cutoff))
+  return accounts.filter(account => createdBy(account, cutoff))
 }
 
 export async function prune(client: PlatformClient, options: PruneOptions): Promise<PruneResult> {
-  const accounts = await client.list()
-  let doomed = staleAccounts(accounts, options)
+  const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix))
+  let doomed = staleAccounts(matching, options)
   let judgement: Judgement | undefined
   if (options.finishedRuns) {
-    const candidates = accounts.filter(account => account.name?.startsWith(options.namePrefix))
-    judgement = await judgeByRuns(candidates, { ...options.finishedRuns, ageInput: 'older-than' })
+    judgement = await judgeByRuns(matching, { ...options.finishedRuns, ageInput: 'older-than' })
     // GitHub's answer wins over age; where it could not tell, the age rule still applies.
     const active = new Set(judgement.active.map(leftover => leftover.account))
     const finished = new Set(judgement.finished.map(leftover => leftover.account))
     const stale = new Set(doomed)
-    doomed = candidates.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)))
+    doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)))
   }
+  const kept = matching.length - doomed.length
   const result = options.dryRun ? { removed: doomed, failed: [] } : await removeEach(client, doomed)
-  return judgement ? { ...result, judgement } : result
+  return judgement ? { ...result, judgement, kept } : { ...result, kept }
 }

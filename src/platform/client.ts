@@ -290,15 +290,37 @@ export class PlatformClient {
     // Failures that count against maxAttempts: throttling only spends the budget.
     let counted = 0
     await this.paceAfterThrottling()
+    const started = this.options.now()
     for (let attempt = 1; ; attempt++) {
       const failure = await this.attempt(call, url, attempt, expected, read)
       if (!failure) return
       if (isThrottled(failure))
         this.throttling.record(this.options.now(), failure.retryAfterMs ?? this.options.baseDelayMs)
       else counted++
-      if (counted >= this.options.maxAttempts || !mayRepeat(call.kind, failure, this.tokenAccepted)) throw failure
-      if (!(await this.pause(attempt, failure))) throw this.outOfTime(call, failure)
+      if (counted >= this.options.maxAttempts || !mayRepeat(call.kind, failure, this.tokenAccepted))
+        throw attempt === 1 ? failure : this.afterAttempts(failure, ` (after ${this.tried(attempt, started)})`)
+      if (!(await this.pause(attempt, failure)))
+        throw this.outOfTime(call, this.afterAttempts(failure, `; gave up after ${this.tried(attempt, started)}`))
     }
+  }
+
+  /** `5 attempts over 12 s`: what a request was given before it failed for good. */
+  private tried(attempts: number, startedMs: number): string {
+    const ms = this.options.now() - startedMs
+    return `${attempts} attempt${attempts === 1 ? '' : 's'} over ${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`
+  }
+
+  /** The last failure of a request, with `suffix` saying how many attempts it had. */
+  private afterAttempts(failure: PlatformError, suffix: string): PlatformError {
+    return new PlatformError({
+      operation: failure.operation,
+      status: failure.status,
+      code: failure.code,
+      unreadable: failure.unreadable,
+      retryAfterMs: failure.retryAfterMs,
+      message: `${failure.serverMessage}${suffix}`,
+      cause: failure
+    })
   }
 
   /** A new request of a job the platform has just throttled waits first (retry.ts `ThrottleMemory`). */
@@ -360,7 +382,7 @@ export class PlatformClient {
       operation: call.operation,
       status: last?.status ?? 0,
       code: last?.code ?? 'OUT_OF_TIME',
-      message: `${last ? `${last.serverMessage}; ` : ''}gave up: these requests had ${seconds} s in all (README, "Time limits")`,
+      message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (README, "Time limits")`,
       cause: last
     })
   }

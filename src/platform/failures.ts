@@ -29,10 +29,20 @@ export async function statusFailure(call: Call, response: HttpResponse, apiUrl: 
     return new PlatformError({ ...fields, message: PROXY_REFUSED })
   }
   const body = await response.head(ERROR_BODY_BYTES).catch(() => '')
-  return new PlatformError({
-    ...fields,
-    message: serverMessage(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
-  })
+  const said = serverMessage(body, response.header('content-type'), new URL(apiUrl).origin) || response.statusText
+  const hint = statusHint(call, status, apiUrl)
+  return new PlatformError({ ...fields, message: hint ? `${said}; ${hint}` : said })
+}
+
+/** What a status most likely means for this request: the fix, where the status alone hides it. */
+function statusHint(call: Call, status: number, apiUrl: string): string | undefined {
+  if (status === 404 && !new URL(apiUrl).pathname.endsWith('/api/v1'))
+    return `the API URL usually ends in /api/v1 (api-url is ${apiUrl})`
+  if (status !== 403) return undefined
+  if (call.kind === 'create')
+    return "the token's user lacks the right to create service accounts: use the token of a user who has it"
+  if (call.kind === 'grant') return 'granting needs "manage" on what is granted, for the token\'s user'
+  return undefined
 }
 
 const PROXY_REFUSED =

@@ -4,38 +4,51 @@ import type { CreateInputs } from '../inputs.js'
 import { createAccount, UnresolvedCreateError } from '../operations/lost-create.js'
 import { failureLines } from '../operations/removal.js'
 import { sweep, type SweepResult } from '../operations/sweep.js'
-import { resolveTarget } from '../operations/target.js'
+import { grantLines } from '../operations/grant.js'
+import { resolveTarget, type Target } from '../operations/target.js'
 import { registryHost, verifyCredential } from '../operations/verify.js'
 import { accountOutputs } from '../outputs.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage } from '../platform/errors.js'
 import { generatedName, randomNamePart, type RunIdentity } from '../platform/names.js'
+import type { PermissionLine } from '../platform/permissions.js'
 import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from '../platform/token.js'
 import type { CreatedServiceAccount, DiscoveryConfig, Permission } from '../platform/types.js'
 import * as runner from '../runner.js'
 import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir } from '../state.js'
-import { createdSummary } from '../summary.js'
+import { accountsSummary, createdSummary } from '../summary.js'
 import { askingGitHub, reportJudgement } from './finished-runs.js'
-import { reportRemoved } from './removed.js'
+import { refusedOutput, setRemovedOutput } from './removed.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
+  // The step's warnings, for the summary as well as the log.
+  const warnings: string[] = []
+  const warn = (message: string) => {
+    warnings.push(message)
+    runner.warning(message)
+  }
   const target = await resolveTarget(client, inputs, inputs.credential.context)
-  if (inputs.sweepOlderThanMs || inputs.sweepFinishedRuns) await sweepLeftovers(client, run, inputs)
+  if (inputs.sweepOlderThanMs || inputs.sweepFinishedRuns) await sweepLeftovers(client, run, inputs, warn)
   const generated = !inputs.name
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
   const pending = { name, generated, cleanup }
   recordPending({ ...pending, tokenAccepted: client.tokenWasAccepted })
+  // What the create met on the way: a warning if it failed, else one notice.
+  const retries: string[] = []
   const { result, signal } = await settleThroughSignals(
     createAccount(
       client,
       { name, default_cluster: target.cluster, default_project: target.project, default_org: target.org },
-      { nameIsGenerated: generated, warn: runner.warning }
+      { nameIsGenerated: generated, warn: message => retries.push(message) }
     )
   )
+  if (result.status === 'fulfilled' && retries.length)
+    runner.notice(`The create succeeded after trouble: ${retries.join('; ')}`)
+  else retries.forEach(warn)
   if (result.status === 'rejected') {
     // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
     // the pending name for post to find, saying whether the create's own answer was a success.
@@ -51,6 +64,10 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   for (const form of masks) runner.mask(form)
   recordCreated(account.id, cleanup)
   if (signal) throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`)
+  runner.info(
+    `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
+      `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
+  )
 
   const decoded = whole ? decodeFullToken(account.token) : undefined
   if (!decoded) {
@@ -61,9 +78,9 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
         `(base64 JSON holding an auth JWT, at most ${FULL_TOKEN_MAX_CHARS / 1024} KiB)`
     )
   }
-  const granted = await grantOrRemove(client, account, inputs.permissions)
+  const granted = await grantOrRemove(client, account, inputs.permissions, target)
   const registry = inputs.verifySeconds
-    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
+    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds, warn)
     : ''
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
@@ -74,24 +91,28 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   runner.setOutput('registry', registry)
   if (inputs.exportEnv) exportCliEnvironment(account.token)
   recordDelivered(account.id, cleanup)
-  runner.info(
-    `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
-      `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
-  )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
-  await runner.writeSummary(createdSummary(account, granted, cleanup))
+  await runner.writeSummary(
+    createdSummary(account, granted, cleanup, {
+      apiUrl: client.apiUrl,
+      registry,
+      verified: inputs.verifySeconds > 0,
+      warnings
+    })
+  )
 }
 
 /** A half-configured credential is worse than none: if a grant fails, the account goes. */
 async function grantOrRemove(
   client: PlatformClient,
   account: CreatedServiceAccount,
-  permissions: Permission[]
+  permissions: PermissionLine[],
+  target: Target
 ): Promise<Permission[]> {
   if (!permissions.length) return []
   let granted: Permission[]
   try {
-    granted = await client.grant(account.role, permissions)
+    granted = await grantLines(client, account.role, permissions, target)
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }
@@ -107,7 +128,8 @@ async function verifyOrRemove(
   client: PlatformClient,
   account: CreatedServiceAccount,
   authToken: string,
-  seconds: number
+  seconds: number,
+  warn: (message: string) => void
 ): Promise<string> {
   let config: DiscoveryConfig
   try {
@@ -119,7 +141,7 @@ async function verifyOrRemove(
     return removeUndelivered(client, account, errorMessage(error))
   }
   if (!config.clusters.some(c => c.name === account.default_cluster)) {
-    runner.warning(
+    warn(
       `The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
         `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
         `"storage://${account.default_cluster}/<org>/<project> read"`
@@ -129,7 +151,12 @@ async function verifyOrRemove(
 }
 
 /** Removes what runs of this repository left behind; a failure here never fails the create. */
-async function sweepLeftovers(client: PlatformClient, run: RunIdentity, inputs: CreateInputs): Promise<void> {
+async function sweepLeftovers(
+  client: PlatformClient,
+  run: RunIdentity,
+  inputs: CreateInputs,
+  warn: (message: string) => void
+): Promise<void> {
   let result: SweepResult
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
@@ -141,7 +168,7 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, inputs: 
       finishedRuns: askingGitHub(inputs, run, () => sweeping.timeLeftMs())
     })
   } catch (error) {
-    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
+    warn(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
     return
   }
   const byRuns = await reportJudgement(result.judgement, result, run.repository, 'Swept')
@@ -149,11 +176,14 @@ async function sweepLeftovers(client: PlatformClient, run: RunIdentity, inputs: 
   for (const account of byAge)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   if (result.failed.length) {
-    runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
+    warn(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
-  const title = "Swept earlier runs' leftover Apolo service accounts"
-  const oversized = await reportRemoved(title, result.removed, false, byAge)
-  if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
+  const oversized = setRemovedOutput(result.removed)
+  if (oversized) warn(`Swept ${result.removed.length} accounts, but ${oversized}`)
+  if (byAge.length) {
+    const rest = oversized ? refusedOutput('removed') : undefined
+    await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", byAge, rest))
+  }
 }
 
 /** Removes an account whose token never reached the workflow, and fails the step. */

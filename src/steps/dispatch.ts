@@ -1,6 +1,9 @@
-import { readInputs } from '../inputs.js'
+import { INPUT_DEFAULTS, readInputs } from '../inputs.js'
+import { applyJobSummary } from '../job-summary.js'
 import { errorMessage } from '../platform/errors.js'
 import * as runner from '../runner.js'
+import { forgetSavedAccount, savedAccount } from '../state.js'
+import { failedSummary, leftBehind } from '../summary.js'
 import { get } from './get.js'
 import { list } from './list.js'
 import { pruneStale } from './prune.js'
@@ -9,6 +12,8 @@ import { rm } from './rm.js'
 /** The main step: one operation, its outputs, and for create the state that post needs. */
 export async function runOperation(): Promise<void> {
   try {
+    forgetSavedAccount()
+    applyJobSummary()
     const inputs = readInputs(runner.readInput, runner.mask)
     // The client (and undici with it) and the create step load only once the inputs are good.
     const { createClient } = await import('../client-factory.js')
@@ -29,6 +34,8 @@ export async function runOperation(): Promise<void> {
         return await pruneStale(client, inputs)
     }
   } catch (error) {
+    const operation = runner.readInput('operation') || INPUT_DEFAULTS.operation
+    await runner.writeSummary(failedSummary(operation, errorMessage(error), leftBehind(operation, savedAccount())))
     runner.setFailed(errorMessage(error))
   }
 }

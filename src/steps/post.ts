@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { removeConfigDir } from '../config-dir.js'
 import { readConnection } from '../inputs.js'
+import { applyJobSummary } from '../job-summary.js'
 import { findByName } from '../operations/lost-create.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
@@ -16,9 +17,13 @@ const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000]
 
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
 export async function runPost(): Promise<void> {
+  honourJobSummary()
   cleanConfigDir()
   const record = loadAccount()
   switch (record.kind) {
+    case 'absent':
+      // list, get, rm and prune make nothing; nor does a create stopped before its first request.
+      return
     case 'none':
       runner.info('No service account was created by this step: nothing to remove.')
       return
@@ -118,6 +123,14 @@ async function removePending(
     }
   }
   runner.info(`The create of "${record.name}" made no account: nothing to remove.`)
+}
+
+function honourJobSummary(): void {
+  try {
+    applyJobSummary()
+  } catch {
+    // Main has failed on this input already: the summary stays on.
+  }
 }
 
 function cleanConfigDir(): void {
