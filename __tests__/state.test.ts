@@ -9,6 +9,8 @@ import {
   recordDelivered,
   recordNothing,
   recordPending,
+  recordRemovedInJob,
+  removedInJob,
   type AccountRecord
 } from '../src/state.js'
 import { inRunner } from './helpers/in-process.js'
@@ -98,4 +100,28 @@ describe('the CLI config folder post may remove', () => {
   ])('%s: in %s, %s → %s', (_, paths, root, dir, expected) => {
     expect(isConfigDirOf(dir, root, paths)).toBe(expected)
   })
+})
+
+describe("the ids this job's rm steps removed, told to later steps", () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `service-account-${i}`)
+
+  test('each rm appends its id; what is not an id is dropped', async () => {
+    const result = await inRunner(() => recordRemovedInJob('service-account-b'), {
+      env: { APOLO_SERVICE_ACCOUNTS_REMOVED: 'service-account-a ::warning::x' }
+    })
+    expect(result.env.APOLO_SERVICE_ACCOUNTS_REMOVED).toBe('service-account-a service-account-b')
+  })
+
+  test('at most the last 100 are kept, read or written', async () => {
+    const env = { APOLO_SERVICE_ACCOUNTS_REMOVED: ids(150).join(' ') }
+    const read = await inRunner(() => removedInJob(), { env })
+    expect(read.value).toEqual(ids(150).slice(50))
+    const written = await inRunner(() => recordRemovedInJob('service-account-new'), { env })
+    expect(written.env.APOLO_SERVICE_ACCOUNTS_REMOVED.split(' ')).toEqual([
+      ...ids(150).slice(51),
+      'service-account-new'
+    ])
+  })
+
+  test('unset, none', async () => expect((await inRunner(() => removedInJob())).value).toEqual([]))
 })

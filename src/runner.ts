@@ -99,6 +99,11 @@ export function exportVariable(name: string, value: string): void {
   core.exportVariable(name, value)
 }
 
+/** A variable of the job's environment, as an earlier step exported it; '' when unset. */
+export function jobVariable(name: string): string {
+  return process.env[name] ?? ''
+}
+
 /** GitHub shows at most 1 MiB of what one step writes to the job summary. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024
 

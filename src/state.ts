@@ -3,7 +3,7 @@
  * before it believes any of it. Never a secret.
  */
 import { isAccountId, isValidName } from './platform/names.js'
-import { getState, saveState } from './runner.js'
+import { exportVariable, getState, jobVariable, saveState } from './runner.js'
 
 /** The account main made, or was making, for post to act on. */
 export type AccountRecord =
@@ -111,4 +111,24 @@ export function loadAccount(): AccountRecord | { kind: 'invalid' } | { kind: 'ab
 
 export function loadConfigDir(): string {
   return getState(STATE_KEYS.configDir)
+}
+
+/**
+ * The ids that `operation: rm` steps of this job removed, told to later steps (post steps
+ * included) through the job's environment, so that post can say an account it made was
+ * revoked on purpose rather than warn. Only a message depends on it: post still proves the
+ * account is gone before it believes it. Bounded, as any step could set the variable.
+ */
+const REMOVED_IN_JOB = 'APOLO_SERVICE_ACCOUNTS_REMOVED'
+const REMOVED_IN_JOB_MAX = 100
+
+export function removedInJob(): string[] {
+  return jobVariable(REMOVED_IN_JOB)
+    .split(' ')
+    .filter(id => isAccountId(id))
+    .slice(-REMOVED_IN_JOB_MAX)
+}
+
+export function recordRemovedInJob(id: string): void {
+  exportVariable(REMOVED_IN_JOB, [...removedInJob().slice(1 - REMOVED_IN_JOB_MAX), id].join(' '))
 }

@@ -178,7 +178,7 @@ export function runAttemptsSummary(title: string, leftovers: Leftover[], links: 
 
 export function removedSummary(
   account: string,
-  outcome: 'removed' | 'already gone' | 'kept' | 'NOT removed' | 'left'
+  outcome: 'removed' | 'removed earlier in this job' | 'already gone' | 'kept' | 'NOT removed' | 'left'
 ): string {
   return `### Apolo service account cleanup\n\n${code(account)}: **${outcome}**\n`
 }

@@ -60,6 +60,46 @@ describe('an account main made', () => {
     expect(result.summary).toContain('already gone')
   })
 
+  test('an account an rm step of this job removed is no warning: post says it was revoked on purpose', async () => {
+    const account = seed('post-revoked-mid-job')
+    const removedBy = await runInProcess('main', {
+      inputs: { ...inputs, operation: 'rm', name: account.id },
+      env: { APOLO_SERVICE_ACCOUNTS_REMOVED: '%0A::error::no' }
+    })
+    expect(removedBy.failed).toBe(false)
+    expect(removedBy.env.APOLO_SERVICE_ACCOUNTS_REMOVED).toBe(account.id)
+    const result = await runInProcess('post', {
+      inputs,
+      state: created(account.id),
+      env: { APOLO_SERVICE_ACCOUNTS_REMOVED: `other-id ${removedBy.env.APOLO_SERVICE_ACCOUNTS_REMOVED}` }
+    })
+    expect(result.failed).toBe(false)
+    expect(result.warnings).toEqual([])
+    expect(result.stdout).toContain(
+      `Service account ${account.id} was removed earlier in this job (operation: rm); its token is revoked.`
+    )
+    expect(result.summary).toContain('removed earlier in this job')
+  })
+
+  test('an rm step of this job that names the account is believed only once a GET shows it gone', async () => {
+    const account = seed('post-claimed-removed')
+    emulator.addFault({
+      method: 'DELETE',
+      path: `/service_accounts/${account.id}`,
+      kind: 'status',
+      status: 404,
+      times: Infinity
+    })
+    const result = await runInProcess('post', {
+      inputs,
+      state: created(account.id),
+      env: { APOLO_SERVICE_ACCOUNTS_REMOVED: account.id }
+    })
+    expect(result.failed).toBe(true)
+    expect(emulator.account(account.id)).toBeDefined()
+    expect(result.stdout).not.toContain('removed earlier in this job')
+  })
+
   test("a 404 to its DELETE that a GET shows was not the platform's (a gateway's HTML page) fails the step, naming the account", async () => {
     const account = seed('post-gateway-404')
     emulator.addFault({

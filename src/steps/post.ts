@@ -6,7 +6,7 @@ import { findByName } from '../operations/lost-create.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
 import * as runner from '../runner.js'
-import { loadAccount, loadConfigDir, type AccountRecord } from '../state.js'
+import { loadAccount, loadConfigDir, removedInJob, type AccountRecord } from '../state.js'
 import { removedSummary } from '../summary.js'
 
 /**
@@ -70,8 +70,13 @@ async function removeAccount(client: PlatformClient, id: string): Promise<void> 
   } catch (error) {
     if (!isNotFound(error)) throw error
     await confirmGone(client, id)
-    runner.warning(`Service account ${id} was already gone.`)
-    await runner.writeSummary(removedSummary(id, 'already gone'))
+    if (removedInJob().includes(id)) {
+      runner.info(`Service account ${id} was removed earlier in this job (operation: rm); its token is revoked.`)
+      await runner.writeSummary(removedSummary(id, 'removed earlier in this job'))
+    } else {
+      runner.warning(`Service account ${id} was already gone.`)
+      await runner.writeSummary(removedSummary(id, 'already gone'))
+    }
     return
   }
   runner.info(`Removed service account ${id}; its token is revoked.`)

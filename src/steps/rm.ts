@@ -1,5 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
 import * as runner from '../runner.js'
+import { recordRemovedInJob } from '../state.js'
 import { accountsSummary } from '../summary.js'
 
 /** operation: rm. Removes one account, by id or name. */
@@ -8,6 +9,7 @@ export async function rm(client: PlatformClient, idOrName: string): Promise<void
   const account = await client.get(idOrName)
   await client.rm(account.id)
   runner.setOutput('id', account.id)
+  recordRemovedInJob(account.id)
   runner.info(`Removed service account ${account.name ?? ''} (${account.id})`)
   await runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
 }
