@@ -1,4 +1,4 @@
-// Answers the client refuses or reads into known shapes (README, "Threat model"): against a
+// Answers the client refuses or reads into known shapes (SECURITY.md, "Threat model"): against a
 // loopback server that answers whatever a test says.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { Agent } from 'undici'

@@ -1,4 +1,4 @@
-// A create answer is believed only when it is about the account asked for (README, "Threat
+// A create answer is believed only when it is about the account asked for (SECURITY.md, "Threat
 // model"): its name, its owner (the caller the token names) and its role. Against a loopback
 // server that answers whatever a test says.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'

@@ -1,4 +1,4 @@
-// The client's limits (README, "Time limits", "Bounded answers", "How cleanup works"), each
+// The client's limits (docs/reliability.md and docs/cleanup.md), each
 // against a loopback server, with a fake clock where time matters.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { Agent } from 'undici'
@@ -136,7 +136,7 @@ describe('the time budget', () => {
     expect(sleeps).toEqual([])
     expect(server.requests).toHaveLength(1)
     expect(error.message).toBe(
-      `get service account ${ACCOUNT.id} failed: HTTP 503: busy; gave up: these requests had 4 s in all (README, "Time limits")`
+      `get service account ${ACCOUNT.id} failed: HTTP 503: busy; gave up: these requests had 4 s in all (docs/reliability.md, "Time limits")`
     )
   })
 
@@ -147,7 +147,7 @@ describe('the time budget', () => {
     const error = await failure(spent.get(ACCOUNT.id))
     expect([error.status, error.code]).toEqual([0, 'OUT_OF_TIME'])
     expect(error.message).toBe(
-      `get service account ${ACCOUNT.id} failed: gave up: these requests had 3 s in all (README, "Time limits") (OUT_OF_TIME)`
+      `get service account ${ACCOUNT.id} failed: gave up: these requests had 3 s in all (docs/reliability.md, "Time limits") (OUT_OF_TIME)`
     )
   })
 

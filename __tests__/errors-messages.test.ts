@@ -1,4 +1,4 @@
-// What a failed call says (README, "Security"): the error's own text, and the server's
+// What a failed call says (SECURITY.md, "Secrets"): the error's own text, and the server's
 // message cut to one short line with nothing secret and no internal address.
 import { describe, expect, test } from '@jest/globals'
 import { cleanMessage, PlatformError, redactTokens, serverMessage } from '../src/platform/errors.js'

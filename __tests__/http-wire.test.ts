@@ -1,4 +1,4 @@
-// One request on the wire (src/platform/http.ts): which way it goes (README, "Proxies",
+// One request on the wire (src/platform/http.ts): which way it goes (SECURITY.md, "Proxies",
 // "Custom CAs"), how much of an answer is read ("Bounded answers"), and the attempt deadline
 // that nothing inside undici outlives. Real sockets on loopback throughout.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'

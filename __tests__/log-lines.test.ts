@@ -1,4 +1,4 @@
-// What a log line from any text must be (README, "Threat model"): one line the runner cannot
+// What a log line from any text must be (SECURITY.md, "Threat model"): one line the runner cannot
 // read as a command. The property test in text-safety.test.ts tries random texts; these pin
 // each rule with the text it exists for.
 import { expect, test } from '@jest/globals'

@@ -1,5 +1,5 @@
 // The operations' rules (src/operations/), each through its public function and a client on
-// loopback: a lost create (README, "When an answer is lost"), the verification of a new
+// loopback: a lost create (docs/cleanup.md, "When an answer is lost"), the verification of a new
 // token, and where a new account points.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import type { Agent } from 'undici'

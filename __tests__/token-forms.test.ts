@@ -1,5 +1,5 @@
 // Credentials in their two forms (src/platform/token.ts), and every form of one that is
-// masked (README, "Practice": as sent, trimmed, each line of it, its JWT).
+// masked (SECURITY.md, "Practice": as sent, trimmed, each line of it, its JWT).
 import { beforeEach, describe, expect, jest, test } from '@jest/globals'
 import type * as Token from '../src/platform/token.js'
 

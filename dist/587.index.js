@@ -750,7 +750,7 @@ class PlatformClient {
             operation: call.operation,
             status: last?.status ?? 0,
             code: last?.code ?? 'OUT_OF_TIME',
-            message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (README, "Time limits")`,
+            message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (docs/reliability.md, "Time limits")`,
             cause: last
         });
     }

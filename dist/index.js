@@ -39809,7 +39809,7 @@ class UnresolvedCreateError extends Error {
 }
 /**
  * Creates an account. The token comes back only from this call, so a create whose answer
- * is lost may leave an account with a token nobody holds. The rules (README, "When an
+ * is lost may leave an account with a token nobody holds. The rules (docs/cleanup.md, "When an
  * answer is lost"):
  *
  * - a failure that may have acted (retry.ts) is settled by looking the name up;
@@ -40791,6 +40791,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   MB: () => (/* binding */ githubUrls),
   Os: () => (/* binding */ runner_group),
   pq: () => (/* binding */ runner_info),
+  ue: () => (/* binding */ jobVariable),
   dK: () => (/* binding */ mask),
   lm: () => (/* binding */ runner_notice),
   R5: () => (/* binding */ readInput),
@@ -43845,6 +43846,10 @@ function runner_getState(name) {
 function runner_exportVariable(name, value) {
     exportVariable(name, value);
 }
+/** A variable of the job's environment, as an earlier step exported it; '' when unset. */
+function jobVariable(name) {
+    return process.env[name] ?? '';
+}
 /** GitHub shows at most 1 MiB of what one step writes to the job summary. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 /** What stands in for the part of a summary that would go over the limit. */
@@ -43942,12 +43947,14 @@ function githubUrls() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K5: () => (/* binding */ recordRemovedInJob),
 /* harmony export */   PQ: () => (/* binding */ recordPending),
 /* harmony export */   R: () => (/* binding */ recordNothing),
 /* harmony export */   ml: () => (/* binding */ loadConfigDir),
 /* harmony export */   no: () => (/* binding */ savedAccount),
 /* harmony export */   o0: () => (/* binding */ forgetSavedAccount),
 /* harmony export */   o9: () => (/* binding */ recordDelivered),
+/* harmony export */   pR: () => (/* binding */ removedInJob),
 /* harmony export */   vt: () => (/* binding */ saveConfigDir),
 /* harmony export */   yG: () => (/* binding */ loadAccount),
 /* harmony export */   yo: () => (/* binding */ recordCreated)
@@ -44050,6 +44057,23 @@ function loadAccount() {
 }
 function loadConfigDir() {
     return (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.configDir);
+}
+/**
+ * The ids that `operation: rm` steps of this job removed, told to later steps (post steps
+ * included) through the job's environment, so that post can say an account it made was
+ * revoked on purpose rather than warn. Only a message depends on it: post still proves the
+ * account is gone before it believes it. Bounded, as any step could set the variable.
+ */
+const REMOVED_IN_JOB = 'APOLO_SERVICE_ACCOUNTS_REMOVED';
+const REMOVED_IN_JOB_MAX = 100;
+function removedInJob() {
+    return (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .jobVariable */ .ue)(REMOVED_IN_JOB)
+        .split(' ')
+        .filter(id => (0,_platform_names_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccountId */ .JG)(id))
+        .slice(-REMOVED_IN_JOB_MAX);
+}
+function recordRemovedInJob(id) {
+    (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .exportVariable */ .dN)(REMOVED_IN_JOB, [...removedInJob().slice(1 - REMOVED_IN_JOB_MAX), id].join(' '));
 }
 
 
@@ -44917,12 +44941,14 @@ async function pruneStale(client, inputs) {
 ;// CONCATENATED MODULE: ./src/steps/rm.ts
 
 
+
 /** operation: rm. Removes one account, by id or name. */
 async function rm(client, idOrName) {
     // Looked up first so that the id of what is removed can be reported.
     const account = await client.get(idOrName);
     await client.rm(account.id);
     runner/* setOutput */.uH('id', account.id);
+    (0,state/* recordRemovedInJob */.K5)(account.id);
     runner/* info */.pq(`Removed service account ${account.name ?? ''} (${account.id})`);
     await runner/* writeSummary */.Sy((0,summary/* accountsSummary */.Nx)('Removed Apolo service account', [account]));
 }
@@ -44995,7 +45021,7 @@ var lost_create = __nccwpck_require__(7683);
 
 /**
  * Waits between looks for an account whose create main never saw the end of: it may show
- * up a moment after the create's answer was lost (README, "When an answer is lost").
+ * up a moment after the create's answer was lost (docs/cleanup.md, "When an answer is lost").
  */
 const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000];
 /** The post step: removes what main created, when asked to. Runs even when the job failed. */
@@ -45048,8 +45074,14 @@ async function removeAccount(client, id) {
         if (!(0,errors/* isNotFound */.c4)(error))
             throw error;
         await confirmGone(client, id);
-        runner/* warning */.$e(`Service account ${id} was already gone.`);
-        await runner/* writeSummary */.Sy((0,summary/* removedSummary */.dk)(id, 'already gone'));
+        if ((0,state/* removedInJob */.pR)().includes(id)) {
+            runner/* info */.pq(`Service account ${id} was removed earlier in this job (operation: rm); its token is revoked.`);
+            await runner/* writeSummary */.Sy((0,summary/* removedSummary */.dk)(id, 'removed earlier in this job'));
+        }
+        else {
+            runner/* warning */.$e(`Service account ${id} was already gone.`);
+            await runner/* writeSummary */.Sy((0,summary/* removedSummary */.dk)(id, 'already gone'));
+        }
         return;
     }
     runner/* info */.pq(`Removed service account ${id}; its token is revoked.`);

@@ -263,7 +263,7 @@ describe('ca-certificate: a platform behind a private CA', () => {
     })
 
     // Node lists no CAs under --use-openssl-ca, and a `ca` list replaces OpenSSL's store: the
-    // public API cannot add to it (README, "Custom CAs"). Without the input, the store counts.
+    // public API cannot add to it (docs/troubleshooting.md, "Which CAs are trusted"). Without the input, the store counts.
     test("OpenSSL's store, under --use-openssl-ca, counts only without ca-certificate", async () => {
       const env = { NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: caFile }
       const withInput = await suite.step('main', listOverTls, { env })

@@ -14,7 +14,7 @@ const suite = useEmulator(started => (emulator = started))
 const API = 'https://api.example.test/api/v1'
 const TIMEOUT_SECONDS = 1
 const MAX_ATTEMPTS = 2
-/** README, "Time limits": 3 × max-attempts × timeout-seconds. */
+/** docs/reliability.md, "Time limits": 3 × max-attempts × timeout-seconds. */
 const BUDGET_MS = 3 * MAX_ATTEMPTS * TIMEOUT_SECONDS * 1000
 /** Starting Node and the bundle on a loaded machine. */
 const START_MARGIN_MS = 4000

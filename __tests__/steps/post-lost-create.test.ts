@@ -1,5 +1,5 @@
 // A create of a generated name whose answer main never saw (src/steps/post.ts, removePending): post
-// looks the name up at once and after 1, 2 and 4 s (README, "When an answer is lost"). Its
+// looks the name up at once and after 1, 2 and 4 s (docs/cleanup.md, "When an answer is lost"). Its
 // waits are recorded here instead of slept, so an account can show up between two looks.
 import { afterEach, describe, expect, jest, test } from '@jest/globals'
 import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'

@@ -1,4 +1,4 @@
-// The post step (README, "How cleanup works"), run in this process against the emulator.
+// The post step (docs/cleanup.md), run in this process against the emulator.
 import { describe, expect, test } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -19,7 +19,7 @@ export class UnresolvedCreateError extends Error {
 
 /**
  * Creates an account. The token comes back only from this call, so a create whose answer
- * is lost may leave an account with a token nobody holds. The rules (README, "When an
+ * is lost may leave an account with a token nobody holds. The rules (docs/cleanup.md, "When an
  * answer is lost"):
  *
  * - a failure that may have acted (retry.ts) is settled by looking the name up;

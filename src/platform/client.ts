@@ -42,7 +42,7 @@ export interface PlatformClientOptions {
   throttling?: ThrottleMemory
   /**
    * What all requests of this client, their retries and waits may take together; none
-   * starts after it. Default: 3 × maxAttempts × timeoutMs (README, "Time limits").
+   * starts after it. Default: 3 × maxAttempts × timeoutMs (docs/reliability.md, "Time limits").
    */
   budgetMs?: number
   /** Upper bound for one backoff wait, whether computed or asked for by `Retry-After`. */
@@ -382,7 +382,7 @@ export class PlatformClient {
       operation: call.operation,
       status: last?.status ?? 0,
       code: last?.code ?? 'OUT_OF_TIME',
-      message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (README, "Time limits")`,
+      message: `${last ? `${last.serverMessage}: ` : 'gave up: '}these requests had ${seconds} s in all (docs/reliability.md, "Time limits")`,
       cause: last
     })
   }

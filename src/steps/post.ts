@@ -11,7 +11,7 @@ import { removedSummary } from '../summary.js'
 
 /**
  * Waits between looks for an account whose create main never saw the end of: it may show
- * up a moment after the create's answer was lost (README, "When an answer is lost").
+ * up a moment after the create's answer was lost (docs/cleanup.md, "When an answer is lost").
  */
 const PENDING_LOOKUP_DELAYS_MS = [1_000, 2_000, 4_000]
 
