@@ -89,6 +89,31 @@ function raw(method: string, path: string, headers: Record<string, string> = {})
 }
 
 describe('the server', () => {
+  test('keeps an idle connection 75 s, as aiohttp does, and says so; keepAliveMs sets it, checked', async () => {
+    const keepAlive = async () =>
+      (await raw('GET', '/api/v1/config', { connection: 'keep-alive' })).headers['keep-alive']
+    expect(emulator.settings.keepAliveMs).toBe(75_000)
+    expect(await keepAlive()).toBe('timeout=75')
+    try {
+      emulator.updateSettings({ keepAliveMs: 3_000 })
+      expect(await keepAlive()).toBe('timeout=3')
+      for (const bad of [0, -1, 1.5, '75000', null]) {
+        expect(() => emulator.updateSettings({ keepAliveMs: bad })).toThrow(/keepAliveMs must be a whole number/)
+      }
+      expect(emulator.settings.keepAliveMs).toBe(3_000)
+    } finally {
+      emulator.updateSettings({ keepAliveMs: 75_000 })
+    }
+    const own = await startEmulator({ keepAliveMs: 5_000 })
+    try {
+      expect(own.settings.keepAliveMs).toBe(5_000)
+      const reply = await fetch(`${own.origin}/_emulator/settings`, { method: 'PATCH', body: '{"keepAliveMs": 9000}' })
+      expect(((await reply.json()) as { keepAliveMs: number }).keepAliveMs).toBe(9_000)
+    } finally {
+      await own.close()
+    }
+  })
+
   test('url, origin and port; every answer carries X-Service-Version', async () => {
     expect(emulator.url).toBe(`http://127.0.0.1:${emulator.port}/api/v1`)
     expect(emulator.origin).toBe(`http://127.0.0.1:${emulator.port}`)
@@ -971,7 +996,7 @@ describe("a new account's token that works only after a delay (newTokenDelayMs)"
     const own = await startEmulator({ newTokenDelayMs: 'never' })
     try {
       expect(own.newTokenDelayMs).toBe(Infinity)
-      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: false })
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: false, keepAliveMs: 75_000 })
       const owner = own.tokens.alice
       const account = JSON.parse(
         (
@@ -1053,7 +1078,7 @@ describe("a new account's token that works only after a delay (newTokenDelayMs)"
     expect(() => emulator.setClustersNeedGrant('yes' as unknown as boolean)).toThrow(/true or false/)
     expect(() => emulator.updateSettings({ newTokenDelayMs: 5, clustersNeedGrant: 1 })).toThrow(/true or false/)
     expect(() => emulator.updateSettings({ newTokenDelay: 5 })).toThrow(/unknown setting: newTokenDelay/)
-    expect(emulator.settings).toEqual({ newTokenDelayMs: 0, clustersNeedGrant: false })
+    expect(emulator.settings).toEqual({ newTokenDelayMs: 0, clustersNeedGrant: false, keepAliveMs: 75_000 })
   })
 })
 
@@ -2087,15 +2112,18 @@ describe('the control API (no token)', () => {
       return { status: response.status, json: JSON.parse(await response.text()) }
     }
     try {
-      expect(await ownControl('GET')).toEqual({ status: 200, json: { newTokenDelayMs: 0, clustersNeedGrant: false } })
+      expect(await ownControl('GET')).toEqual({
+        status: 200,
+        json: { newTokenDelayMs: 0, clustersNeedGrant: false, keepAliveMs: 75_000 }
+      })
       expect(await ownControl('PATCH', { newTokenDelayMs: 'never' })).toEqual({
         status: 200,
-        json: { newTokenDelayMs: 'never', clustersNeedGrant: false }
+        json: { newTokenDelayMs: 'never', clustersNeedGrant: false, keepAliveMs: 75_000 }
       })
       expect(own.newTokenDelayMs).toBe(Infinity)
       expect(await ownControl('PATCH', { clustersNeedGrant: true, newTokenDelayMs: 2500 })).toEqual({
         status: 200,
-        json: { newTokenDelayMs: 2500, clustersNeedGrant: true }
+        json: { newTokenDelayMs: 2500, clustersNeedGrant: true, keepAliveMs: 75_000 }
       })
       expect(own.clustersNeedGrant).toBe(true)
       expect((await ownControl('PATCH', { newTokenDelayMs: null })).json.newTokenDelayMs).toBe('never')
@@ -2111,7 +2139,7 @@ describe('the control API (no token)', () => {
         expect(refused.status).toBe(400)
         expect(typeof refused.json.error).toBe('string')
       }
-      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: true })
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: true, keepAliveMs: 75_000 })
       // Over the wire too: a new account's token is refused.
       const account = JSON.parse(
         (
@@ -2328,7 +2356,8 @@ describe('the CLI', () => {
     const origin = new URL(String(started.url)).origin
     expect(await (await fetch(`${origin}/_emulator/settings`)).json()).toEqual({
       newTokenDelayMs: 'never',
-      clustersNeedGrant: true
+      clustersNeedGrant: true,
+      keepAliveMs: 75_000
     })
     const account = JSON.parse(
       (
@@ -2350,10 +2379,27 @@ describe('the CLI', () => {
     const url = String((await timed.line).url)
     expect(await (await fetch(`${new URL(url).origin}/_emulator/settings`)).json()).toEqual({
       newTokenDelayMs: 250,
-      clustersNeedGrant: false
+      clustersNeedGrant: false,
+      keepAliveMs: 75_000
     })
     timed.child.kill('SIGTERM')
     expect(await timed.exited).toBe(0)
+  })
+
+  test('--keep-alive-ms: how long an idle connection stays open, as the control API and the answers say', async () => {
+    const cli = start(['--keep-alive-ms', '4000'])
+    const origin = new URL(String((await cli.line).url)).origin
+    const settings = (await (await fetch(`${origin}/_emulator/settings`)).json()) as { keepAliveMs: number }
+    expect(settings.keepAliveMs).toBe(4_000)
+    const header = await new Promise(resolve =>
+      request(`${origin}/api/v1/config`, { headers: { connection: 'keep-alive' }, agent: false }, res => {
+        resolve(res.headers['keep-alive'])
+        res.destroy()
+      }).end()
+    )
+    expect(header).toBe('timeout=4')
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
   })
 
   test('--help: usage on stdout, exit 0', async () => {
@@ -2381,6 +2427,8 @@ describe('the CLI', () => {
       ['--new-token-delay-ms', '-1'],
       ['--new-token-delay-ms', '1.5'],
       ['--new-token-delay-ms', 'Infinity'],
+      ['--keep-alive-ms', '0'],
+      ['--keep-alive-ms', '2.5'],
       ['--clusters-need-grant=yes'],
       ['--burst', '3'],
       ['--rate-per-second', '2'],
