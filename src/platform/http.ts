@@ -45,6 +45,15 @@ const DEADLINE_GRACE_MS = 1_500
  */
 const MAX_HEADER_BYTES = 16 * 1024
 
+/**
+ * Every request and retry of a step on one connection, a new one only when it failed or was
+ * closed: by default undici opens a second connection for a request sent while the first is
+ * still connecting or busy, a TCP and TLS handshake (1 to 2 round trips) the step need not
+ * pay. A read may follow a request already on the wire (the verification after a grant)
+ * instead of waiting for its answer; undici never sends a POST or DELETE behind another.
+ */
+export const ONE_CONNECTION = { connections: 1, pipelining: 2 } as const
+
 /** An attempt cut off at its deadline: whether the request was sent is unknown. */
 class AttemptDeadlineError extends Error {
   readonly code = 'TIMEOUT'
@@ -80,7 +89,12 @@ export async function createDispatcher(
   // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
   // the bearer to a server whose certificate does not check out.
   const tls = { secureContext, rejectUnauthorized: true as const, timeout: timeoutMs }
-  const limits = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxHeaderSize: MAX_HEADER_BYTES }
+  const limits = {
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    ...ONE_CONNECTION
+  }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {
     const { proxyDispatchers } = await import('./proxy.js')

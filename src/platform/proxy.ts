@@ -10,7 +10,7 @@ import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import apiConnect from 'undici/lib/api/api-connect.js'
-import type { Connections } from './http.js'
+import { ONE_CONNECTION, type Connections } from './http.js'
 
 // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's entry
 // point adds to every dispatcher; add just that one.
@@ -32,7 +32,7 @@ export function proxyDispatchers(
   env: NodeJS.ProcessEnv
 ): () => Connections {
   const where = proxyHost(proxy)
-  const limits = { headersTimeout, bodyTimeout, maxHeaderSize }
+  const limits = { headersTimeout, bodyTimeout, maxHeaderSize, ...ONE_CONNECTION }
   return () => {
     const sockets = new Set<Socket>()
     const dispatcher = new EnvHttpProxyAgent({
