@@ -25,9 +25,10 @@ const LINE_CHARS = 300
  * @property {number} inFlight the platform answers this many requests at once; past that, 429 with Retry-After: 1
  * @property {number} latencyMs how long it holds each request it admits
  * @property {{perSecond: number, burst: number}} [rateLimit] a per-owner token bucket on top
- * @property {number} [spreadMs] the first requests of the jobs reach the platform evenly over this long,
- *   as a matrix's legs do (default 3000)
- * @property {number} [maxProcesses] jobs running at once (default 64); the rest start as others end
+ * @property {number} [spreadMs] the first requests of the jobs reach the platform each at a random time
+ *   within this long, as the legs of a matrix do (default 3000)
+ * @property {number} [maxProcesses] jobs running at once (default: all, as a matrix runs them); the rest
+ *   start as others end
  * @property {Record<string, string>} [inputs] more inputs; api-url, token, cluster and project are given
  * @property {number} [stepTimeoutMs] a step still running then is killed (default 10 minutes)
  * @property {(job: {index: number, main: StepResult, post: StepResult, secrets: string[]}) => void} [inspect]
@@ -61,14 +62,16 @@ const LINE_CHARS = 300
 export async function runHerd(options) {
   const { jobs, inFlight, latencyMs, rateLimit } = options
   const spreadMs = options.spreadMs ?? 3000
-  const maxProcesses = options.maxProcesses ?? 64
+  const maxProcesses = options.maxProcesses ?? jobs
   const emulator = await startEmulator({
     users: ['herd'],
     logRequests: false,
     throttle: { maxInFlight: inFlight, retryAfterSeconds: 1, holdMs: latencyMs },
     rateLimit,
     // Well inside the 30 s a request may take by default, so that no gated request times out.
-    startGate: { count: Math.min(jobs, maxProcesses), spreadMs, timeoutMs: 15_000 }
+    // Random times, not evenly spaced ones: legs that start apart by chance meet the throttle
+    // more often than a schedule would, and a herd measured evenly spaced reads too well.
+    startGate: { count: Math.min(jobs, maxProcesses), spreadMs, timeoutMs: 15_000, random: Math.random }
   })
   const token = emulator.tokens.herd
   const inputs = {
