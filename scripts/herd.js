@@ -51,6 +51,7 @@ const LINE_CHARS = 300
  * @property {number} needed REQUESTS_PER_JOB for each job
  * @property {number} throttled 429s answered by the in-flight throttle
  * @property {number} rateLimited 429s answered by the rate limit
+ * @property {Record<string, number>} throttledBy 429s by request, e.g. `POST /service_accounts`
  * @property {number} peakInFlight the most requests the platform was answering at once
  * @property {number} gated first requests the start gate held and let in over spreadMs
  * @property {{p50: number, p90: number, max: number}} wallMs main + post of one job, from the later of
@@ -63,9 +64,17 @@ export async function runHerd(options) {
   const { jobs, inFlight, latencyMs, rateLimit } = options
   const spreadMs = options.spreadMs ?? 3000
   const maxProcesses = options.maxProcesses ?? jobs
+  /** @type {Record<string, number>} */
+  const throttledBy = {}
   const emulator = await startEmulator({
     users: ['herd'],
     logRequests: false,
+    // Each 429 counted by the request it refused: where a herd's wasted requests go.
+    log: line => {
+      const refused = /^(\S+) \/api\/v1\/(\w+)\S* 429$/.exec(line)
+      const request = refused && `${refused[1]} /${refused[2]}`
+      if (request) throttledBy[request] = (throttledBy[request] ?? 0) + 1
+    },
     throttle: { maxInFlight: inFlight, retryAfterSeconds: 1, holdMs: latencyMs },
     rateLimit,
     // Well inside the 30 s a request may take by default, so that no gated request times out.
@@ -137,6 +146,7 @@ export async function runHerd(options) {
       needed: REQUESTS_PER_JOB * jobs,
       throttled: load.throttled,
       rateLimited: load.rateLimited,
+      throttledBy,
       peakInFlight: load.peakInFlight,
       gated: emulator.startGate?.held ?? 0,
       wallMs: percentiles(walls),
@@ -160,6 +170,9 @@ export function formatHerd(report) {
     `requests sent / needed: ${report.requests} / ${report.needed} = ${ratio(report).toFixed(2)}x`,
     `429s answered: ${report.throttled + report.rateLimited} (throttle ${report.throttled}, rate limit ${report.rateLimited}); ` +
       `at most ${report.peakInFlight} requests in flight`,
+    `429s by request: ${Object.entries(report.throttledBy)
+      .map(([request, count]) => `${request} ${count}`)
+      .join(', ')}`,
     `job wall time (main + post): p50 ${seconds(report.wallMs.p50)}, p90 ${seconds(report.wallMs.p90)}, max ${seconds(report.wallMs.max)}`,
     `whole herd: ${seconds(report.elapsedMs)}`
   ]

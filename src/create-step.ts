@@ -8,19 +8,32 @@ import { resolveTarget } from './operations/target.js'
 import { registryHost, verifyCredential } from './operations/verify.js'
 import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
 import type { PlatformClient } from './platform/client.js'
+import { createDispatcher } from './platform/http.js'
 import { errorMessage } from './platform/errors.js'
 import { generatedName, randomNamePart, type RunIdentity } from './platform/names.js'
 import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from './platform/token.js'
 import type { CreatedServiceAccount, DiscoveryConfig, Permission } from './platform/types.js'
 import * as runner from './runner.js'
-import { saveAccount, saveConfigDir } from './state.js'
+import { saveAccount, saveConfigDir, saveThrottled } from './state.js'
 import { accountsSummary, createdSummary } from './summary.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
+  // Alongside the create, on connections of its own: its requests never hold up the create's.
+  const sweeping = inputs.sweepOlderThanMs ? sweepLeftovers(client, inputs, run) : undefined
+  try {
+    await createAccountStep(client, inputs, run)
+  } finally {
+    // Post goes on from what main heard of throttling, as a later request of main would.
+    const throttled = client.throttledLately()
+    if (throttled) saveThrottled(throttled)
+    if (sweeping) reportSweep(await sweeping)
+  }
+}
+
+async function createAccountStep(client: PlatformClient, inputs: CreateInputs, run: RunIdentity): Promise<void> {
   const target = await resolveTarget(client, inputs, inputs.credential.context)
-  if (inputs.sweepOlderThanMs) await sweepLeftovers(client, run, inputs.sweepOlderThanMs)
   const generated = !inputs.name
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
@@ -58,10 +71,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
         `(base64 JSON holding an auth JWT, at most ${FULL_TOKEN_MAX_CHARS / 1024} KiB)`
     )
   }
-  const granted = await grantOrRemove(client, account, inputs.permissions)
-  const registry = inputs.verifySeconds
-    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds)
-    : ''
+  const { granted, registry } = await grantAndVerify(client, account, decoded.authToken, inputs)
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
     runner.setOutput('token', account.token)
@@ -79,61 +89,100 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   runner.writeSummary(createdSummary(account, granted, cleanup))
 }
 
-/** A half-configured credential is worse than none: if a grant fails, the account goes. */
-async function grantOrRemove(
-  client: PlatformClient,
-  account: CreatedServiceAccount,
-  permissions: Permission[]
-): Promise<Permission[]> {
-  if (!permissions.length) return []
-  let granted: Permission[]
-  try {
-    granted = await client.grant(account.role, permissions)
-  } catch (error) {
-    return removeUndelivered(client, account, errorMessage(error))
-  }
-  for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
-  return granted
-}
-
 /**
- * A credential handed out must work: asks the platform as the new account until it is
- * accepted, or removes it. Returns the registry host of its cluster.
+ * The grants and the verification together, as neither needs the other's answer. A
+ * half-configured credential is worse than none, and one handed out must work: if a grant
+ * fails or the platform never accepts the token, the account goes. Only what /config shows
+ * of the account's cluster can depend on the grants (a platform may show an account only
+ * the clusters it holds a grant on): when it shows none while grants were made, /config is
+ * asked once more, so that `registry` and the warning are what they were with the grants first.
  */
-async function verifyOrRemove(
+async function grantAndVerify(
   client: PlatformClient,
   account: CreatedServiceAccount,
   authToken: string,
-  seconds: number
-): Promise<string> {
-  let config: DiscoveryConfig
+  { permissions, verifySeconds }: CreateInputs
+): Promise<{ granted: Permission[]; registry: string }> {
+  // Each try is one request and verifyCredential decides on the next; while the platform
+  // throttles or fails, it may ask for the rest of the step's budget.
+  const budgetMs = Math.max(client.timeLeftMs(), verifySeconds * 1000 + client.timeoutMs)
+  const asNewAccount = client.as(authToken, { maxAttempts: 1, budgetMs })
+  const stop = new AbortController()
+  // The grant first: a read may follow it on the connection, never the other way round.
+  const granting = permissions.length ? client.grant(account.role, permissions) : Promise.resolve([])
+  const verifying = verifySeconds
+    ? verifyCredential(asNewAccount, { seconds: verifySeconds, signal: stop.signal })
+    : Promise.resolve(undefined)
+  let granted: Permission[]
   try {
-    // Each try is one request and verifyCredential decides on the next; while the platform
-    // throttles or fails, it may ask for the rest of the step's budget.
-    const budgetMs = Math.max(client.timeLeftMs(), seconds * 1000 + client.timeoutMs)
-    config = await verifyCredential(client.as(authToken, { maxAttempts: 1, budgetMs }), { seconds })
+    granted = await granting
+  } catch (error) {
+    stop.abort()
+    verifying.catch(() => undefined)
+    return removeUndelivered(client, account, errorMessage(error))
+  }
+  for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
+  let config: DiscoveryConfig | undefined
+  try {
+    config = await verifying
+    if (config && granted.length && !seesCluster(config, account))
+      config = await verifyCredential(asNewAccount, { seconds: verifySeconds })
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }
-  if (!config.clusters.some(c => c.name === account.default_cluster)) {
+  if (!config) return { granted, registry: '' }
+  if (!seesCluster(config, account)) {
     runner.warning(
       `The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
         `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
         `"storage://${account.default_cluster}/<org>/<project> read"`
     )
   }
-  return registryHost(config, account.default_cluster)
+  return { granted, registry: registryHost(config, account.default_cluster) }
 }
 
-/** Removes what runs of this repository left behind; a failure here never fails the create. */
-async function sweepLeftovers(client: PlatformClient, run: RunIdentity, olderThanMs: number): Promise<void> {
-  let result: RemovalResult
+const seesCluster = (config: DiscoveryConfig, account: CreatedServiceAccount) =>
+  config.clusters.some(c => c.name === account.default_cluster)
+
+/** Leftovers the sweep may remove at once. */
+const SWEEP_CONNECTIONS = 4
+
+/**
+ * Removes what runs of this repository left behind, on connections of its own, up to
+ * SWEEP_CONNECTIONS removals at once; a failure here never fails the create.
+ */
+async function sweepLeftovers(
+  client: PlatformClient,
+  inputs: CreateInputs,
+  run: RunIdentity
+): Promise<RemovalResult | Error> {
+  const dispatcher = await createDispatcher(
+    inputs.timeoutMs,
+    inputs.apiUrl,
+    inputs.caCertificates,
+    process.env,
+    SWEEP_CONNECTIONS
+  )
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
-    const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
-    result = await sweep(sweeping, { repository: run, runId: run.runId, olderThanMs })
+    const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts, dispatcher })
+    return await sweep(sweeping, {
+      repository: run,
+      runId: run.runId,
+      olderThanMs: inputs.sweepOlderThanMs,
+      concurrency: SWEEP_CONNECTIONS
+    })
   } catch (error) {
-    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
+    return error instanceof Error ? error : new Error(String(error))
+  } finally {
+    await dispatcher.close()
+  }
+}
+
+/** What the sweep did: the log, a warning for what it could not do, the `removed` output and the summary. */
+function reportSweep(result: RemovalResult | Error): void {
+  if (result instanceof Error) {
+    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(result)}`)
     return
   }
   for (const account of result.removed)

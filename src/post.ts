@@ -6,7 +6,7 @@ import type { PlatformClient } from './platform/client.js'
 import { errorMessage, isNotFound } from './platform/errors.js'
 import { loadTlsEarly } from './platform/tls-early.js'
 import * as runner from './runner.js'
-import { loadAccount, loadConfigDir, type AccountRecord } from './state.js'
+import { loadAccount, loadConfigDir, loadThrottled, type AccountRecord } from './state.js'
 import { removedSummary } from './summary.js'
 
 /**
@@ -50,7 +50,8 @@ async function withClient(
     const connection = readConnection(runner.readInput, runner.mask)
     loadTlsEarly(connection.apiUrl)
     const { createClient } = await import('./client-factory.js')
-    await work(await createClient(connection, runner.debug, tokenAccepted))
+    // Main's last throttled answer paces post's first request, as main's own next would be.
+    await work(await createClient(connection, runner.debug, tokenAccepted, loadThrottled()))
   } catch (error) {
     runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(

@@ -10,6 +10,8 @@ export interface SweepOptions {
   runId: string
   olderThanMs: number
   now?: number
+  /** Removals at once. */
+  concurrency?: number
 }
 
 /**
@@ -25,5 +27,5 @@ function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAc
 }
 
 export async function sweep(client: PlatformClient, options: SweepOptions): Promise<RemovalResult> {
-  return removeEach(client, leftovers(await client.list(), options))
+  return removeEach(client, leftovers(await client.list(), options), options.concurrency)
 }

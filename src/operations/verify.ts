@@ -9,6 +9,8 @@ export interface VerifyOptions {
   sleep?: (ms: number) => Promise<void>
   now?: () => number
   random?: () => number
+  /** Stops the asking: the caller no longer needs the answer (a grant failed). */
+  signal?: AbortSignal
 }
 
 /**
@@ -47,6 +49,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
   let refusal: string
   let troubles = 0
   for (;;) {
+    options.signal?.throwIfAborted()
     try {
       const config = await asNewAccount.config()
       if (config.authorized) return config
@@ -66,6 +69,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
     if (left <= 0) break
     const interval = Math.round(VERIFY_INTERVAL_MS * (1 - JITTER + 2 * JITTER * random()))
     await sleep(Math.min(interval, left))
+    options.signal?.throwIfAborted()
   }
   throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`)
 }

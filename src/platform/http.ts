@@ -46,13 +46,10 @@ const DEADLINE_GRACE_MS = 1_500
 const MAX_HEADER_BYTES = 16 * 1024
 
 /**
- * Every request and retry of a step on one connection, a new one only when it failed or was
- * closed: by default undici opens a second connection for a request sent while the first is
- * still connecting or busy, a TCP and TLS handshake (1 to 2 round trips) the step need not
- * pay. A read may follow a request already on the wire (the verification after a grant)
- * instead of waiting for its answer; undici never sends a POST or DELETE behind another.
+ * A read may follow a request already on the wire (the verification after a grant) instead
+ * of waiting for its answer; undici never sends a POST or DELETE behind another.
  */
-export const ONE_CONNECTION = { connections: 1, pipelining: 2 } as const
+const PIPELINING = 2
 
 /** An attempt cut off at its deadline: whether the request was sent is unknown. */
 class AttemptDeadlineError extends Error {
@@ -76,12 +73,18 @@ class BodyTooLargeError extends Error {
  * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
  * proxy: the bearer would cross the network in clear. Every undici timeout of every client
  * (the proxy's own included) is `timeoutMs`. Only runs behind a proxy load the proxy agent.
+ *
+ * Every request and retry of a step goes on one connection (`connections`: at most that
+ * many at once), a new one only when it failed or was closed: by default undici opens
+ * another for a request sent while the first is still connecting or busy, a TCP and TLS
+ * handshake (1 to 2 round trips) the step need not pay.
  */
 export async function createDispatcher(
   timeoutMs: number,
   apiUrl: string,
   extraCa: string[],
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  connections = 1
 ): Promise<Dispatcher> {
   // One TLS context for every connection of the step: given a `ca` list, TLS would parse it
   // all again for each one.
@@ -93,7 +96,8 @@ export async function createDispatcher(
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     maxHeaderSize: MAX_HEADER_BYTES,
-    ...ONE_CONNECTION
+    connections,
+    pipelining: PIPELINING
   }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {

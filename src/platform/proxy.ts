@@ -10,7 +10,7 @@ import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js'
 import Pool from 'undici/lib/dispatcher/pool.js'
 import apiConnect from 'undici/lib/api/api-connect.js'
-import { ONE_CONNECTION, type Connections } from './http.js'
+import type { Connections } from './http.js'
 
 // The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's entry
 // point adds to every dispatcher; add just that one.
@@ -23,16 +23,19 @@ export interface ProxyOptions {
   headersTimeout: number
   bodyTimeout: number
   maxHeaderSize: number
+  /** At most this many connections to the API, and as many to the proxy (default: undici's). */
+  connections?: number
+  pipelining?: number
 }
 
 /** Makes dispatchers that send requests for the API through `proxy`, but where NO_PROXY says. */
 export function proxyDispatchers(
   proxy: { variable: string; url: string },
-  { tls, headersTimeout, bodyTimeout, maxHeaderSize }: ProxyOptions,
+  { tls, headersTimeout, bodyTimeout, maxHeaderSize, connections, pipelining }: ProxyOptions,
   env: NodeJS.ProcessEnv
 ): () => Connections {
   const where = proxyHost(proxy)
-  const limits = { headersTimeout, bodyTimeout, maxHeaderSize, ...ONE_CONNECTION }
+  const limits = { headersTimeout, bodyTimeout, maxHeaderSize, connections, pipelining }
   return () => {
     const sockets = new Set<Socket>()
     const dispatcher = new EnvHttpProxyAgent({
