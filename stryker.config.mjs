@@ -1,4 +1,4 @@
-// Mutation testing (README, "Mutation testing"): `npm run mutate`.
+// Mutation testing (CONTRIBUTING.md, "Mutation testing"): `npm run mutate`.
 // Incremental: reports/stryker-incremental.json is committed, so a run re-tests only the
 // mutants whose code or covering tests changed since it was written.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -1,12 +1,13 @@
 // Each input's rule (README, inputs), one test each, with the error that names the input.
 import { describe, expect, test } from '@jest/globals'
-import { InputError } from '../src/input-error.js'
-import { readInputs, type Inputs } from '../src/inputs.js'
+import { InputError, readInputs, type Inputs } from '../src/inputs.js'
+import { readInput } from '../src/runner.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
+// Each value trimmed, as the runner reads an input (parseFromRunner below shows it does).
 const parse = (inputs: Record<string, string>): Inputs =>
   readInputs(
-    name => ({ token: JWT, 'api-url': 'http://127.0.0.1:1/api/v1', ...inputs })[name] ?? '',
+    name => (({ token: JWT, 'api-url': 'http://127.0.0.1:1/api/v1', ...inputs })[name] ?? '').trim(),
     () => undefined
   )
 function refusal(inputs: Record<string, string>): string {
@@ -19,26 +20,38 @@ function refusal(inputs: Record<string, string>): string {
   throw new Error('expected an InputError')
 }
 
+/** The inputs as the runner hands them over: through the environment, read by runner.readInput. */
+function parseFromRunner(inputs: Record<string, string>): Inputs {
+  const given = { token: JWT, 'api-url': 'http://127.0.0.1:1/api/v1', ...inputs }
+  const variable = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+  for (const [name, value] of Object.entries(given)) process.env[variable(name)] = value
+  try {
+    return readInputs(readInput, () => undefined)
+  } finally {
+    for (const name of Object.keys(given)) delete process.env[variable(name)]
+  }
+}
+
 test('whitespace around any value is no part of it', () => {
   const padded = (value: string) => ` ${value} \n`
-  expect(parse({ cluster: padded('c'), project: padded('p'), org: padded('o') })).toMatchObject({
+  expect(parseFromRunner({ cluster: padded('c'), project: padded('p'), org: padded('o') })).toMatchObject({
     cluster: 'c',
     project: 'p',
     org: 'o'
   })
-  expect(parse({ operation: padded('list') })).toMatchObject({ operation: 'list' })
-  expect(parse({ cleanup: padded('false'), 'max-attempts': padded('10') })).toMatchObject({
+  expect(parseFromRunner({ operation: padded('list') })).toMatchObject({ operation: 'list' })
+  expect(parseFromRunner({ cleanup: padded('false'), 'max-attempts': padded('10') })).toMatchObject({
     cleanup: false,
     maxAttempts: 10
   })
-  expect(parse({ 'sweep-older-than': padded('1d') })).toMatchObject({ sweepOlderThanMs: 86_400_000 })
-  expect(parse({ operation: 'prune', 'name-prefix': 'gha-', 'older-than': padded('2h') })).toMatchObject({
+  expect(parseFromRunner({ 'sweep-older-than': padded('1d') })).toMatchObject({ sweepOlderThanMs: 86_400_000 })
+  expect(parseFromRunner({ operation: 'prune', 'name-prefix': 'gha-', 'older-than': padded('2h') })).toMatchObject({
     olderThanMs: 7_200_000
   })
 })
 
 test('a value of only whitespace is as if unset', () => {
-  expect(parse({ 'sweep-older-than': ' \n', 'ca-certificate': ' \n', 'api-url': ' ' })).toMatchObject({
+  expect(parseFromRunner({ 'sweep-older-than': ' \n', 'ca-certificate': ' \n', 'api-url': ' ' })).toMatchObject({
     sweepOlderThanMs: 0,
     caCertificates: [],
     apiUrl: 'https://api.apolo.us/api/v1'

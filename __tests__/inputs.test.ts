@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from '@jest/globals'
-import { InputError } from '../src/input-error.js'
-import { DEFAULT_API_URL, readInputs, type Inputs } from '../src/inputs.js'
+import { DEFAULT_API_URL, InputError, readInputs, type Inputs } from '../src/inputs.js'
 import { makeCertificate } from './helpers/tls.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
@@ -11,7 +10,8 @@ function read(inputs: Record<string, string>) {
   const masked: string[] = []
   const parse = () =>
     readInputs(
-      name => inputs[name] ?? '',
+      // Trimmed, as the runner reads an input.
+      name => (inputs[name] ?? '').trim(),
       secret => masked.push(secret)
     )
   return { parse, masked }

@@ -1,10 +1,11 @@
-// Prune's rules (src/operations/prune.ts): which accounts are old enough, how removals go on
+// Prune's rules (src/operations/prune.ts, removal.ts): which accounts are old enough, how removals go on
 // past failures, and how the failures are named. The property test is seeded; the seed is
 // printed, and FC_SEED=<seed> replays a run.
 import { beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import type { Agent } from 'undici'
-import { createdBy, failureLines, prune, removeEach, type RemovalResult } from '../src/operations/prune.js'
+import { prune } from '../src/operations/prune.js'
+import { createdBy, failureLines, removeEach, type RemovalResult } from '../src/operations/removal.js'
 import { PlatformClient } from '../src/platform/client.js'
 import type { ServiceAccount } from '../src/platform/types.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import type { Agent } from 'undici'
-import { createAccount, UnresolvedCreateError } from '../src/operations/create.js'
+import { createAccount, UnresolvedCreateError } from '../src/operations/lost-create.js'
 import { resolveTarget } from '../src/operations/target.js'
 import { registryHost, verifyCredential } from '../src/operations/verify.js'
 import { PlatformClient, type PlatformClientOptions } from '../src/platform/client.js'

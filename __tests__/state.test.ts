@@ -2,7 +2,17 @@
 import { describe, expect, test } from '@jest/globals'
 import path from 'node:path'
 import { isConfigDirOf } from '../src/config-dir.js'
-import { decodeAccount, decodeThrottled, encodeAccount, type AccountRecord } from '../src/state.js'
+import {
+  decodeAccount,
+  decodeThrottled,
+  encodeAccount,
+  recordCreated,
+  recordDelivered,
+  recordNothing,
+  recordPending,
+  type AccountRecord
+} from '../src/state.js'
+import { inRunner } from './helpers/in-process.js'
 
 describe('a record main saves reads back the same', () => {
   test.each<AccountRecord>([
@@ -17,6 +27,32 @@ describe('a record main saves reads back the same', () => {
 
   test('no state at all is no record', () => {
     expect(decodeAccount('')).toEqual({ kind: 'none' })
+  })
+})
+
+describe("main's transitions write the record post reads", () => {
+  const ID = 'service-account-efa6ee98-edbf-42a9-bc0d-bb8f954a4db7'
+  test.each<[string, () => void, AccountRecord]>([
+    [
+      'pending',
+      () => recordPending({ name: 'my-ci', generated: false, cleanup: true, tokenAccepted: true }),
+      { kind: 'pending', name: 'my-ci', generated: false, cleanup: true, tokenAccepted: true }
+    ],
+    ['created', () => recordCreated(ID, true), { kind: 'created', id: ID, delivered: false, cleanup: true }],
+    ['delivered', () => recordDelivered(ID, false), { kind: 'created', id: ID, delivered: true, cleanup: false }],
+    ['nothing', () => recordNothing(), { kind: 'none' }]
+  ])('%s', async (_, transition, record) => {
+    const { state } = await inRunner(transition)
+    expect(decodeAccount(state.account)).toEqual(record)
+  })
+
+  test('the latest transition wins', async () => {
+    const { state } = await inRunner(() => {
+      recordPending({ name: 'gha-x', generated: true, cleanup: true, tokenAccepted: false })
+      recordCreated(ID, true)
+      recordDelivered(ID, true)
+    })
+    expect(decodeAccount(state.account)).toEqual({ kind: 'created', id: ID, delivered: true, cleanup: true })
   })
 })
 

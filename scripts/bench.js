@@ -1,6 +1,6 @@
 // `npm run bench`: prints what the action costs, measured on loopback against the emulator,
-// as the Markdown that README.md's Performance section holds between its bench markers;
-// `npm run bench -- --write-readme` also puts it there. A script that prints figures, not a
+// as the Markdown that docs/performance.md holds between its bench markers;
+// `npm run bench -- --write-docs` also puts it there. A script that prints figures, not a
 // test: nothing here passes or fails on timing.
 //   1. start-up of the built steps against bare node and the one-request floors (node:http,
 //      Node's own fetch), over HTTP and HTTPS, main + post of a create with a cold and a warm
@@ -22,7 +22,8 @@ import { makeCertificate, startTlsFront } from './tls.js'
 const RUNS = Number(process.env.BENCH_RUNS ?? 21)
 const SCALES = (process.env.BENCH_SCALES ?? '1000,10000,100000').split(',').filter(Boolean).map(Number)
 const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined
-const README_MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->']
+const DOC = 'docs/performance.md'
+const DOC_MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->']
 const BARE = "bare `node -e ''`"
 const FETCH = "one GET with Node's own `fetch`"
 const FETCH_HTTPS = `${FETCH}, HTTPS (the CA in \`NODE_EXTRA_CA_CERTS\`)`
@@ -72,15 +73,15 @@ try {
   rmSync(work, { recursive: true, force: true })
 }
 
-if (process.argv.includes('--write-readme')) {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const [start, end] = README_MARKERS.map(marker => readme.indexOf(marker))
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_MARKERS.join(' … ')} block`)
+if (process.argv.includes('--write-docs')) {
+  const doc = readFileSync(join(ROOT, DOC), 'utf8')
+  const [start, end] = DOC_MARKERS.map(marker => doc.indexOf(marker))
+  if (start < 0 || end < start) throw new Error(`${DOC} has no ${DOC_MARKERS.join(' … ')} block`)
   writeFileSync(
-    join(ROOT, 'README.md'),
-    `${readme.slice(0, start + README_MARKERS[0].length)}\n${out.join('\n').trim()}\n${readme.slice(end)}`
+    join(ROOT, DOC),
+    `${doc.slice(0, start + DOC_MARKERS[0].length)}\n${out.join('\n').trim()}\n${doc.slice(end)}`
   )
-  console.error('README.md: Performance figures written')
+  console.error(`${DOC}: figures written`)
 }
 
 /**

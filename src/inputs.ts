@@ -1,9 +1,23 @@
-import { InputError } from './input-error.js'
+import { redactTokens } from './platform/errors.js'
 import { isLoopbackHost } from './platform/loopback.js'
 import { isValidName } from './platform/names.js'
 import { parsePermissions } from './platform/permissions.js'
 import { parseCredential, type Credential } from './platform/token.js'
 import type { Permission } from './platform/types.js'
+
+/**
+ * A bad input: the message names the input and what it allows. A value it repeats has
+ * anything token-like cut out, in case a secret went into the wrong input.
+ */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    detail: string
+  ) {
+    super(redactTokens(`Input "${input}" ${detail}`))
+    this.name = 'InputError'
+  }
+}
 
 const OPERATIONS = ['create', 'list', 'get', 'rm', 'prune'] as const
 export type Operation = (typeof OPERATIONS)[number]
@@ -73,7 +87,7 @@ export const INPUT_DEFAULTS = {
   'output-token': 'true'
 } as const
 
-/** Reads one input by its action.yml name; returns '' when unset. */
+/** Reads one input by its action.yml name, trimmed as @actions/core's getInput trims it; '' when unset. */
 export type InputReader = (name: string) => string
 
 /**
@@ -116,7 +130,7 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
 }
 
 function readName(read: InputReader, required: boolean, operation?: string): string {
-  const name = read('name').trim()
+  const name = read('name')
   if (required && !name)
     throw new InputError('name', `is required for operation "${operation}": the id or name of the account`)
   if (name && !isValidName(name)) {
@@ -133,7 +147,7 @@ function readName(read: InputReader, required: boolean, operation?: string): str
  * names are. Anything else could only be a mistake or an attack on the log.
  */
 function readPlainValue(read: InputReader, name: string): string {
-  const value = read(name).trim()
+  const value = read(name)
   if (!/^[\x21-\x7e]*$/.test(value)) {
     throw new InputError(
       name,
@@ -152,7 +166,7 @@ function readPermissions(read: InputReader): Permission[] {
 }
 
 function readNamePrefix(read: InputReader): string {
-  const prefix = read('name-prefix').trim()
+  const prefix = read('name-prefix')
   if (!prefix) {
     throw new InputError(
       'name-prefix',
@@ -175,7 +189,7 @@ const MIN_SWEEP_AGE = '6h'
 
 /** A duration in ms; empty is older-than's default, or 0 (off) for sweep-older-than. */
 function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than', minimum: string): number {
-  const value = read(name).trim() || (name === 'older-than' ? INPUT_DEFAULTS[name] : '')
+  const value = read(name) || (name === 'older-than' ? INPUT_DEFAULTS[name] : '')
   if (!value) return 0
   const ms = durationMs(value)
   if (ms === undefined || ms < durationMs(minimum)!) {
@@ -208,7 +222,7 @@ function readDelivery(read: InputReader): { outputToken: boolean; exportEnv: boo
 
 /** PEM certificates, each one parsed: a typo should fail here, not as a TLS error later. */
 function readCaCertificates(read: InputReader): string[] {
-  const text = read('ca-certificate').trim()
+  const text = read('ca-certificate')
   if (!text) return []
   const blocks = pemBlocks(text)
   if (!blocks?.length) {
@@ -252,7 +266,7 @@ function pemBlocks(text: string): string[] | undefined {
 }
 
 export function readConnection(read: InputReader, onSecret: (secret: string) => void): ConnectionInputs {
-  const raw = read('token').trim()
+  const raw = read('token')
   if (!raw) throw new InputError('token', 'is required: a platform auth token (JWT) or full token')
   onSecret(raw)
   let credential: Credential
@@ -264,7 +278,7 @@ export function readConnection(read: InputReader, onSecret: (secret: string) => 
   onSecret(credential.authToken)
   return {
     credential,
-    apiUrl: readApiUrl(read('api-url').trim() || credential.context.url || DEFAULT_API_URL),
+    apiUrl: readApiUrl(read('api-url') || credential.context.url || DEFAULT_API_URL),
     timeoutMs: readInteger(read, 'timeout-seconds', 1, 600) * 1000,
     maxAttempts: readInteger(read, 'max-attempts', 1, 10),
     caCertificates: readCaCertificates(read)
@@ -293,7 +307,7 @@ function readApiUrl(value: string): string {
 }
 
 function readChoice<T extends string>(read: InputReader, name: keyof typeof INPUT_DEFAULTS, allowed: readonly T[]): T {
-  const value = read(name).trim() || INPUT_DEFAULTS[name]
+  const value = read(name) || INPUT_DEFAULTS[name]
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InputError(name, `must be one of ${allowed.join(', ')}; got "${value}"`)
   }
@@ -301,14 +315,14 @@ function readChoice<T extends string>(read: InputReader, name: keyof typeof INPU
 }
 
 function readBoolean(read: InputReader, name: keyof typeof INPUT_DEFAULTS): boolean {
-  const value = read(name).trim() || INPUT_DEFAULTS[name]
+  const value = read(name) || INPUT_DEFAULTS[name]
   if (value === 'true') return true
   if (value === 'false') return false
   throw new InputError(name, `must be "true" or "false"; got "${value}"`)
 }
 
 function readInteger(read: InputReader, name: keyof typeof INPUT_DEFAULTS, min: number, max: number): number {
-  const value = read(name).trim() || INPUT_DEFAULTS[name]
+  const value = read(name) || INPUT_DEFAULTS[name]
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new InputError(name, `must be a whole number from ${min} to ${max}; got "${value}"`)
   }

@@ -63,8 +63,32 @@ export function decodeAccount(text: string): AccountRecord | { kind: 'invalid' }
   return { kind: 'invalid' }
 }
 
-/** Main's side: the latest record wins, as the runner keeps the last value of a key. */
-export function saveAccount(record: AccountRecord): void {
+/*
+ * Main's side: the record's four transitions, in the order a create goes through them. The
+ * latest record wins, as the runner keeps the last value of a key.
+ */
+
+/** A create is about to be sent, or was sent and its outcome is unknown: post looks the name up. */
+export function recordPending(create: Omit<Extract<AccountRecord, { kind: 'pending' }>, 'kind'>): void {
+  saveAccount({ kind: 'pending', ...create })
+}
+
+/** The account exists and its token has not reached the workflow: post removes it whatever `cleanup` says. */
+export function recordCreated(id: string, cleanup: boolean): void {
+  saveAccount({ kind: 'created', id, delivered: false, cleanup })
+}
+
+/** Its token reached the workflow's outputs or environment: post removes it only if `cleanup`. */
+export function recordDelivered(id: string, cleanup: boolean): void {
+  saveAccount({ kind: 'created', id, delivered: true, cleanup })
+}
+
+/** Nothing for post to remove: the create failed clearly, or its account was removed again. */
+export function recordNothing(): void {
+  saveAccount({ kind: 'none' })
+}
+
+function saveAccount(record: AccountRecord): void {
   saveState(STATE_KEYS.account, encodeAccount(record))
 }
 

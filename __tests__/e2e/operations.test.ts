@@ -148,6 +148,34 @@ describe('create, then post', () => {
     expect(post.warnings.join('\n')).toContain('already gone')
   })
 
+  test("a gateway's HTML 404 to post's DELETE, with the account still there, fails post naming the id", async () => {
+    const main = await suite.step('main', {
+      token,
+      name: 'ci-gateway-404',
+      cluster: 'default',
+      project: 'test-project'
+    })
+    const { id } = main.outputs
+    emulator.addFault({
+      method: 'DELETE',
+      path: `/service_accounts/${id}`,
+      kind: 'status',
+      status: 404,
+      times: Infinity,
+      body: '<html><head><title>404 Not Found</title></head><body>nginx</body></html>',
+      headers: { 'content-type': 'text/html' }
+    })
+    const post = await suite.step('post', { token }, { state: main.state })
+    expect(post.code).toBe(1)
+    expect(emulator.account(id)).toBeDefined()
+    expect(post.errors).toHaveLength(1)
+    expect(post.errors[0]).toContain(`Service account ${id} could not be removed`)
+    expect(post.errors[0]).toContain(`Remove it by hand: apolo service-account rm ${id}`)
+    expect(post.warnings.join('\n')).not.toContain('already gone')
+    emulator.clearFaults()
+    await suite.step('main', { token, operation: 'rm', name: id })
+  })
+
   test('a taken name fails with the server message, and leaves post nothing to remove', async () => {
     const first = await suite.step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })
     const second = await suite.step('main', { token, name: 'ci-taken', cluster: 'default', project: 'test-project' })

@@ -95,8 +95,8 @@ export async function inRunner<T>(
 
 /** Runs the main or the post step in this process, with action.yml's defaults as the runner gives them. */
 export async function runInProcess(step: 'main' | 'post', options: InProcessOptions = {}): Promise<InProcessResult> {
-  const { runMain } = await import('../../src/main.js')
-  const { runPost } = await import('../../src/post.js')
+  const { run: runMain } = await import('../../src/main.js')
+  const { run: runPost } = await import('../../src/post.js')
   const { INPUT_DEFAULTS } = await import('../../src/inputs.js')
   return inRunner(step === 'main' ? runMain : runPost, {
     ...options,

@@ -1,26 +1,12 @@
 import type { PlatformClient } from '../platform/client.js'
-import { parseCreatedAt } from '../platform/answers.js'
-import { errorMessage, isNotFound } from '../platform/errors.js'
 import type { ServiceAccount } from '../platform/types.js'
+import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface PruneOptions {
   namePrefix: string
   olderThanMs: number
   dryRun: boolean
   now?: number
-}
-
-export interface RemovalResult {
-  /** What was removed, or with dry-run what would be. */
-  removed: ServiceAccount[]
-  /** Accounts that could not be removed, with why. */
-  failed: { account: ServiceAccount; reason: string }[]
-}
-
-/** Created at or before `cutoff`; an unreadable date is never taken for old. */
-export function createdBy(account: ServiceAccount, cutoff: number): boolean {
-  const created = parseCreatedAt(account.created_at)
-  return Number.isFinite(created) && created <= cutoff
 }
 
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
@@ -33,47 +19,4 @@ export async function prune(client: PlatformClient, options: PruneOptions): Prom
   const stale = staleAccounts(await client.list(), options)
   if (options.dryRun) return { removed: stale, failed: [] }
   return removeEach(client, stale)
-}
-
-/**
- * Removes accounts, `concurrency` at a time, going on past failures so one bad account
- * blocks none; reported in the accounts' order.
- */
-export async function removeEach(
-  client: PlatformClient,
-  accounts: ServiceAccount[],
-  concurrency = 1
-): Promise<RemovalResult> {
-  /** Each account's outcome: removed, gone already, or why it was not removed. */
-  const outcomes: { removed: boolean; reason?: string }[] = []
-  let next = 0
-  const worker = async () => {
-    for (let i = next++; i < accounts.length; i = next++) {
-      try {
-        await client.rm(accounts[i].id)
-        outcomes[i] = { removed: true }
-      } catch (error) {
-        // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-        outcomes[i] = { removed: false, reason: isNotFound(error) ? undefined : errorMessage(error) }
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, accounts.length) }, worker))
-  const result: RemovalResult = { removed: [], failed: [] }
-  accounts.forEach((account, i) => {
-    const { removed, reason } = outcomes[i]
-    if (removed) result.removed.push(account)
-    else if (reason !== undefined) result.failed.push({ account, reason })
-  })
-  return result
-}
-
-/** Failures named in one message at most: the rest are counted, so a message stays readable. */
-const FAILURES_NAMED = 10
-
-/** The failures as `<id>: <reason>` lines, the first FAILURES_NAMED of them and `and N more`. */
-export function failureLines(failed: RemovalResult['failed']): string[] {
-  const lines = failed.slice(0, FAILURES_NAMED).map(({ account, reason }) => `${account.id}: ${reason}`)
-  if (failed.length > FAILURES_NAMED) lines.push(`and ${failed.length - FAILURES_NAMED} more`)
-  return lines
 }

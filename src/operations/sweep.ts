@@ -1,7 +1,7 @@
 import type { PlatformClient } from '../platform/client.js'
 import { generatedNameRun, type RunIdentity } from '../platform/names.js'
 import type { ServiceAccount } from '../platform/types.js'
-import { createdBy, removeEach, type RemovalResult } from './prune.js'
+import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface SweepOptions {
   /** The repository whose leftovers these are, as `generatedName` tags it. */

@@ -1,4 +1,4 @@
-import { InputError } from '../input-error.js'
+import { InputError } from '../inputs.js'
 import type { PlatformClient } from '../platform/client.js'
 import type { FullTokenContext } from '../platform/token.js'
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, PlatformError } from '../platform/errors.js'
 import { isTransient } from '../platform/retry.js'
@@ -43,7 +44,7 @@ function isTrouble(error: PlatformError): boolean {
  */
 export async function verifyCredential(asNewAccount: PlatformClient, options: VerifyOptions): Promise<DiscoveryConfig> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? (ms => new Promise<void>(resolve => setTimeout(resolve, ms)))
+  const wait = options.sleep ?? sleep
   const random = options.random ?? Math.random
   const refusedUntil = now() + options.seconds * 1000
   let refusal: string
@@ -68,7 +69,7 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
     const left = refusedUntil - now()
     if (left <= 0) break
     const interval = Math.round(VERIFY_INTERVAL_MS * (1 - JITTER + 2 * JITTER * random()))
-    await sleep(Math.min(interval, left))
+    await wait(Math.min(interval, left))
     options.signal?.throwIfAborted()
   }
   throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`)

@@ -2,6 +2,7 @@
  * The platform client: its requests, their retries, pacing and time budget. What an answer
  * must hold is answers.ts's; how a failure is worded, failures.ts's.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import { notAsked, parseAccounts, readAccount, readCreated, readPermissions, readConfig } from './answers.js'
 import { PlatformError } from './errors.js'
@@ -86,7 +87,7 @@ export class PlatformClient {
       maxAttempts: 5,
       maxDelayMs: 20_000,
       baseDelayMs: 500,
-      sleep: defaultSleep,
+      sleep,
       random: Math.random,
       now: Date.now,
       ...options
@@ -129,7 +130,7 @@ export class PlatformClient {
   /**
    * One create; repeated here only when it surely never reached the platform. An answer about
    * any account but the one asked for is unreadable: a lost create, settled by a look-up
-   * (operations/create.ts), never an account to hand out or remove later.
+   * (operations/lost-create.ts), never an account to hand out or remove later.
    */
   async create(request: CreateRequest): Promise<CreatedServiceAccount> {
     const body: Record<string, string> = {
@@ -389,8 +390,4 @@ function pathSegment(value: string): string {
     throw new Error(`refusing to send a request for "${value}": not an id or name`)
   }
   return encodeURIComponent(value)
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms))
 }

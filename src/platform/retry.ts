@@ -83,7 +83,7 @@ export function isAuthHiccup(kind: RequestKind, failure: Failure, tokenAccepted:
 export function mayRepeat(kind: RequestKind, failure: Failure, tokenAccepted = false): boolean {
   // A 401 and a 429 come before the platform acts: even a create surely made nothing.
   if (isAuthHiccup(kind, failure, tokenAccepted) || failure.status === 429) return true
-  // A create that may have acted is settled by a look-up first (operations/create.ts).
+  // A create that may have acted is settled by a look-up first (operations/lost-create.ts).
   if (kind === 'create') return surelyNotSent(failure) && isTransient(failure)
   // Giving up a removal leaves a live credential behind.
   if (kind === 'remove' && failure.status === 500) return true

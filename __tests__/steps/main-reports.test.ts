@@ -1,10 +1,10 @@
-// What list, get, rm and prune report (src/main.ts): the log lines, the job summary, the
+// What list, get, rm and prune report (src/steps/): the log lines, the job summary, the
 // outputs, and the failure that names what went wrong. Run in this process against the
 // emulator, each case as its own user so that it sees only its own accounts.
 import { describe, expect, test } from '@jest/globals'
-import { runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 const USERS = ['one', 'none', 'many', 'getter', 'pruner', 'failing', 'huge-list', 'huge-prune']
 const OLD = '2020-01-01T00:00:00+00:00'
@@ -116,6 +116,8 @@ describe('prune', () => {
       new RegExp(`^Could not remove 2 account\\(s\\): ${refused[0].id}: [^;]*HTTP 403[^;]*; ${refused[1].id}: `)
     )
     expect(JSON.parse(result.outputs.removed)).toEqual([])
+    // Unlike create's sweep, prune says in the summary that it removed nothing.
+    expect(result.summary).toContain('### Removed stale Apolo service accounts\n\nNone.')
   })
 
   test('what it removed past the 1 MB an output holds, and what it could not: both said, the output not set', async () => {

@@ -1,9 +1,9 @@
-// A create of a generated name whose answer main never saw (src/post.ts, removePending): post
+// A create of a generated name whose answer main never saw (src/steps/post.ts, removePending): post
 // looks the name up at once and after 1, 2 and 4 s (README, "When an answer is lost"). Its
 // waits are recorded here instead of slept, so an account can show up between two looks.
 import { afterEach, describe, expect, jest, test } from '@jest/globals'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 const waits: number[] = []
 let duringWait: () => void = () => undefined
@@ -15,7 +15,7 @@ jest.unstable_mockModule('node:timers/promises', () => ({
   }
 }))
 // Imported after the mock, so that post sees it.
-const { runInProcess } = await import('./helpers/in-process.js')
+const { runInProcess } = await import('../helpers/in-process.js')
 
 let emulator: Emulator
 let inputs: Record<string, string>

@@ -1,13 +1,13 @@
-// What the create step does side by side (src/create-step.ts): the grants with the
+// What the create step does side by side (src/steps/create.ts): the grants with the
 // verification, the sweep with the create, and what main hands post of the throttling it met.
 import { afterEach, expect, jest, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { generatedName, randomNamePart } from '../src/platform/names.js'
-import { createInputs, emulatorClient, VirtualClock } from './helpers/create-step.js'
-import { inRunner, runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import { createInputs, emulatorClient, VirtualClock } from '../helpers/create-step.js'
+import { inRunner, runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string

@@ -1,13 +1,13 @@
-// What the create step says of its sweep of earlier runs' leftovers (src/create-step.ts,
+// What the create step says of its sweep of earlier runs' leftovers (src/steps/create.ts,
 // sweepLeftovers): the log, the warning for what stayed, the `removed` output and the summary.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { generatedName, randomNamePart } from '../src/platform/names.js'
-import { createInputs, emulatorClient } from './helpers/create-step.js'
-import { inRunner } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import { createInputs, emulatorClient } from '../helpers/create-step.js'
+import { inRunner } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string

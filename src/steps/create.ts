@@ -1,21 +1,22 @@
 import { join } from 'node:path'
-import { makeConfigDir } from './config-dir.js'
-import type { CreateInputs } from './inputs.js'
-import { createAccount, UnresolvedCreateError } from './operations/create.js'
-import { failureLines, type RemovalResult } from './operations/prune.js'
-import { sweep } from './operations/sweep.js'
-import { resolveTarget } from './operations/target.js'
-import { registryHost, verifyCredential } from './operations/verify.js'
-import { accountOutputs, oversizedOutput, removedOutput } from './outputs.js'
-import type { PlatformClient } from './platform/client.js'
-import { createDispatcher } from './platform/http.js'
-import { errorMessage } from './platform/errors.js'
-import { generatedName, randomNamePart, type RunIdentity } from './platform/names.js'
-import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from './platform/token.js'
-import type { CreatedServiceAccount, DiscoveryConfig, Permission } from './platform/types.js'
-import * as runner from './runner.js'
-import { saveAccount, saveConfigDir, saveThrottled } from './state.js'
-import { accountsSummary, createdSummary } from './summary.js'
+import { makeConfigDir } from '../config-dir.js'
+import type { CreateInputs } from '../inputs.js'
+import { createAccount, UnresolvedCreateError } from '../operations/lost-create.js'
+import { failureLines, type RemovalResult } from '../operations/removal.js'
+import { sweep } from '../operations/sweep.js'
+import { resolveTarget } from '../operations/target.js'
+import { registryHost, verifyCredential } from '../operations/verify.js'
+import { accountOutputs } from '../outputs.js'
+import type { PlatformClient } from '../platform/client.js'
+import { createDispatcher } from '../platform/http.js'
+import { errorMessage } from '../platform/errors.js'
+import { generatedName, randomNamePart, type RunIdentity } from '../platform/names.js'
+import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from '../platform/token.js'
+import type { CreatedServiceAccount, DiscoveryConfig, Permission } from '../platform/types.js'
+import * as runner from '../runner.js'
+import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir, saveThrottled } from '../state.js'
+import { createdSummary } from '../summary.js'
+import { reportRemoved } from './removed.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
@@ -38,8 +39,8 @@ async function createAccountStep(client: PlatformClient, inputs: CreateInputs, r
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
   // Saved before the request, so that post can find the account even if main never sees the answer.
-  const pending = { kind: 'pending', name, generated, cleanup, tokenAccepted: client.tokenWasAccepted } as const
-  saveAccount(pending)
+  const pending = { name, generated, cleanup }
+  recordPending({ ...pending, tokenAccepted: client.tokenWasAccepted })
   const { result, signal } = await settleThroughSignals(
     createAccount(
       client,
@@ -51,7 +52,8 @@ async function createAccountStep(client: PlatformClient, inputs: CreateInputs, r
     // A clear failure made nothing, so post has nothing to look for; an unresolved one leaves
     // the pending name for post to find, saying whether the create's own answer was a success.
     const unresolved = result.reason instanceof UnresolvedCreateError
-    saveAccount(unresolved ? { ...pending, tokenAccepted: client.tokenWasAccepted } : { kind: 'none' })
+    if (unresolved) recordPending({ ...pending, tokenAccepted: client.tokenWasAccepted })
+    else recordNothing()
     throw result.reason
   }
   const account = result.value
@@ -59,7 +61,7 @@ async function createAccountStep(client: PlatformClient, inputs: CreateInputs, r
   // so that a hostile answer can neither flood the log with masks nor mask the account's id.
   const { masks, whole } = tokenMasks(account.token, account.id)
   for (const form of masks) runner.mask(form)
-  saveAccount({ kind: 'created', id: account.id, delivered: false, cleanup })
+  recordCreated(account.id, cleanup)
   if (signal) throw new Error(`Received ${signal}: the create finished and the post step will remove ${account.id}`)
 
   const decoded = whole ? decodeFullToken(account.token) : undefined
@@ -80,7 +82,7 @@ async function createAccountStep(client: PlatformClient, inputs: CreateInputs, r
   runner.setOutput('permissions', JSON.stringify(granted))
   runner.setOutput('registry', registry)
   if (inputs.exportEnv) exportCliEnvironment(account.token)
-  saveAccount({ kind: 'created', id: account.id, delivered: true, cleanup })
+  recordDelivered(account.id, cleanup)
   runner.info(
     `Created service account ${name} (${account.id}) on cluster ${account.default_cluster}, ` +
       `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
@@ -190,12 +192,8 @@ function reportSweep(result: RemovalResult | Error): void {
   if (result.failed.length) {
     runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
-  const removed = removedOutput(result.removed)
-  const oversized = oversizedOutput('removed', removed)
+  const oversized = reportRemoved("Swept earlier runs' leftover Apolo service accounts", result.removed, false)
   if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
-  else runner.setOutput('removed', removed)
-  if (result.removed.length)
-    runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", result.removed))
 }
 
 /** Removes an account whose token never reached the workflow, and fails the step. */
@@ -216,7 +214,7 @@ async function removeUndelivered(
       }
     )
   }
-  saveAccount({ kind: 'none' })
+  recordNothing()
   throw new Error(`${reason}; service account ${account.id} was removed again`)
 }
 

@@ -1,14 +1,14 @@
-// The time the create step gives its verification and its sweep (src/create-step.ts; README,
+// The time the create step gives its verification and its sweep (src/steps/create.ts; README,
 // "Time limits"), on a virtual clock: each 502 costs a wait of 0.5 s, then 1 s, 2 s, 4 s (the
 // backoff's ceiling, as the jitter is pinned), so what a budget allows is exact.
 import { describe, expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { generatedName, randomNamePart } from '../src/platform/names.js'
-import { createInputs, emulatorClient, VirtualClock } from './helpers/create-step.js'
-import { inRunner } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import { createInputs, emulatorClient, VirtualClock } from '../helpers/create-step.js'
+import { inRunner } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string

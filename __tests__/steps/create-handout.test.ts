@@ -1,16 +1,16 @@
-// The create step (src/create-step.ts) called directly against the emulator: what it logs,
+// The create step (src/steps/create.ts) called directly against the emulator: what it logs,
 // outputs and saves for post, and what it does with an account it cannot hand out.
 import { describe, expect, test } from '@jest/globals'
 import { join } from 'node:path'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import type { PlatformClientOptions } from '../src/platform/client.js'
-import { generatedName, randomNamePart } from '../src/platform/names.js'
-import { FULL_TOKEN_MAX_CHARS } from '../src/platform/token.js'
-import { createInputs, emulatorClient } from './helpers/create-step.js'
-import { inRunner, runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import type { PlatformClientOptions } from '../../src/platform/client.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import { FULL_TOKEN_MAX_CHARS } from '../../src/platform/token.js'
+import { createInputs, emulatorClient } from '../helpers/create-step.js'
+import { inRunner, runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string

@@ -1,9 +1,9 @@
 // How the main step's client starts (src/client-factory.ts): a token not yet accepted in this
 // job, and a warning when the job turned certificate checks off for Node.
 import { describe, expect, test } from '@jest/globals'
-import { runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 

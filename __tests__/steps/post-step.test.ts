@@ -3,9 +3,9 @@ import { describe, expect, test } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let inputs: Record<string, string>
@@ -50,13 +50,49 @@ describe('an account main made', () => {
     expect(result.summary).toContain('removed')
   })
 
-  test('already gone (DELETE answered 404) is a warning, not a failure', async () => {
+  test('already gone (DELETE answered 404, and so does a GET of it) is a warning, not a failure', async () => {
     const account = seed('post-gone')
-    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'status', status: 404 })
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'status-after', status: 404 })
     const result = await post(created(account.id))
     expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
     expect(result.warnings).toEqual([`Service account ${account.id} was already gone.`])
     expect(result.summary).toContain('already gone')
+  })
+
+  test("a 404 to its DELETE that a GET shows was not the platform's (a gateway's HTML page) fails the step, naming the account", async () => {
+    const account = seed('post-gateway-404')
+    emulator.addFault({
+      method: 'DELETE',
+      path: `/service_accounts/${account.id}`,
+      kind: 'status',
+      status: 404,
+      times: Infinity,
+      body: '<html><body><h1>404 Not Found</h1>nginx</body></html>',
+      headers: { 'content-type': 'text/html' }
+    })
+    const result = await post(created(account.id))
+    expect(result.failed).toBe(true)
+    expect(emulator.account(account.id)).toBeDefined()
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toContain(`Service account ${account.id} could not be removed`)
+    expect(result.errors[0]).toContain('answered 404 to its removal, but it is still there')
+    expect(result.errors[0]).toContain(`Remove it by hand: apolo service-account rm ${account.id}`)
+    expect(result.warnings.join('\n')).not.toContain('already gone')
+    expect(result.summary).toContain('NOT removed')
+  })
+
+  test('a 404 to its DELETE, then a GET that cannot tell, fails the step naming the account', async () => {
+    const account = seed('post-404-unsure')
+    emulator.addFault({ method: 'DELETE', path: `/service_accounts/${account.id}`, kind: 'status', status: 404 })
+    refuse('GET', 403)
+    const result = await post(created(account.id))
+    expect(result.failed).toBe(true)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toContain(`Service account ${account.id} could not be removed`)
+    expect(result.errors[0]).toContain('HTTP 403')
+    expect(result.errors[0]).toContain(`Remove it by hand: apolo service-account rm ${account.id}`)
+    expect(result.warnings.join('\n')).not.toContain('already gone')
   })
 
   test.each([403, 400, 401])(

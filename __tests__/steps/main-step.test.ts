@@ -1,14 +1,14 @@
 // The main step and its operations, run in this process against the emulator.
 import { describe, expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { INPUT_DEFAULTS, readInputs, type CreateInputs } from '../src/inputs.js'
-import { PlatformClient } from '../src/platform/client.js'
-import { decodeFullToken } from '../src/platform/token.js'
-import { inRunner, runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
-import { generatedName, randomNamePart } from '../src/platform/names.js'
+import { runCreate } from '../../src/steps/create.js'
+import { INPUT_DEFAULTS, readInputs, type CreateInputs } from '../../src/inputs.js'
+import { PlatformClient } from '../../src/platform/client.js'
+import { decodeFullToken } from '../../src/platform/token.js'
+import { inRunner, runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
+import { generatedName, randomNamePart } from '../../src/platform/names.js'
 
 let emulator: Emulator
 let token: string

@@ -1,12 +1,12 @@
-// A verified account that cannot see its own cluster (src/create-step.ts, grantAndVerify): on a
+// A verified account that cannot see its own cluster (src/steps/create.ts, grantAndVerify): on a
 // platform where a new account sees only the clusters it holds a grant on, with two clusters.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { createInputs, emulatorClient } from './helpers/create-step.js'
-import { inRunner } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { createInputs, emulatorClient } from '../helpers/create-step.js'
+import { inRunner } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string

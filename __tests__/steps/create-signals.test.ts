@@ -1,12 +1,12 @@
-// A run cancelled while the create is in flight (src/create-step.ts, settleThroughSignals): the
+// A run cancelled while the create is in flight (src/steps/create.ts, settleThroughSignals): the
 // runner sends SIGINT, then SIGTERM; the account being made must still reach post's record.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { runCreate } from '../src/create-step.js'
-import { createInputs, emulatorClient } from './helpers/create-step.js'
-import { inRunner, runInProcess } from './helpers/in-process.js'
-import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
-import type { Emulator } from './helpers/suite.js'
+import { runCreate } from '../../src/steps/create.js'
+import { createInputs, emulatorClient } from '../helpers/create-step.js'
+import { inRunner, runInProcess } from '../helpers/in-process.js'
+import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
+import type { Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
 let token: string
