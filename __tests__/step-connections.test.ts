@@ -17,6 +17,7 @@ let plainWire: LatencyProxy
 let tlsWire: LatencyProxy
 let forwardProxy: TestProxy
 let seeded = 0
+const PERMISSION = 'storage://default/test-org/test-project read'
 
 beforeAll(async () => {
   emulator = await startEmulator({ users: ['alice'] })
@@ -100,6 +101,16 @@ describe.each(WAYS)('%s', (_, way) => {
     const post = await counted('post', {}, main.result.state)
     expect(post.seen).toEqual(one(1))
     if (way.env().HTTPS_PROXY) expect(forwardProxy.connects).toEqual(['CONNECT api.example.test:443 HTTP/1.1'])
+  })
+
+  test('the verification follows the grants on the connection without waiting for their answer', async () => {
+    emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'delay', ms: 300 })
+    emulator.resetLog()
+    const main = await counted('main', { cluster: 'default', project: 'test-project', permissions: PERMISSION })
+    expect(main.seen).toEqual(one(3))
+    // Logged as answered: the verification's answer came while the grant was held.
+    expect(emulator.requests.map(request => request.method)).toEqual(['POST', 'GET', 'POST'])
+    await counted('post', {}, main.result.state)
   })
 
   test('rm: the look-up and the removal on one connection', async () => {

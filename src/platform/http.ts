@@ -47,7 +47,8 @@ const MAX_HEADER_BYTES = 16 * 1024
 
 /**
  * A read may follow a request already on the wire (the verification after a grant) instead
- * of waiting for its answer; undici never sends a POST or DELETE behind another.
+ * of waiting for its answer: undici then sends it at once (each request says it does not
+ * block the connection), and never sends a POST or DELETE behind another.
  */
 const PIPELINING = 2
 
@@ -155,6 +156,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
     method: req.method,
     headers: req.headers,
     body: req.body,
+    blocking: false,
     signal: AbortSignal.timeout(req.timeoutMs)
   })
   const deadline = new Deadline(req, dispatcher, sent)
