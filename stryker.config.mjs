@@ -5,13 +5,10 @@
 export default {
   mutate: [
     'src/**/*.ts',
-    // Declarations only: nothing runs.
-    '!src/types/**',
     // One constant, checked against package.json by __tests__/version.test.ts; a mutant of
     // the user-agent text changes nothing a test (or the platform) can observe.
     '!src/version.ts',
-    // The bundle's entry: a V8 flag for start-up time and two re-exports; only the built
-    // dist/ shows its effect (scripts/bench.js measures it).
+    // The bundle's entry: two re-exports, run only through the built dist/ (the e2e tests).
     '!src/index.ts'
   ],
   testRunner: 'jest',
@@ -21,9 +18,15 @@ export default {
     // differs), and the end-to-end tests, which run dist/: a bundle holds no mutant, and
     // making them see the active one (a bundle per mutant, or src/ through a loader) would
     // cost minutes per mutant on a 2-core machine. What only they reached, the unit tests
-    // now reach in-process (__tests__/helpers/in-process.ts).
+    // now reach in-process (__tests__/helpers/in-process.ts). local-action runs src/ in a
+    // child process of @github/local-action's, which holds no mutant either.
     config: {
-      testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/action-metadata\\.test\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/__tests__/e2e/',
+        '/__tests__/action-metadata\\.test\\.ts$',
+        '/__tests__/local-action\\.test\\.ts$'
+      ],
       reporters: ['default']
     }
   },

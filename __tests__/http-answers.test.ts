@@ -3,9 +3,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import http, { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { Dispatcher } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import { createDispatcher, sendRequest, type HttpResponse } from '../src/platform/http.js'
-import { Agent } from '../src/platform/undici.js'
 import { useRaisedNodeHeaderLimit } from './helpers/node-header-limit.js'
 
 /** Timers on a loaded machine. */

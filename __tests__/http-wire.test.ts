@@ -1,7 +1,7 @@
 // One request on the wire (src/platform/http.ts): which way it goes (README, "Proxies",
 // "Custom CAs"), how much of an answer is read ("Bounded answers"), and the attempt deadline
 // that nothing inside undici outlives. Real sockets on loopback throughout.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
@@ -228,7 +228,7 @@ describe('the CAs Node trusts by default are trusted along with ca-certificate',
   })
 
   // Node reads NODE_EXTRA_CA_CERTS when the process starts; the action reads the environment
-  // it is given too, as Node 20 leaves the variable's CAs out of a context it adds to.
+  // it is given too, as Node 20 leaves the variable's CAs out of its list of roots.
   describe('NODE_EXTRA_CA_CERTS', () => {
     let dir: string
     beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'extra-ca-'))))
@@ -245,42 +245,6 @@ describe('the CAs Node trusts by default are trusted along with ca-certificate',
     test('naming a file that is not there adds nothing', async () => {
       expect(await trustedAlong(() => ({ NODE_EXTRA_CA_CERTS: join(dir, 'missing.pem') }))).toBe(false)
     })
-  })
-})
-
-describe("the context is Node's own store plus ca-certificate", () => {
-  /** Node's native TLS context, whose `addCACert` puts one PEM text into a context's store. */
-  type NativeContext = { addCACert?: (pem: string) => void }
-  const native = Object.getPrototypeOf(tls.createSecureContext().context as NativeContext) as NativeContext
-  const addCACert = native.addCACert!
-  let added: string[]
-  beforeEach(() => {
-    added = []
-    native.addCACert = function (this: NativeContext, pem: string) {
-      added.push(pem)
-      addCACert.call(this, pem)
-    }
-  })
-  afterEach(() => {
-    native.addCACert = addCACert
-  })
-
-  test("Node's roots are not parsed again: only the CA given is added", async () => {
-    const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
-    await createDispatcher(1000, 'https://api.test/api/v1', [certificate.cert], {})
-    expect(added).toEqual([certificate.cert])
-  })
-
-  test("a Node whose context can't be added to fails closed, naming ca-certificate and what to use instead", async () => {
-    const certificate = await makeCertificate({ ips: ['127.0.0.1'] })
-    Object.defineProperty(native, 'addCACert', { configurable: true, value: undefined })
-    try {
-      const refusal = createDispatcher(1000, 'https://api.test/api/v1', [certificate.cert], {})
-      await expect(refusal).rejects.toThrow(`ca-certificate cannot be added to what Node ${process.version} trusts`)
-      await expect(refusal).rejects.toThrow('NODE_EXTRA_CA_CERTS')
-    } finally {
-      Object.defineProperty(native, 'addCACert', { configurable: true, writable: true, value: addCACert })
-    }
   })
 })
 

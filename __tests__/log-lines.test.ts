@@ -22,5 +22,8 @@ test('every ##[ in a text is broken, not only the first', () => {
 
 test('line breaks and other control characters are escaped, so the text stays one line', () => {
   expect(safeText('a\r\nb\u0000c\u2028d')).toBe('a%0D%0Ab%00c%2028d')
-  expect(safeText('100% sure\n', true)).toBe('100%25 sure%0A')
+})
+
+test("a command's value keeps %, CR and LF for @actions/core to escape, and escapes every other control", () => {
+  expect(safeText('100% sure\r\n\u0000\u2028', true)).toBe('100% sure\r\n%00%2028')
 })

@@ -292,3 +292,14 @@ describe('service account roles and account ids', () => {
       expect([id, names.isAccountId(id)]).toEqual([id, false])
   })
 })
+
+test('the run attempt is read back from a name as it was written, for this repository only', () => {
+  const mine = { ...run('octo/octo-repo', '1001', '4242'), runAttempt: '3' }
+  expect(names.generatedNameRunAttempt(generatedName(mine, RANDOM), mine)).toEqual({ runId: '4242', attempt: '3' })
+  expect(names.generatedNameRunAttempt(generatedName({ ...mine, runAttempt: '' }, RANDOM), mine)).toEqual({
+    runId: '4242',
+    attempt: '1'
+  })
+  expect(names.generatedNameRunAttempt(generatedName(mine, RANDOM), { ...mine, repositoryId: '1002' })).toBeUndefined()
+  expect(names.generatedNameRunAttempt(`${generatedName(mine, RANDOM)}${'x'.repeat(200)}`, mine)).toBeUndefined()
+})

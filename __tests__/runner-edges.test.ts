@@ -21,6 +21,22 @@ describe('the runner', () => {
     )
   })
 
+  // Second, for the same reason: core has kept no path yet.
+  test('a summary part that could not be written is not written with the next one', async () => {
+    const summaryPath = (await inRunner(() => process.env.GITHUB_STEP_SUMMARY)).value
+    const result = await inRunner(
+      async () => {
+        await runner.writeSummary('# lost')
+        process.env.GITHUB_STEP_SUMMARY = summaryPath
+        await runner.writeSummary('# kept')
+      },
+      { env: { GITHUB_STEP_SUMMARY: join(tmpdir(), 'no-such-folder', 'summary') } }
+    )
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toMatch(/^Could not write the job summary: Unable to access summary file/)
+    expect(result.summary).toBe('# kept\n')
+  })
+
   test('outside a workflow run the run is "local"', async () => {
     const result = await inRunner(() => Promise.resolve(runner.runIdentity()), {
       env: {
@@ -126,6 +142,62 @@ describe('the runner', () => {
     expect(result.value).toBe('v')
     expect(result.env).toEqual({ APOLO_TEST_VARIABLE: 'v' })
     expect(runner.runnerTemp()).toBe(process.env.RUNNER_TEMP || undefined)
+  })
+})
+
+describe('what one step may set', () => {
+  const MiB = 1024 * 1024
+
+  test('an output of up to 1 MB is set; one byte more is refused, naming the output, and nothing is written', async () => {
+    const fits = await inRunner(() => runner.setOutput('default-project', 'é'.repeat(MiB / 2)))
+    expect(fits.outputs['default-project']).toHaveLength(MiB / 2)
+    const over = await inRunner(() => {
+      expect(() => runner.setOutput('created-at', `${'x'.repeat(MiB)}`)).not.toThrow()
+      runner.setOutput('default-cluster', `é${'x'.repeat(MiB - 1)}`)
+    }).catch((error: Error) => error)
+    expect(over).toEqual(
+      new Error(
+        'the default-cluster output would be 1.0 MB, over the 1 MB GitHub allows for one output, so it is not set'
+      )
+    )
+  })
+
+  test('a summary part that fits is written whole', () => {
+    const text = 'a\nb\n'
+    expect(runner.withinSummaryLimit(text, MiB - 4)).toBe(text)
+    expect(runner.withinSummaryLimit(text, 0)).toBe(text)
+  })
+
+  test('one that does not is cut at its last line break that fits, and the note says so', () => {
+    const note = Buffer.byteLength(runner.SUMMARY_CUT_NOTE)
+    const text = `ab\n${'é'.repeat(100)}\n${'more'.repeat(100)}\n`
+    const room = (bytes: number) => MiB - bytes
+    expect(runner.withinSummaryLimit(text, room(note + 205))).toBe(`ab\n${'é'.repeat(100)}${runner.SUMMARY_CUT_NOTE}`)
+    expect(runner.withinSummaryLimit(text, room(note + 203))).toBe(`ab\n${'é'.repeat(100)}${runner.SUMMARY_CUT_NOTE}`)
+    // The cut is made at a line break, so it never splits an é.
+    expect(runner.withinSummaryLimit(text, room(note + 202))).toBe(`ab${runner.SUMMARY_CUT_NOTE}`)
+    expect(runner.withinSummaryLimit(text, room(note + 2))).toBe(`ab${runner.SUMMARY_CUT_NOTE}`)
+    expect(runner.withinSummaryLimit(text, room(note + 1))).toBe(runner.SUMMARY_CUT_NOTE)
+    expect(runner.withinSummaryLimit(text, room(note))).toBe(runner.SUMMARY_CUT_NOTE)
+    expect(runner.withinSummaryLimit(text, room(note - 1))).toBe('')
+  })
+
+  test("a step's summary stays within 1 MiB, with a warning, however much it writes", async () => {
+    const row = `| ${'x'.repeat(1000)} |`
+    const result = await inRunner(async () => {
+      await runner.writeSummary('# first')
+      for (let i = 0; i < 4; i++) await runner.writeSummary(Array(500).fill(row).join('\n'))
+    })
+    expect(Buffer.byteLength(result.summary)).toBeLessThanOrEqual(MiB)
+    expect(Buffer.byteLength(result.summary)).toBeGreaterThan(MiB - 2_000)
+    expect(result.summary.startsWith('# first\n| x')).toBe(true)
+    expect(result.summary.endsWith(runner.SUMMARY_CUT_NOTE)).toBe(true)
+    expect(result.summary.split(runner.SUMMARY_CUT_NOTE)).toHaveLength(2)
+    expect(result.warnings).toEqual([
+      "The job summary is cut short: GitHub shows at most 1 MiB of one step's summary",
+      "The job summary is cut short: GitHub shows at most 1 MiB of one step's summary"
+    ])
+    expect(result.failed).toBe(false)
   })
 })
 

@@ -1,6 +1,13 @@
 // The job summary (src/summary.ts): what each section shows, every value as inert cell text.
 import { expect, test } from '@jest/globals'
-import { accountsSummary, cell, createdSummary, removedSummary, SUMMARY_ROWS } from '../src/summary.js'
+import {
+  accountsSummary,
+  cell,
+  createdSummary,
+  removedSummary,
+  runAttemptsSummary,
+  SUMMARY_ROWS
+} from '../src/summary.js'
 
 const ACCOUNT = {
   id: 'service-account-1',
@@ -95,4 +102,37 @@ test('bare http, https and ftp addresses and www. names are no links; other dots
   )
   expect(cell('www.example.com')).toBe(`www${joiner}.example.com`)
   expect(cell('show.me storage://default/o/p')).toBe('show.me storage://default/o/p')
+})
+
+test('accounts with their run attempts: a link to each, built from checked parts only', () => {
+  const account = {
+    id: 'service-account-1',
+    name: 'gha-a-b-r1-100-2-0123456789abcdef',
+    role: 'alice/service-accounts/x',
+    owner: 'alice',
+    default_cluster: 'default',
+    default_project: 'p',
+    default_org: null,
+    created_at: '2026-01-01T00:00:00+00:00',
+    role_deleted: false
+  }
+  const leftovers = [{ account, run: { runId: '100', attempt: '2' } }]
+  const links = { serverUrl: 'https://github.com', repository: 'octo-org/octo-repo' }
+  expect(runAttemptsSummary('Removed', leftovers, links)).toBe(
+    [
+      '### Removed (1)',
+      '',
+      '| Name | ID | Created at | Run attempt |',
+      '| --- | --- | --- | --- |',
+      '| <code>gha-a-b-r1-100-2-0123456789abcdef</code> | <code>service-account-1</code> | 2026-01-01T00:00:00+00:00 | <a href="https://github.com/octo-org/octo-repo/actions/runs/100/attempts/2">run 100, attempt 2</a> |',
+      '',
+      ''
+    ].join('\n')
+  )
+  const unlinked = runAttemptsSummary('Kept', leftovers, { ...links, serverUrl: 'javascript:alert(1)' })
+  expect(unlinked).toContain('| run 100, attempt 2 |')
+  expect(unlinked).not.toContain('<a ')
+  const many = Array.from({ length: SUMMARY_ROWS + 2 }, () => leftovers[0])
+  expect(runAttemptsSummary('Kept', many, links)).toContain(`### Kept (${SUMMARY_ROWS + 2})`)
+  expect(runAttemptsSummary('Kept', many, links)).toContain('… and 2 more.')
 })

@@ -2,8 +2,9 @@
 // message. Property-based over arbitrary strings; seeded, with the seed printed.
 import { expect, test } from '@jest/globals'
 import fc from 'fast-check'
+import { EOL } from 'node:os'
 import { cleanMessage, redactTokens } from '../src/platform/errors.js'
-import { safeText } from '../src/runner.js'
+import * as runner from '../src/runner.js'
 import { cell } from '../src/summary.js'
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
@@ -53,13 +54,39 @@ const withSecret = fc.tuple(
   tricky
 )
 
+/** What `write` prints to stdout, through @actions/core as a step prints it. */
+function printed(write: () => void): string {
+  let out = ''
+  const original = process.stdout.write.bind(process.stdout)
+  process.stdout.write = (chunk: string | Uint8Array) => {
+    out += String(chunk)
+    return true
+  }
+  try {
+    write()
+  } finally {
+    process.stdout.write = original
+  }
+  return out
+}
+
 test('a log line is one line that the runner cannot read as a command', () => {
+  const commands: [string, (text: string) => void][] = [
+    ['', runner.info],
+    ['::debug::', runner.debug],
+    ['::warning::', runner.warning]
+  ]
   fc.assert(
-    fc.property(tricky, fc.boolean(), (text, commandData) => {
-      const line = safeText(text, commandData)
-      expect(line).not.toMatch(/[\r\n\u2028\u2029\u0085]/)
-      expect(line.trimStart().startsWith('::')).toBe(false)
-      expect(line).not.toContain('##[')
+    fc.property(tricky, text => {
+      for (const [prefix, log] of commands) {
+        const out = printed(() => log(text))
+        expect(out.endsWith(EOL)).toBe(true)
+        const line = out.slice(0, -EOL.length)
+        expect(line).not.toMatch(/[\r\n\u2028\u2029\u0085]/)
+        expect(line.startsWith(prefix)).toBe(true)
+        expect(line.slice(prefix.length).trimStart().startsWith('::')).toBe(false)
+        expect(line).not.toContain('##[')
+      }
     }),
     params
   )
@@ -78,7 +105,7 @@ test('a secret anywhere in a text is cut out, by every path to the log', () => {
   fc.assert(
     fc.property(withSecret, ([before, secret, after]) => {
       const text = `${before}${secret}${after}`
-      for (const out of [redactTokens(text), safeText(text), cleanMessage(text), cell(text)])
+      for (const out of [redactTokens(text), runner.safeText(text), cleanMessage(text), cell(text)])
         expect(out).not.toContain(secret.slice(-20))
     }),
     params

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts the platform emulator and prints ONE JSON line on stdout, {"url", "token", "fullToken",
-// "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
+// "githubUrl", "githubToken", "pid"}, so a script can read it with jq; runs until SIGINT or SIGTERM. Logs go to stderr.
 // Flags: see USAGE, or emulator/README.md.
 import { commandLine } from './command-line.js'
 import { RateLimit } from './rate-limit.js'
@@ -12,6 +12,7 @@ const USAGE =
   '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]]\n' +
   '                            [--rate-per-second R --burst B]\n' +
   '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--keep-alive-ms MS]\n' +
+  '                            [--github-run OWNER/REPO:RUN:ATTEMPT=STATUS ...] [--github-no-actions-read]\n' +
   '                            [--verbose] [--help]\n'
 
 const { values, usage, whole } = commandLine(
@@ -28,6 +29,8 @@ const { values, usage, whole } = commandLine(
     'new-token-delay-ms': { type: 'string' },
     'clusters-need-grant': { type: 'boolean', default: false },
     'keep-alive-ms': { type: 'string', default: String(DEFAULT_KEEP_ALIVE_MS) },
+    'github-run': { type: 'string', multiple: true, default: [] },
+    'github-no-actions-read': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   },
@@ -88,8 +91,27 @@ const emulator = await startEmulator({
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined
 })
 if (seed > 0) emulator.seedAccounts(user, seed)
+// GitHub's side: run attempts' statuses, and whether the token may read them.
+for (const run of values['github-run'] ?? []) {
+  const match = /^([^:\s]+\/[^:\s]+):(\d+):(\d+)=([a-z_]+)$/.exec(run)
+  try {
+    if (!match) throw new Error('expected OWNER/REPO:RUN:ATTEMPT=STATUS')
+    emulator.github.setRun(match[1], match[2], match[3], match[4])
+  } catch (error) {
+    await emulator.close()
+    usage(`bad --github-run ${run}: ${/** @type {Error} */ (error).message}`)
+  }
+}
+emulator.github.actionsRead = !values['github-no-actions-read']
 process.stdout.write(
-  `${JSON.stringify({ url: emulator.url, token: emulator.tokens[user], fullToken: emulator.fullTokenFor(user), pid: process.pid })}\n`
+  `${JSON.stringify({
+    url: emulator.url,
+    token: emulator.tokens[user],
+    fullToken: emulator.fullTokenFor(user),
+    githubUrl: emulator.githubUrl,
+    githubToken: emulator.github.token,
+    pid: process.pid
+  })}\n`
 )
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)))

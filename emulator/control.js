@@ -1,5 +1,6 @@
 // The control API under /_emulator/ (no auth): drives the emulator from another process, e.g.
 // one started with cli.js. It goes through the same public methods tests call in process.
+import { githubControl } from './github.js'
 
 /** @typedef {import('./http.js').Answer} Answer */
 /** @typedef {Awaited<ReturnType<typeof import('./server.js').startEmulator>>} Emulator */
@@ -26,6 +27,8 @@ export function control(emulator, method, path, raw) {
     return reply(400, { error: /** @type {Error} */ (error).message })
   }
   try {
+    if (path.startsWith('/_emulator/github'))
+      return githubControl(emulator.github, method, path, body) ?? reply(404, { error: 'Not Found' })
     switch (`${method} ${path}`) {
       case 'GET /_emulator/accounts':
         return reply(200, emulator.accounts())

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http'
 import { control } from './control.js'
 import { Faults } from './faults.js'
+import { GITHUB_PATH, GitHub } from './github.js'
 import { RateLimit, ownerOf } from './rate-limit.js'
 import { json, listen, originOf, readBody, send, sleep, startSink, text } from './http.js'
 import { clusterDefaults, route } from './routes.js'
@@ -69,6 +70,7 @@ export async function startEmulator(options = {}) {
   const faults = new Faults()
   const throttle = new Throttle(options.throttle)
   const rateLimit = new RateLimit(options.rateLimit)
+  const github = new GitHub()
   const startGate = options.startGate && new StartGate(options.startGate)
   let apiRequests = 0
   const settings = new Settings({
@@ -125,6 +127,7 @@ export async function startEmulator(options = {}) {
     const method = req.method ?? 'GET'
     res.setHeader('x-service-version', serviceVersion)
     const isControl = target.pathname.startsWith('/_emulator/')
+    if (target.pathname.startsWith(`${GITHUB_PATH}/`)) return serveGitHub(req, res, target, method)
     if (startGate && !isControl) await startGate.pass()
     const admitted = isControl ? { holdMs: 0 } : throttle.enter(res)
     const raw = await readBody(req)
@@ -167,6 +170,27 @@ export async function startEmulator(options = {}) {
     return send(res, answer)
   }
 
+  /**
+   * GitHub's API (github.js): past its own faults, never the platform's throttle, rate limit or gate.
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {URL} target @param {string} method
+   */
+  async function serveGitHub(req, res, target, method) {
+    await readBody(req)
+    const path = target.pathname.slice(GITHUB_PATH.length)
+    /** @param {number} status */
+    const log = status => {
+      github.requests.push({ method, path, headers: { ...req.headers }, status })
+      options.log?.(`GitHub ${method} ${path} ${status || '(no answer)'}`)
+    }
+    const act = () => github.route(method, path, req.headers)
+    const fault = github.faults.take(method, path)
+    if (fault) return github.faults.spoil(fault, { res, act, log, redirectTo: `${sink.origin}${target.pathname}` })
+    const answer = act()
+    log(answer.status)
+    return send(res, answer)
+  }
+
   /** @type {Promise<void> | undefined} */
   let closing
   const emulator = {
@@ -184,7 +208,12 @@ export async function startEmulator(options = {}) {
     },
     resetLog() {
       requests.length = 0
+      github.requests.length = 0
     },
+    /** GitHub's side (github.js): run attempts' statuses, its token, faults and request log. */
+    github,
+    /** The emulator's GITHUB_API_URL, `http://127.0.0.1:<port>/github`. */
+    githubUrl: `${origin}${GITHUB_PATH}`,
     /** A JWT for a user. @param {string} user */
     issueToken: (/** @type {string} */ user) => tokens.issue(user),
     /**
@@ -233,7 +262,10 @@ export async function startEmulator(options = {}) {
     /** Makes matching requests misbehave; see FAULT_KINDS. @param {Fault} rule */
     addFault: (/** @type {Fault} */ rule) => faults.add(rule),
     /** Drops every fault and lets go of hung connections. */
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear()
+      github.faults.clear()
+    },
     /** The throttle in force, or undefined. */
     get throttle() {
       return throttle.options
@@ -296,6 +328,7 @@ export async function startEmulator(options = {}) {
       closing ??= (async () => {
         startGate?.open()
         faults.clear()
+        github.faults.clear()
         server.closeAllConnections()
         await Promise.all([new Promise(done => server.close(done)), sink.close()])
       })()

@@ -3,8 +3,7 @@
 // `npm run bench -- --write-docs` also puts it there. A script that prints figures, not a
 // test: nothing here passes or fails on timing.
 //   1. start-up of the built steps against bare node and the one-request floors (node:http,
-//      Node's own fetch), over HTTP and HTTPS, main + post of a create with a cold and a warm
-//      compile cache
+//      Node's own fetch), over HTTP and HTTPS, and main + post of a create
 //   2. the bundle: every file action.yml runs, and what each package contributes
 //   3. requests per operation
 //   4. list and prune (dry-run) over 1,000 to 100,000 accounts: wall time and peak RSS
@@ -120,10 +119,7 @@ async function startUp() {
     )
     print(`| ${name} | ${cells.join(' | ')} |`)
   }
-  print(
-    "\nEach step of a create job is its own process. The steps keep V8's compile cache in `RUNNER_TEMP` (Node 22.1 and later): " +
-      '"cold" is the first step of a job, "warm" a later one, such as the post step after main.\n'
-  )
+  print('\nEach step of a create job is its own process.\n')
 }
 
 /**
@@ -146,7 +142,6 @@ function startUpCases(bin) {
   const nodeGet = `require('node:http').get(process.argv[1], r => r.resume())`
   const nodeHttpsGet = `require('node:https').get(process.argv[1], { ca: require('node:fs').readFileSync(process.argv[2]) }, r => r.resume())`
   const fetchGet = `fetch(process.argv[1]).then(r => r.text())`
-  const warm = mkdtempSync(join(work, 'warm-'))
   const create = { cluster: 'default', project: 'p' }
   /** @type {Case[]} */
   const cases = [
@@ -163,38 +158,37 @@ function startUpCases(bin) {
       scheme: 'https',
       run: () => timed(bin, ['-e', fetchGet, httpsGetUrl], { ...cleanEnv(), NODE_EXTRA_CA_CERTS: caFile })
     },
-    ...actionCases(bin, join(ROOT, 'dist'), '', warm, create)
+    ...actionCases(bin, join(ROOT, 'dist'), '', create)
   ]
-  if (BASELINE)
-    cases.push(...actionCases(bin, BASELINE, ' (baseline build)', warm, create).filter(c => !/warm/.test(c.name)))
+  if (BASELINE) cases.push(...actionCases(bin, BASELINE, ' (baseline build)', create))
   return cases
 }
 
 /**
  * The built action's cases, from `dist`.
- * @param {string} bin @param {string} dist @param {string} suffix @param {string} warm
+ * @param {string} bin @param {string} dist @param {string} suffix
  * @param {Record<string, string>} create
  * @returns {Case[]}
  */
-function actionCases(bin, dist, suffix, warm, create) {
+function actionCases(bin, dist, suffix, create) {
   const main = join(dist, 'main.js')
   /** @param {'http' | 'https'} scheme @param {Record<string, string>} inputs */
   const once = (scheme, inputs) => () =>
     step(bin, main, { ...(scheme === 'https' ? https : http).inputs, ...inputs }, scheme)
   /**
-   * Main and then post of a create, sharing a RUNNER_TEMP (a fresh one: a cold compile cache):
-   * the wall time of each.
-   * @param {'http' | 'https'} scheme @param {string} [runnerTemp]
+   * Main and then post of a create, sharing a RUNNER_TEMP: the wall time of each.
+   * @param {'http' | 'https'} scheme
    */
-  const createThenPost = async (scheme, runnerTemp = mkdtempSync(join(work, 'cold-'))) => {
+  const createThenPost = async scheme => {
+    const runnerTemp = mkdtempSync(join(work, 'temp-'))
     const inputs = { ...(scheme === 'https' ? https : http).inputs, ...create }
     const first = await stepWithState(bin, main, inputs, scheme, runnerTemp)
     const second = await stepWithState(bin, join(dist, 'post.js'), inputs, scheme, runnerTemp, first.state)
     return { main: first.ms, post: second.ms }
   }
-  /** @param {'http' | 'https'} scheme @param {string} [runnerTemp] */
-  const createAndPost = (scheme, runnerTemp) => async () => {
-    const ms = await createThenPost(scheme, runnerTemp)
+  /** @param {'http' | 'https'} scheme */
+  const createAndPost = scheme => async () => {
+    const ms = await createThenPost(scheme)
     return ms.main + ms.post
   }
   /** @type {Case[]} */
@@ -213,19 +207,18 @@ function actionCases(bin, dist, suffix, warm, create) {
       // Its post, untimed, removes the account, so that every list case lists the same accounts.
       run: async () => (await createThenPost('http')).main
     },
-    { name: `main + post of a \`create\`, cold${suffix}`, scheme: 'http', run: createAndPost('http') },
-    { name: `main + post of a \`create\`, warm${suffix}`, scheme: 'http', run: createAndPost('http', warm) },
-    { name: `main + post of a \`create\` over HTTPS, cold${suffix}`, scheme: 'https', run: createAndPost('https') }
+    { name: `main + post of a \`create\`${suffix}`, scheme: 'http', run: createAndPost('http') },
+    { name: `main + post of a \`create\` over HTTPS${suffix}`, scheme: 'https', run: createAndPost('https') }
   ]
   return cases
 }
 
 /**
- * One step in a fresh RUNNER_TEMP (so with a cold compile cache): its wall time.
+ * One step in a fresh RUNNER_TEMP: its wall time.
  * @param {string} bin @param {string} entry @param {Record<string, string>} inputs @param {'http' | 'https'} scheme
  */
 async function step(bin, entry, inputs, scheme) {
-  const temp = mkdtempSync(join(work, 'cold-'))
+  const temp = mkdtempSync(join(work, 'temp-'))
   const { ms } = await stepWithState(bin, entry, inputs, scheme, temp)
   return ms
 }
@@ -273,14 +266,11 @@ function bundle() {
   print(
     `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
       '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
-      'undici once the inputs are good, the create step, the proxy agent only behind a proxy, and ' +
-      "`undici-unused.cjs`, the parts of undici the action's requests never run, loaded only if one is required), " +
-      "and undici's HTTP parser, `llhttp_simd.wasm`, read on the first request:\n"
+      'undici once the inputs are good, the create step):\n'
   )
   print('| file | bytes |')
   print('|---|---:|')
-  for (const file of [...code, ...files.filter(file => file.endsWith('.wasm'))])
-    print(`| \`dist/${file}\` | ${size(file).toLocaleString('en')} |`)
+  for (const file of code) print(`| \`dist/${file}\` | ${size(file).toLocaleString('en')} |`)
   // What each package adds, from webpack's module sizes (before minifying).
   const stats = join(work, 'stats.json')
   execFileSync(

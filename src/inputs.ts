@@ -43,7 +43,7 @@ export type Inputs = ConnectionInputs &
     | PruneFields
   )
 
-interface CreateFields {
+type CreateFields = {
   operation: 'create'
   /** The name asked for; empty: generate one. */
   name: string
@@ -61,15 +61,22 @@ interface CreateFields {
   verifySeconds: number
   /** Remove this repository's generated accounts older than this first; 0: off. */
   sweepOlderThanMs: number
+} & FinishedRunsFields
+
+/** Ask GitHub which runs are over, and remove their accounts whatever their age. */
+interface FinishedRunsFields {
+  sweepFinishedRuns: boolean
+  /** For GitHub's API; '' when sweepFinishedRuns is off. */
+  githubToken: string
 }
 
-interface PruneFields {
+type PruneFields = {
   operation: 'prune'
   /** Only accounts whose name starts with this. */
   namePrefix: string
   olderThanMs: number
   dryRun: boolean
-}
+} & FinishedRunsFields
 
 export type CreateInputs = ConnectionInputs & CreateFields
 export type PruneInputs = ConnectionInputs & PruneFields
@@ -84,7 +91,8 @@ export const INPUT_DEFAULTS = {
   'timeout-seconds': '30',
   'max-attempts': '5',
   'verify-seconds': '30',
-  'output-token': 'true'
+  'output-token': 'true',
+  'sweep-finished-runs': 'false'
 } as const
 
 /** Reads one input by its action.yml name, trimmed as @actions/core's getInput trims it; '' when unset. */
@@ -111,7 +119,8 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         permissions: readPermissions(read),
         ...readDelivery(read),
         verifySeconds: readInteger(read, 'verify-seconds', 0, 600),
-        sweepOlderThanMs: readDuration(read, 'sweep-older-than', MIN_SWEEP_AGE)
+        sweepOlderThanMs: readDuration(read, 'sweep-older-than', MIN_SWEEP_AGE),
+        ...readFinishedRuns(read, onSecret)
       }
     case 'list':
       return { ...connection, operation }
@@ -124,7 +133,8 @@ export function readInputs(read: InputReader, onSecret: (secret: string) => void
         operation,
         namePrefix: readNamePrefix(read),
         olderThanMs: readDuration(read, 'older-than', MIN_PRUNE_AGE),
-        dryRun: readBoolean(read, 'dry-run')
+        dryRun: readBoolean(read, 'dry-run'),
+        ...readFinishedRuns(read, onSecret)
       }
   }
 }
@@ -205,6 +215,22 @@ function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than'
 function durationMs(value: string): number | undefined {
   const match = /^(\d{1,9})([smhdw])$/.exec(value)
   return match ? Number(match[1]) * DURATION_UNITS[match[2]] : undefined
+}
+
+/** The GitHub token is read, checked and masked only when it will be used. */
+function readFinishedRuns(read: InputReader, onSecret: (secret: string) => void): FinishedRunsFields {
+  if (!readBoolean(read, 'sweep-finished-runs')) return { sweepFinishedRuns: false, githubToken: '' }
+  const token = read('github-token')
+  if (!token) {
+    throw new InputError(
+      'github-token',
+      'is required with sweep-finished-runs: "true": a token that may read Actions runs (`actions: read`); its default is the job token'
+    )
+  }
+  onSecret(token)
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new InputError('github-token', 'must be printable ASCII with no spaces or line breaks')
+  return { sweepFinishedRuns: true, githubToken: token }
 }
 
 /** How the credential reaches later steps: at least one way, or it could never be used. */

@@ -21,7 +21,7 @@ export function removedOutput(accounts: ServiceAccount[]): string {
 }
 
 /** GitHub keeps at most 1 MB of one output: a longer one would reach later steps cut short. */
-const OUTPUT_LIMIT_BYTES = 1024 * 1024
+export const OUTPUT_LIMIT_BYTES = 1024 * 1024
 
 /** Why `value` cannot be the output `name`, or undefined when it can. */
 export function oversizedOutput(name: string, value: string): string | undefined {

@@ -1,112 +1,140 @@
 /**
  * The runner's side: the one module that talks to @actions/core, and the one way to the
- * log. Everything else gets plain values and functions.
- *
- * Start-up time is paid on every CI job, so this takes only the parts of @actions/core that
- * a run uses. Its entry point would also evaluate @actions/http-client with all of undici
- * (for OIDC); the files below are the same code it re-exports, reached by path since the
- * package does not export them.
+ * log. Everything else gets plain values and functions. @actions/core is reached only by
+ * its package name, so that GitHub's debugger (@github/local-action) can stand in for it.
  */
-import { appendFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
+import * as core from '@actions/core'
+import { oversizedOutput } from './outputs.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { RunIdentity } from './platform/names.js'
 
-/** An input as @actions/core's getInput reads it: trimmed, '' when unset. */
+/** An input as the runner passes it: trimmed, '' when unset. */
 export function readInput(name: string): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+  return core.getInput(name, { trimWhitespace: true })
 }
 
-type Command = 'add-mask' | 'debug' | 'warning' | 'error'
-
 /**
- * The only writer to stdout. The runner obeys `::command::` at the start of any line and
+ * Any text as one inert line. The runner obeys `::command::` at the start of any line and
  * `##[command]` anywhere in it, so text from the platform or an input must never start a
  * line or hold a line break: control characters are escaped as the runner's own command
  * values are, and a command-looking start is broken. Anything token-like is cut out too.
- */
-function emit(command: Command | undefined, text: string): void {
-  // A secret is given to the runner as it is; everything else is made safe first.
-  const data = command === 'add-mask' ? escapeCommandData(text) : safeText(text, command !== undefined)
-  process.stdout.write(`${command ? `::${command}::` : ''}${data}${EOL}`)
-}
-
-/**
- * Any text as one inert line (see `emit`); a command's value also has `%` escaped, since
- * the runner unescapes it. Exported for its tests.
+ * A command's value (`commandData`) keeps its line breaks: @actions/core escapes those, and
+ * `%`, itself. Exported for its tests.
  */
 export function safeText(text: string, commandData = false): string {
-  const redacted = redactTokens(text)
-  const escaped = commandData ? escapeCommandData(redacted) : escapeBreaks(redacted)
-  return replaceControls(escaped, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+  const kept = (c: string) => commandData && (c === '\r' || c === '\n')
+  return replaceControls(redactTokens(text), c =>
+    kept(c) ? c : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
     .replace(/^(\s*):/, '$1%3A')
     .replace(/##\[/g, '##%5B')
 }
 
-/** As @actions/core escapes a command's value: the runner reverses exactly this. */
-function escapeCommandData(text: string): string {
-  return escapeBreaks(text.replace(/%/g, '%25'))
-}
-
-function escapeBreaks(text: string): string {
-  return text.replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
+/** A secret is given to the runner as it is (@actions/core escapes it as a command's value). */
 export function mask(secret: string): void {
-  if (secret) emit('add-mask', secret)
+  if (secret) core.setSecret(secret)
 }
 
 export function info(message: string): void {
-  emit(undefined, message)
+  core.info(safeText(message))
 }
 
 export function debug(message: string): void {
-  emit('debug', message)
+  core.debug(safeText(message, true))
 }
 
 export function warning(message: string): void {
-  emit('warning', message)
+  core.warning(safeText(message, true))
 }
 
 export function setFailed(message: string): void {
+  // Set here as well: @github/local-action's stand-in for @actions/core only records it.
   process.exitCode = 1
-  emit('error', message)
-}
-
-/** Output, state and env values go through files with a random delimiter, never stdout. */
-export function setOutput(name: string, value: string): void {
-  issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))
-}
-
-export function saveState(name: string, value: string): void {
-  issueFileCommand('STATE', prepareKeyValueMessage(name, value))
-}
-
-export function getState(name: string): string {
-  return process.env[`STATE_${name}`] ?? ''
-}
-
-export function exportVariable(name: string, value: string): void {
-  process.env[name] = value
-  issueFileCommand('ENV', prepareKeyValueMessage(name, value))
+  core.setFailed(safeText(message, true))
 }
 
 /**
- * Appends to the job summary, as @actions/core's `summary.addRaw(markdown, true).write()`
- * does; a failure to write it is a warning, never a failed step. (That module's file
- * access goes through `fs.promises`, which loads Node's readline and REPL parts.) At once,
- * as the file commands are written: a run that looks up no host name (an API at an IP
- * address) would otherwise start libuv's thread pool for this one write.
+ * @actions/core writes outputs, state and env to the runner's files, never to stdout (every
+ * runner that can run a node24 action gives those files). An output over GitHub's 1 MB is
+ * refused, naming it, rather than reaching later steps cut short.
  */
-export function writeSummary(markdown: string): void {
+export function setOutput(name: string, value: string): void {
+  const oversized = oversizedOutput(name, value)
+  if (oversized) throw new Error(oversized)
+  core.setOutput(name, value)
+}
+
+export function saveState(name: string, value: string): void {
+  core.saveState(name, value)
+}
+
+export function getState(name: string): string {
+  return core.getState(name)
+}
+
+export function exportVariable(name: string, value: string): void {
+  core.exportVariable(name, value)
+}
+
+/** GitHub shows at most 1 MiB of what one step writes to the job summary. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024
+
+/** What stands in for the part of a summary that would go over the limit. */
+export const SUMMARY_CUT_NOTE = `${EOL}_… the rest is left out: GitHub shows at most 1 MiB of one step's job summary._${EOL}`
+
+/**
+ * Appends to the job summary; a failure to write it is a warning, never a failed step.
+ * What would take the step's summary over 1 MiB is cut at a line break, with a note.
+ */
+export async function writeSummary(markdown: string): Promise<void> {
   try {
     const path = process.env.GITHUB_STEP_SUMMARY
     if (!path) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner keeps no job summary')
-    appendFileSync(path, `${markdown}${EOL}`)
+    const whole = `${markdown}${EOL}`
+    const text = withinSummaryLimit(whole, summaryBytes(path))
+    if (text !== whole) warning(`The job summary is cut short: GitHub shows at most 1 MiB of one step's summary`)
+    await core.summary.addRaw(text).write()
   } catch (error) {
+    core.summary.emptyBuffer() // what failed to be written is not written with the next part
     warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/**
+ * The size of the step's summary so far (the runner gives each step a file of its own), or
+ * the whole limit once a part was cut: the note stays its last words.
+ */
+function summaryBytes(path: string): number {
+  let file: number | undefined
+  try {
+    file = openSync(path, 'r')
+    const size = fstatSync(file).size
+    const note = Buffer.from(SUMMARY_CUT_NOTE)
+    const tail = Buffer.alloc(note.length)
+    readSync(file, tail, 0, tail.length, Math.max(size - tail.length, 0))
+    return tail.equals(note) ? SUMMARY_LIMIT_BYTES : size
+  } catch {
+    return 0 // not there yet: @actions/core says why when it writes
+  } finally {
+    if (file !== undefined) closeSync(file)
+  }
+}
+
+/**
+ * `text`, or as much of it as fits after `written` bytes, cut at a line break, then the note;
+ * '' when not even the note fits. Exported for its tests.
+ */
+export function withinSummaryLimit(text: string, written: number): string {
+  const room = SUMMARY_LIMIT_BYTES - written
+  const bytes = Buffer.from(text)
+  if (bytes.length <= room) return text
+  const noteBytes = Buffer.byteLength(SUMMARY_CUT_NOTE)
+  if (room < noteBytes) return ''
+  // A line break is one byte in UTF-8 and never inside a character, so the cut splits none.
+  const kept = bytes.subarray(0, room - noteBytes + 1).lastIndexOf(0x0a)
+  return `${bytes.subarray(0, Math.max(kept, 0)).toString()}${SUMMARY_CUT_NOTE}`
 }
 
 /** The folder for per-job files: the runner's temp folder, or the system's outside a run. */
@@ -126,5 +154,13 @@ export function runIdentity(): RunIdentity {
     runId: env('GITHUB_RUN_ID'),
     runAttempt: env('GITHUB_RUN_ATTEMPT'),
     job: env('GITHUB_JOB')
+  }
+}
+
+/** Where GitHub's API and pages are, from the runner's variables (GitHub Enterprise Server sets its own). */
+export function githubUrls(): { apiUrl: string; serverUrl: string } {
+  return {
+    apiUrl: process.env.GITHUB_API_URL?.trim() || 'https://api.github.com',
+    serverUrl: process.env.GITHUB_SERVER_URL?.trim() || 'https://github.com'
   }
 }

@@ -1,3 +1,5 @@
+import { runAttemptUrl } from './github/urls.js'
+import type { Leftover } from './operations/finished-runs.js'
 import { redactTokens, replaceControls } from './platform/errors.js'
 import type { Permission, ServiceAccount } from './platform/types.js'
 
@@ -51,6 +53,38 @@ export function accountsSummary(title: string, accounts: ServiceAccount[]): stri
         ])
     ),
     more > 0 ? `… and ${more} more (the step's output has them all).\n` : ''
+  ].join('\n')
+}
+
+/** Where a run attempt's page is: GITHUB_SERVER_URL and the repository. */
+export interface RunLinks {
+  serverUrl: string
+  repository: string
+}
+
+/**
+ * Accounts whose run attempt GitHub said had finished, or could not tell about, each with a
+ * link to its run attempt (built from checked parts only: never from the platform's text).
+ */
+export function runAttemptsSummary(title: string, leftovers: Leftover[], links: RunLinks): string {
+  const more = leftovers.length - SUMMARY_ROWS
+  return [
+    `### ${title} (${leftovers.length})`,
+    '',
+    table(
+      ['Name', 'ID', 'Created at', 'Run attempt'],
+      leftovers.slice(0, SUMMARY_ROWS).map(({ account, run }) => {
+        const url = runAttemptUrl(links.serverUrl, links.repository, run)
+        const label = `run ${run.runId}, attempt ${run.attempt}`
+        return [
+          code(account.name ?? '(none)'),
+          code(account.id),
+          cell(account.created_at),
+          url ? `<a href="${url}">${label}</a>` : label
+        ]
+      })
+    ),
+    more > 0 ? `… and ${more} more.\n` : ''
   ].join('\n')
 }
 

@@ -207,3 +207,37 @@ describe('nothing but the action writes to the log', () => {
     await step('post', {}, { state: main.state })
   })
 })
+
+describe('no output over the 1 MB GitHub keeps of one', () => {
+  const huge = 'p'.repeat(1_500_000)
+  const fields = [
+    ['default_project', 'default-project'],
+    ['default_cluster', 'default-cluster'],
+    ['created_at', 'created-at']
+  ] as const
+
+  test.each(fields)('get: a 1.5 MB %s fails the step naming the %s output, which is not set', async (field, output) => {
+    await hostile.serve(() => jsonAnswer(200, account('ci', { [field]: huge })))
+    const main = await step('main', { operation: 'get', name: 'ci' })
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      `the ${output} output would be 1.4 MB, over the 1 MB GitHub allows for one output, so it is not set`
+    ])
+    expect(main.outputs[output]).toBeUndefined()
+    expect(Math.max(...Object.values(main.outputs).map(value => value.length))).toBeLessThan(1_000)
+  })
+
+  test('create: a 1.5 MB default_project fails main naming the output; no token is handed out and post removes the account', async () => {
+    await hostile.serve(platform(name => account(name, { default_project: huge })))
+    const main = await step('main', {})
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      'the default-project output would be 1.4 MB, over the 1 MB GitHub allows for one output, so it is not set'
+    ])
+    expect(main.outputs['default-project']).toBeUndefined()
+    expect(main.outputs.token).toBeUndefined()
+    const post = await step('post', { cleanup: 'false' }, { state: main.state })
+    expect(post.code).toBe(0)
+    expect(requests('DELETE')).toEqual([`/service_accounts/${REAL}`])
+  })
+})

@@ -36,7 +36,7 @@ describe('the CLI', () => {
   test('prints one JSON line with a working token and full token, seeds, and stops cleanly on SIGTERM', async () => {
     const cli = start(['--user', 'dave', '--seed-accounts', '5'])
     const started = await cli.line
-    expect(Object.keys(started)).toEqual(['url', 'token', 'fullToken', 'pid'])
+    expect(Object.keys(started)).toEqual(['url', 'token', 'fullToken', 'githubUrl', 'githubToken', 'pid'])
     expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
     expect(started.pid).toBe(cli.child.pid)
     expect(claimsOf(String(started.token))['https://platform.neuromation.io/user']).toBe('dave')

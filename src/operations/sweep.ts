@@ -1,17 +1,26 @@
 import type { PlatformClient } from '../platform/client.js'
 import { generatedNameRun, type RunIdentity } from '../platform/names.js'
 import type { ServiceAccount } from '../platform/types.js'
+import { judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
 import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface SweepOptions {
   /** The repository whose leftovers these are, as `generatedName` tags it. */
   repository: Pick<RunIdentity, 'repository' | 'repositoryId'>
-  /** The current run: its accounts are never swept, whatever their age. */
+  /** The current run: its accounts are never swept by age, whatever their age. */
   runId: string
+  /** 0: no age rule. */
   olderThanMs: number
+  /** Ask GitHub which runs are over: their accounts go whatever their age. */
+  finishedRuns?: Omit<FinishedRunsOptions, 'repository' | 'ageInput'>
   now?: number
   /** Removals at once. */
   concurrency?: number
+}
+
+export interface SweepResult extends RemovalResult {
+  /** What GitHub said, when it was asked. */
+  judgement?: Judgement
 }
 
 /**
@@ -19,6 +28,7 @@ export interface SweepOptions {
  * what runs that never reached their post step left behind.
  */
 function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAccount[] {
+  if (!options.olderThanMs) return []
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
   return accounts.filter(account => {
     const run = account.name === null ? undefined : generatedNameRun(account.name, options.repository)
@@ -26,6 +36,17 @@ function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAc
   })
 }
 
-export async function sweep(client: PlatformClient, options: SweepOptions): Promise<RemovalResult> {
-  return removeEach(client, leftovers(await client.list(), options), options.concurrency)
+export async function sweep(client: PlatformClient, options: SweepOptions): Promise<SweepResult> {
+  const accounts = await client.list()
+  const old = leftovers(accounts, options)
+  if (!options.finishedRuns) return removeEach(client, old, options.concurrency)
+  const judgement = await judgeByRuns(accounts, {
+    ...options.finishedRuns,
+    repository: options.repository,
+    ageInput: 'sweep-older-than'
+  })
+  // GitHub's answer wins over age; where it could not tell, the age rule still applies.
+  const vouched = new Set([...judgement.finished, ...judgement.active].map(leftover => leftover.account))
+  const doomed = [...judgement.finished.map(leftover => leftover.account), ...old.filter(a => !vouched.has(a))]
+  return { ...(await removeEach(client, doomed, options.concurrency)), judgement }
 }

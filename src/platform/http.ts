@@ -1,9 +1,9 @@
-import type { Socket } from 'node:net'
-import type { SecureContext } from 'node:tls'
-import type { Dispatcher } from 'undici'
+import { readFile } from 'node:fs/promises'
+import { STATUS_CODES } from 'node:http'
+import * as nodeTls from 'node:tls'
+import { Agent, Dispatcher, request } from 'undici'
 import { isLoopbackHost } from './loopback.js'
-// Only the client reaches this module, and it loads once the inputs are good (main.ts).
-import { Agent, DispatcherBase, request as apiRequest } from './undici.js'
+import { proxyDispatchers, type Connections } from './proxy.js'
 
 /** The one place that touches undici: a request in, a small bounded response out. */
 export interface HttpResponse {
@@ -39,10 +39,7 @@ export interface HttpRequest {
  */
 const DEADLINE_GRACE_MS = 1_500
 
-/**
- * The most header bytes an answer may have: Node's default, set here so that undici need not
- * load node:http to read it (scripts/lazy-builtins.js), and so that no flag raises it.
- */
+/** The most header bytes an answer may have: Node's default, set here so that no flag raises it. */
 const MAX_HEADER_BYTES = 16 * 1024
 
 /**
@@ -73,7 +70,7 @@ class BodyTooLargeError extends Error {
  * A dispatcher that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case
  * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
  * proxy: the bearer would cross the network in clear. Every undici timeout of every client
- * (the proxy's own included) is `timeoutMs`. Only runs behind a proxy load the proxy agent.
+ * (the proxy's own included) is `timeoutMs`.
  *
  * Every request and retry of a step goes on one connection (`connections`: at most that
  * many at once), a new one only when it failed or was closed: by default undici opens
@@ -102,7 +99,6 @@ export async function createDispatcher(
   }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {
-    const { proxyDispatchers } = await import('./proxy.js')
     return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...limits }, env))
   }
   // Direct, a connection is set up in one stage, under undici's connect timeout.
@@ -119,40 +115,29 @@ function chooseProxy(env: NodeJS.ProcessEnv): { variable: string; url: string } 
 }
 
 /**
- * A TLS context that trusts what Node trusts plus `extra`. Adding to a context's store makes
- * it a copy of Node's own, whatever the trust flags (`--use-openssl-ca`, `--use-system-ca`),
- * without parsing Node's roots again as a `ca` list would. No public API does this, and a
- * `ca` list cannot say "Node's roots" exactly, so a Node without the way in fails closed.
+ * A TLS context that trusts what Node trusts by default plus `extra`: Node's list of its
+ * default CAs (Node 22.15 and later; older ones give the roots they ship) and the step's
+ * NODE_EXTRA_CA_CERTS, which older ones leave out. A CA listed twice counts once. Under
+ * `--use-openssl-ca` Node lists none, so OpenSSL's store does not count here.
  */
-async function trustContext(extra: string[], env: NodeJS.ProcessEnv): Promise<SecureContext> {
-  const tls = await import('node:tls')
-  const context = tls.createSecureContext()
-  // Node's own handle: a Node without it, or without the method, fails closed below.
-  const store = (context.context ?? {}) as { addCACert?: (pem: string) => void }
-  if (typeof store.addCACert !== 'function') {
-    throw new Error(
-      `ca-certificate cannot be added to what Node ${process.version} trusts; give the CA in NODE_EXTRA_CA_CERTS instead`
-    )
-  }
-  // Node 20 leaves NODE_EXTRA_CA_CERTS out of the copy (Node 24 does not); a CA added twice counts once.
-  for (const pem of [...(await environmentCertificates(env)), ...extra]) store.addCACert(pem)
-  return context
+async function trustContext(extra: string[], env: NodeJS.ProcessEnv): Promise<nodeTls.SecureContext> {
+  // Typed as always there, but missing before Node 22.15.
+  // Stryker disable next-line StringLiteral: Node 20 has no getCACertificates; on Node 24.5+ http-wire.test.ts pins it
+  const defaults = nodeTls.getCACertificates?.('default') ?? nodeTls.rootCertificates
+  return nodeTls.createSecureContext({ ca: [...defaults, ...(await environmentCertificates(env)), ...extra] })
 }
 
 /** NODE_EXTRA_CA_CERTS's certificates, read as Node reads them: a file it can't read adds none. */
 async function environmentCertificates(env: NodeJS.ProcessEnv): Promise<string[]> {
   const file = env.NODE_EXTRA_CA_CERTS
   if (!file) return []
-  const fs = await import('node:fs/promises')
   // Stryker disable next-line StringLiteral: TLS skips text that holds no certificate
-  return [await fs.readFile(file, 'utf8').catch(() => '')]
+  return [await readFile(file, 'utf8').catch(() => '')]
 }
 
 export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(req.url)
-  const sent = apiRequest.call(dispatcher, {
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
+  const sent = request(req.url, {
+    dispatcher,
     method: req.method,
     headers: req.headers,
     body: req.body,
@@ -164,10 +149,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
   const chunks = body as AsyncIterable<Buffer>
   return {
     status: statusCode,
-    // node:http only for its reason phrases, read on a failure that gives no message of its own.
-    get statusText() {
-      return process.getBuiltinModule('node:http').STATUS_CODES[statusCode] ?? ''
-    },
+    statusText: STATUS_CODES[statusCode] ?? '',
     header(name) {
       const value = headers[name]
       return Array.isArray(value) ? value[0] : value
@@ -263,17 +245,11 @@ class Deadline {
   }
 }
 
-/** undici's dispatcher, and sockets it may lose track of: a tunnel it has yet to finish setting up. */
-export interface Connections {
-  dispatcher: Dispatcher
-  sockets?: ReadonlySet<Socket>
-}
-
 /**
  * The dispatcher createDispatcher makes: undici's, replaced by a fresh one when an attempt
  * outlived its deadline, after destroying every connection and request the old one held.
  */
-class RenewableDispatcher extends DispatcherBase {
+class RenewableDispatcher extends Dispatcher {
   #current: Connections
 
   constructor(private readonly make: () => Connections) {

@@ -53,7 +53,7 @@ export function generatedName(run: RunIdentity, randomHex: string): string {
 }
 
 /** What `generatedName` ends with: repository tag, run id, attempt, random. */
-const GENERATED_TAIL = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(r\d{1,20}|h[0-9a-f]{16})-(\d{1,20})-\d{1,5}-[0-9a-f]{16}$/
+const GENERATED_TAIL = /^(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(r\d{1,20}|h[0-9a-f]{16})-(\d{1,20})-(\d{1,5})-[0-9a-f]{16}$/
 
 /**
  * The run id in a name `generatedName` made for this repository, or undefined when the name
@@ -65,11 +65,19 @@ export function generatedNameRun(
   name: string,
   run: Pick<RunIdentity, 'repository' | 'repositoryId'>
 ): string | undefined {
+  return generatedNameRunAttempt(name, run)?.runId
+}
+
+/** The run id and attempt in a name `generatedName` made for this repository, as `generatedNameRun` reads it. */
+export function generatedNameRunAttempt(
+  name: string,
+  run: Pick<RunIdentity, 'repository' | 'repositoryId'>
+): { runId: string; attempt: string } | undefined {
   const repo = label(repositoryName(run.repository), 30)
   const prefix = GENERATED_NAME_PREFIX + (repo ? `${repo}-` : '')
   if (name.length > 200 || !name.startsWith(prefix)) return undefined
   const match = GENERATED_TAIL.exec(name.slice(prefix.length))
-  return match && match[1] === repositoryTag(run) ? match[2] : undefined
+  return match && match[1] === repositoryTag(run) ? { runId: match[2], attempt: match[3] } : undefined
 }
 
 /** The random part of `generatedName`: matrix legs share run, attempt and job, never this. */

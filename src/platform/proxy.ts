@@ -1,21 +1,16 @@
 /**
  * Requests through HTTPS_PROXY or HTTP_PROXY: undici's proxy agent with every timeout of
- * the proxy's own client set, and a tunnel the proxy fails made one failed attempt. Loaded
- * only by runs behind a proxy.
+ * the proxy's own client set, and a tunnel the proxy fails made one failed attempt.
  */
 import type { Socket } from 'node:net'
 import type { SecureContext } from 'node:tls'
-import type { buildConnector } from 'undici'
-import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js'
-import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js'
-import Pool from 'undici/lib/dispatcher/pool.js'
-import apiConnect from 'undici/lib/api/api-connect.js'
-import type { Connections } from './http.js'
+import { EnvHttpProxyAgent, Pool, type buildConnector, type Dispatcher } from 'undici'
 
-// The proxy agent opens its tunnel with dispatcher.connect(), a method that undici's entry
-// point adds to every dispatcher; add just that one.
-// eslint-disable-next-line @typescript-eslint/unbound-method -- installed as a method, called on a dispatcher
-DispatcherClass.prototype.connect ??= apiConnect
+/** undici's dispatcher, and sockets it may lose track of: a tunnel it has yet to finish setting up. */
+export interface Connections {
+  dispatcher: Dispatcher
+  sockets?: ReadonlySet<Socket>
+}
 
 export interface ProxyOptions {
   /** For every TLS and TCP connection: the platform's, the proxy's, and the one inside the tunnel. */

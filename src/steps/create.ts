@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { makeConfigDir } from '../config-dir.js'
 import type { CreateInputs } from '../inputs.js'
 import { createAccount, UnresolvedCreateError } from '../operations/lost-create.js'
-import { failureLines, type RemovalResult } from '../operations/removal.js'
-import { sweep } from '../operations/sweep.js'
+import { failureLines } from '../operations/removal.js'
+import { sweep, type SweepResult } from '../operations/sweep.js'
 import { resolveTarget } from '../operations/target.js'
 import { registryHost, verifyCredential } from '../operations/verify.js'
 import { accountOutputs } from '../outputs.js'
@@ -16,20 +16,21 @@ import type { CreatedServiceAccount, DiscoveryConfig, Permission } from '../plat
 import * as runner from '../runner.js'
 import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir, saveThrottled } from '../state.js'
 import { createdSummary } from '../summary.js'
+import { askingGitHub, reportJudgement } from './finished-runs.js'
 import { reportRemoved } from './removed.js'
 
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
   // Alongside the create, on connections of its own: its requests never hold up the create's.
-  const sweeping = inputs.sweepOlderThanMs ? sweepLeftovers(client, inputs, run) : undefined
+  const sweeping = inputs.sweepOlderThanMs || inputs.sweepFinishedRuns ? sweepLeftovers(client, run, inputs) : undefined
   try {
     await createAccountStep(client, inputs, run)
   } finally {
     // Post goes on from what main heard of throttling, as a later request of main would.
     const throttled = client.throttledLately()
     if (throttled) saveThrottled(throttled)
-    if (sweeping) reportSweep(await sweeping)
+    if (sweeping) await reportSweep(await sweeping, run)
   }
 }
 
@@ -88,7 +89,7 @@ async function createAccountStep(client: PlatformClient, inputs: CreateInputs, r
       `project ${account.default_project}${account.default_org ? `, org ${account.default_org}` : ''}`
   )
   runner.info(cleanup ? 'The post step will remove it.' : 'cleanup is false: it will be kept.')
-  runner.writeSummary(createdSummary(account, granted, cleanup))
+  await runner.writeSummary(createdSummary(account, granted, cleanup))
 }
 
 /**
@@ -155,9 +156,9 @@ const SWEEP_CONNECTIONS = 4
  */
 async function sweepLeftovers(
   client: PlatformClient,
-  inputs: CreateInputs,
-  run: RunIdentity
-): Promise<RemovalResult | Error> {
+  run: RunIdentity,
+  inputs: CreateInputs
+): Promise<SweepResult | Error> {
   const dispatcher = await createDispatcher(
     inputs.timeoutMs,
     inputs.apiUrl,
@@ -172,6 +173,7 @@ async function sweepLeftovers(
       repository: run,
       runId: run.runId,
       olderThanMs: inputs.sweepOlderThanMs,
+      finishedRuns: askingGitHub(inputs, run, () => sweeping.timeLeftMs()),
       concurrency: SWEEP_CONNECTIONS
     })
   } catch (error) {
@@ -182,17 +184,20 @@ async function sweepLeftovers(
 }
 
 /** What the sweep did: the log, a warning for what it could not do, the `removed` output and the summary. */
-function reportSweep(result: RemovalResult | Error): void {
+async function reportSweep(result: SweepResult | Error, run: RunIdentity): Promise<void> {
   if (result instanceof Error) {
     runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(result)}`)
     return
   }
-  for (const account of result.removed)
+  const byRuns = await reportJudgement(result.judgement, result, run.repository, 'Swept')
+  const byAge = result.removed.filter(account => !byRuns.has(account))
+  for (const account of byAge)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   if (result.failed.length) {
     runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
-  const oversized = reportRemoved("Swept earlier runs' leftover Apolo service accounts", result.removed, false)
+  const title = "Swept earlier runs' leftover Apolo service accounts"
+  const oversized = await reportRemoved(title, result.removed, false, byAge)
   if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
 }
 

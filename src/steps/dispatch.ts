@@ -1,6 +1,5 @@
 import { readInputs } from '../inputs.js'
 import { errorMessage } from '../platform/errors.js'
-import { loadTlsEarly } from '../platform/tls-early.js'
 import * as runner from '../runner.js'
 import { get } from './get.js'
 import { list } from './list.js'
@@ -11,7 +10,6 @@ import { rm } from './rm.js'
 export async function runOperation(): Promise<void> {
   try {
     const inputs = readInputs(runner.readInput, runner.mask)
-    loadTlsEarly(inputs.apiUrl)
     // The client (and undici with it) and the create step load only once the inputs are good.
     const { createClient } = await import('../client-factory.js')
     const client = await createClient(inputs, runner.debug)

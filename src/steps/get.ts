@@ -8,5 +8,5 @@ export async function get(client: PlatformClient, idOrName: string): Promise<voi
   const account = await client.get(idOrName)
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   runner.info(`Found service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Apolo service account', [account]))
+  await runner.writeSummary(accountsSummary('Apolo service account', [account]))
 }

@@ -8,7 +8,7 @@ export async function list(client: PlatformClient): Promise<void> {
   const accounts = await client.list()
   const json = JSON.stringify(accounts)
   runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`)
-  runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
+  await runner.writeSummary(accountsSummary('Apolo service accounts', accounts))
   const oversized = oversizedOutput('accounts', json)
   if (oversized) {
     throw new Error(

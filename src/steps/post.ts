@@ -4,7 +4,6 @@ import { readConnection } from '../inputs.js'
 import { findByName } from '../operations/lost-create.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
-import { loadTlsEarly } from '../platform/tls-early.js'
 import * as runner from '../runner.js'
 import { loadAccount, loadConfigDir, loadThrottled, type AccountRecord } from '../state.js'
 import { removedSummary } from '../summary.js'
@@ -29,7 +28,7 @@ export async function runPost(): Promise<void> {
     case 'created':
       if (!record.cleanup && record.delivered) {
         runner.info(`cleanup is false: service account ${record.id} is kept.`)
-        runner.writeSummary(removedSummary(record.id, 'kept'))
+        await runner.writeSummary(removedSummary(record.id, 'kept'))
         return
       }
       // An account whose token never reached the workflow is removed whatever cleanup says.
@@ -49,12 +48,11 @@ async function withClient(
 ): Promise<void> {
   try {
     const connection = readConnection(runner.readInput, runner.mask)
-    loadTlsEarly(connection.apiUrl)
     const { createClient } = await import('../client-factory.js')
     // Main's last throttled answer paces post's first request, as main's own next would be.
     await work(await createClient(connection, runner.debug, tokenAccepted, loadThrottled()))
   } catch (error) {
-    runner.writeSummary(removedSummary(target, 'NOT removed'))
+    await runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(
       `Service account ${target} could not be removed and its token may still be valid: ${errorMessage(error)}. ` +
         `Remove it by hand: apolo service-account rm ${target}`
@@ -69,11 +67,11 @@ async function removeAccount(client: PlatformClient, id: string): Promise<void> 
     if (!isNotFound(error)) throw error
     await confirmGone(client, id)
     runner.warning(`Service account ${id} was already gone.`)
-    runner.writeSummary(removedSummary(id, 'already gone'))
+    await runner.writeSummary(removedSummary(id, 'already gone'))
     return
   }
   runner.info(`Removed service account ${id}; its token is revoked.`)
-  runner.writeSummary(removedSummary(id, 'removed'))
+  await runner.writeSummary(removedSummary(id, 'removed'))
 }
 
 /**
@@ -106,7 +104,7 @@ async function removePending(
       `Main stopped before it saw the create of "${record.name}" finish. An account of that name exists (${account.id}); ` +
         `it may be this run's or another job's, so it is left. If it is this run's, remove it: apolo service-account rm ${account.id}`
     )
-    runner.writeSummary(removedSummary(account.id, 'left'))
+    await runner.writeSummary(removedSummary(account.id, 'left'))
     return
   }
   for (const delay of [0, ...PENDING_LOOKUP_DELAYS_MS]) {

@@ -9,5 +9,5 @@ export async function rm(client: PlatformClient, idOrName: string): Promise<void
   await client.rm(account.id)
   runner.setOutput('id', account.id)
   runner.info(`Removed service account ${account.name ?? ''} (${account.id})`)
-  runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
+  await runner.writeSummary(accountsSummary('Removed Apolo service account', [account]))
 }
