@@ -110,7 +110,7 @@ test('a request after throttling says it waits first, and how long', async () =>
   const throttled = client({ throttling })
   throttling.record(clock, 4_000)
   await throttled.get(ACCOUNT.id)
-  expect(lines[0]).toBe('the platform throttled this job lately: waiting 2000 ms first')
+  expect(lines[0]).toBe('the platform throttled this job lately: waiting 4000 ms first')
 })
 
 test('no line holds the bearer or a body', async () => {

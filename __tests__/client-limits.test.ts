@@ -161,13 +161,13 @@ describe('the time budget', () => {
   test('after throttling, a first wait is taken when it ends before the deadline, skipped when it would end at it', async () => {
     answer = () => json(ACCOUNT)
     const throttling = new ThrottleMemory()
-    // Asked for 4 s just now: the next request waits half of that (random 0.5).
+    // Asked for 4 s just now: the next request waits half of twice that (random 0.5).
     throttling.record(0, 4_000)
     await client({ throttling, budgetMs: 10_000 }).get(ACCOUNT.id)
-    expect(sleeps).toEqual([2_000])
+    expect(sleeps).toEqual([4_000])
     clock = 0
-    expect((await client({ throttling, budgetMs: 2_000 }).get(ACCOUNT.id)).id).toBe(ACCOUNT.id)
-    expect(sleeps).toEqual([2_000])
+    expect((await client({ throttling, budgetMs: 4_000 }).get(ACCOUNT.id)).id).toBe(ACCOUNT.id)
+    expect(sleeps).toEqual([4_000])
     expect(server.requests).toHaveLength(2)
   })
 

@@ -211,7 +211,7 @@ describe('retries', () => {
       headers: { 'retry-after': '3600' }
     })
     await client('alice', { maxDelayMs: 10_000, random: () => 0.5 }).list()
-    expect(sleeps).toEqual([6_000, 10_000])
+    expect(sleeps).toEqual([8_000, 10_000])
   })
 
   test('throttling is waited out however many answers it takes; max-attempts bounds only other failures', async () => {
@@ -244,11 +244,11 @@ describe('retries', () => {
     })
     const alice = client('alice', { random: () => 0.25 })
     await alice.list()
-    expect(sleeps).toEqual([3_000])
+    expect(sleeps).toEqual([4_000])
     await alice.as(undefined, {}).config()
-    expect(sleeps).toEqual([3_000, 500])
+    expect(sleeps).toEqual([4_000, 1_000])
     await client('alice', { random: () => 0.25 }).config()
-    expect(sleeps).toEqual([3_000, 500])
+    expect(sleeps).toEqual([4_000, 1_000])
   })
 
   test('throttling stops at the time budget with the last status', async () => {

@@ -2,6 +2,7 @@
 // loopback: a lost create (docs/cleanup.md, "When an answer is lost"), the verification of a new
 // token, and where a new account points.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
+import fc from 'fast-check'
 import type { Agent } from 'undici'
 import { createAccount, UnresolvedCreateError } from '../src/operations/lost-create.js'
 import { resolveTarget } from '../src/operations/target.js'
@@ -180,6 +181,7 @@ describe('verifying a new token', () => {
   let clock = 0
   let sleeps: number[] = []
   const fake = {
+    random: () => 0.5,
     now: () => clock,
     sleep: (ms: number) => {
       sleeps.push(ms)
@@ -199,20 +201,60 @@ describe('verifying a new token', () => {
     expect(sleeps).toEqual([])
   })
 
-  test('waits from 0.5 s, doubling to at most 5 s, and stops at the limit, naming the last answer', async () => {
+  test('asks again every 250 ms, and stops at the limit, naming the last answer', async () => {
     answer = () => config(false)
-    const error = await rejection(verifyCredential(client(server.url), { seconds: 30, ...fake }))
-    expect(sleeps).toEqual([500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 2_500])
+    const error = await rejection(verifyCredential(client(server.url), { seconds: 2.1, ...fake }))
+    expect(sleeps).toEqual([...Array<number>(8).fill(250), 100])
+    expect(server.requests).toHaveLength(10)
     expect(error.message).toBe(
-      'the new token was still not accepted after 30 s (GET /config answered "authorized": false)'
+      'the new token was still not accepted after 2.1 s (GET /config answered "authorized": false)'
+    )
+  })
+
+  test('each wait is 250 ms give or take a fifth, so that jobs made together ask apart', async () => {
+    answer = () => config(false)
+    for (const [random, wait] of [
+      [0, 200],
+      [0.25, 225],
+      [0.999, 300]
+    ]) {
+      sleeps = []
+      await rejection(verifyCredential(client(server.url), { seconds: 0.5, ...fake, random: () => random }))
+      expect(sleeps[0]).toBe(wait)
+    }
+  })
+
+  test('a token that starts to work 0.4, 1, 2.5 s (or any time) after the create is noticed within 350 ms', async () => {
+    // Each answer takes 50 ms of the fake clock; the token works from `workingAt` on.
+    let workingAt = 0
+    answer = () => {
+      clock += 50
+      return config(clock >= workingAt)
+    }
+    const noticedAfter = async (working: number, random: () => number) => {
+      clock = 0
+      workingAt = working
+      await verifyCredential(client(server.url), { seconds: 30, ...fake, random })
+      return clock - working
+    }
+    for (const working of [400, 1_000, 2_500]) expect(await noticedAfter(working, Math.random)).toBeLessThanOrEqual(350)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 6_000 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        async (working, jitter) => {
+          expect(await noticedAfter(working, () => jitter)).toBeLessThanOrEqual(350)
+        }
+      ),
+      { seed: 24, numRuns: 40 }
     )
   })
 
   test('a failed request is tried again, and its error named at the end', async () => {
     answer = () => ({ status: 401, body: '401: Unauthorized', headers: { 'content-type': 'text/plain' } })
     const error = await rejection(verifyCredential(client(server.url, 1), { seconds: 1, ...fake }))
-    expect(sleeps).toEqual([500, 500])
-    expect(server.requests).toHaveLength(3)
+    expect(sleeps).toEqual([250, 250, 250, 250])
+    expect(server.requests).toHaveLength(5)
     expect(error.message).toContain('HTTP 401: 401: Unauthorized')
   })
 
@@ -222,13 +264,13 @@ describe('verifying a new token', () => {
     let next = 0
     return () => answers[Math.min(next++, answers.length - 1)]
   }
-  // The client waits on the same fake clock: its backoff is half of 0.5 s, doubling per retry.
-  const onFakeClock = () => client(server.url, 1, { random: () => 0.5, ...fake })
+  // The client waits on the same fake clock, at half of each ceiling (fake.random): half of 0.5 s, doubling per retry.
+  const onFakeClock = () => client(server.url, 1, { ...fake })
 
   test('a 403 is a refusal like a 401: the token is asked about again', async () => {
     answer = inTurn(status(403), config(true))
     await verifyCredential(client(server.url), { seconds: 30, ...fake })
-    expect(sleeps).toEqual([500])
+    expect(sleeps).toEqual([250])
   })
 
   test('an answer that says nothing about the token (a 404) ends the asking at once', async () => {
@@ -263,14 +305,14 @@ describe('verifying a new token', () => {
     const started = Date.now()
     await rejection(verifyCredential(client(server.url), { seconds: 0.3, now }))
     expect(server.requests).toHaveLength(2)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190)
   })
 
   test('an accepted token after a refusal ends the waits', async () => {
     let refusals = 2
     answer = () => config(refusals-- <= 0)
     await verifyCredential(client(server.url), { seconds: 30, ...fake })
-    expect(sleeps).toEqual([500, 1_000])
+    expect(sleeps).toEqual([250, 250])
   })
 
   test("the registry host is the cluster's registry URL's host, or '' when there is none", () => {

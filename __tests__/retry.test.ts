@@ -128,15 +128,15 @@ describe('backoff', () => {
     expect(retry.backoffDelay(10, undefined, limits, () => 0.5)).toBe(10_000)
   })
 
-  test('Retry-After is a floor, with a random share of up to twice as much on top', () => {
+  test('Retry-After is a floor, with a random share of up to four times as much on top', () => {
     expect(retry.backoffDelay(1, 3_000, limits, () => 0)).toBe(3_000)
-    expect(retry.backoffDelay(1, 3_000, limits, () => 0.5)).toBe(6_000)
-    expect(retry.backoffDelay(1, 3_000, limits, () => 0.999)).toBe(8_994)
+    expect(retry.backoffDelay(1, 3_000, limits, () => 0.5)).toBe(9_000)
+    expect(retry.backoffDelay(1, 3_000, limits, () => 0.999)).toBe(14_988)
   })
 
   test('the share grows with repeated throttling, past what Retry-After asks', () => {
     expect([1, 2, 3, 4].map(count => retry.backoffDelay(count, 1_000, limits, () => 0.999))).toEqual([
-      2_998, 4_996, 8_992, 16_984
+      4_996, 8_992, 16_984, 20_000
     ])
   })
 
@@ -148,7 +148,7 @@ describe('backoff', () => {
   test('a herd told to come back in 1 s comes back over a spread, not in one instant', () => {
     const waits = Array.from({ length: 100 }, (_, i) => retry.backoffDelay(1, 1_000, limits, () => i / 100))
     expect(Math.min(...waits)).toBe(1_000)
-    expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThanOrEqual(1_950)
+    expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThanOrEqual(3_950)
   })
 })
 
@@ -162,17 +162,17 @@ describe('a job throttled lately slows all its requests, more the more it is thr
     expect(memory.retryNumber(0, 2)).toBe(2)
   })
 
-  test('after a throttled answer, a new request waits a random share of the wait asked for', () => {
+  test('after a throttled answer, a new request waits a random share of twice the wait asked for', () => {
     const memory = new retry.ThrottleMemory()
     memory.record(1_000, 2_000)
-    expect(memory.pacingDelay(1_000, max, half)).toBe(1_000)
-    expect(memory.pacingDelay(11_000, max, () => 0.999)).toBe(1_998)
+    expect(memory.pacingDelay(1_000, max, half)).toBe(2_000)
+    expect(memory.pacingDelay(11_000, max, () => 0.999)).toBe(3_996)
   })
 
   test('each further throttled answer doubles that share, within the cap', () => {
     const memory = new retry.ThrottleMemory()
     for (const at of [0, 1_000, 2_000]) memory.record(at, 1_000)
-    expect(memory.pacingDelay(2_000, max, half)).toBe(2_000)
+    expect(memory.pacingDelay(2_000, max, half)).toBe(4_000)
     expect(memory.retryNumber(2_000, 1)).toBe(3)
     for (let at = 3_000; at < 10_000; at += 1_000) memory.record(at, 1_000)
     expect(memory.pacingDelay(9_000, max, () => 0.999)).toBe(19_980)
@@ -185,7 +185,21 @@ describe('a job throttled lately slows all its requests, more the more it is thr
     expect(memory.retryNumber(11_001, 1)).toBe(1)
     memory.record(20_000, 1_000)
     expect(memory.retryNumber(20_000, 1)).toBe(1)
-    expect(memory.pacingDelay(20_000, max, half)).toBe(500)
+    expect(memory.pacingDelay(20_000, max, half)).toBe(1_000)
+  })
+})
+
+describe('what a job heard, handed from main to post', () => {
+  test('within 10 s of the last throttled answer it is handed on, and the next step goes on from it', () => {
+    const main = new retry.ThrottleMemory()
+    expect(main.lately(0)).toBeUndefined()
+    main.record(1_000, 1_000)
+    main.record(2_000, 1_000)
+    expect(main.lately(12_000)).toEqual({ atMs: 2_000, waitMs: 1_000, count: 2 })
+    expect(main.lately(12_001)).toBeUndefined()
+    const post = new retry.ThrottleMemory(main.lately(3_000))
+    expect(post.pacingDelay(3_000, 20_000, () => 0.5)).toBe(2_000)
+    expect(post.retryNumber(3_000, 1)).toBe(2)
   })
 })
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { isConfigDirOf } from '../src/config-dir.js'
 import {
   decodeAccount,
+  decodeThrottled,
   encodeAccount,
   recordCreated,
   recordDelivered,
@@ -124,4 +125,31 @@ describe("the ids this job's rm steps removed, told to later steps", () => {
   })
 
   test('unset, none', async () => expect((await inRunner(() => removedInJob())).value).toEqual([]))
+})
+
+describe('the throttling main heard, for post to pace by: only what main writes, within bounds', () => {
+  test('what main saves reads back; nothing saved is none', () => {
+    const heard = { atMs: 1_733_370_000_000, waitMs: 1_000, count: 3 }
+    expect(decodeThrottled(JSON.stringify(heard))).toEqual(heard)
+    expect(decodeThrottled(JSON.stringify({ atMs: 0, waitMs: 60_000, count: 32 }))).toEqual({
+      atMs: 0,
+      waitMs: 60_000,
+      count: 32
+    })
+    expect(decodeThrottled('')).toBeUndefined()
+  })
+
+  test.each([
+    ['not JSON', '{'],
+    ['null', 'null'],
+    ['a wait over a minute', '{"atMs":1,"waitMs":60001,"count":1}'],
+    ['a count over 32', '{"atMs":1,"waitMs":1000,"count":33}'],
+    ['a count of 0', '{"atMs":1,"waitMs":1000,"count":0}'],
+    ['a negative time', '{"atMs":-1,"waitMs":1000,"count":1}'],
+    ['a fraction', '{"atMs":1,"waitMs":0.5,"count":1}'],
+    ['a string', '{"atMs":"1","waitMs":1000,"count":1}'],
+    ['a missing key', '{"atMs":1,"waitMs":1000}']
+  ])('%s: none', (_, text) => {
+    expect(decodeThrottled(text)).toBeUndefined()
+  })
 })

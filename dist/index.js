@@ -39920,21 +39920,35 @@ function createdBy(account, cutoff) {
     const created = (0,_platform_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCreatedAt */ .lu)(account.created_at);
     return Number.isFinite(created) && created <= cutoff;
 }
-/** Removes accounts one by one, going on past failures so one bad account blocks none. */
-async function removeEach(client, accounts) {
+/**
+ * Removes accounts, `concurrency` at a time, going on past failures so one bad account
+ * blocks none; reported in the accounts' order.
+ */
+async function removeEach(client, accounts, concurrency = 1) {
+    /** Each account's outcome: removed, gone already, or why it was not removed. */
+    const outcomes = [];
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < accounts.length; i = next++) {
+            try {
+                await client.rm(accounts[i].id);
+                outcomes[i] = { removed: true };
+            }
+            catch (error) {
+                // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
+                outcomes[i] = { removed: false, reason: (0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) ? undefined : (0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error) };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, accounts.length) }, worker));
     const result = { removed: [], failed: [] };
-    for (const account of accounts) {
-        try {
-            await client.rm(account.id);
+    accounts.forEach((account, i) => {
+        const { removed, reason } = outcomes[i];
+        if (removed)
             result.removed.push(account);
-        }
-        catch (error) {
-            // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-            if ((0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error))
-                continue;
-            result.failed.push({ account, reason: (0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error) });
-        }
-    }
+        else if (reason !== undefined)
+            result.failed.push({ account, reason });
+    });
     return result;
 }
 /** Failures named in one message at most: the rest are counted, so a message stays readable. */
@@ -40601,12 +40615,13 @@ function mayHaveActed(failure) {
  * How long to wait before retry number `retry` (1 for the first). Full jitter: a random
  * share of a ceiling that doubles per retry, as AWS's standard retry mode and Google's
  * backoff guidance do, so that jobs failing together come back apart. A `Retry-After` is
- * a floor, never the whole wait: the share is added on top of it, with a ceiling of twice
- * the time asked for, doubling per retry, so that a throttled herd spreads out over more
- * than the platform's own estimate instead of returning in the same instant.
+ * a floor, never the whole wait: the share is added on top of it, with a ceiling of four
+ * times the time asked for, doubling per retry, so that a throttled herd spreads out over
+ * more than the platform's own estimate instead of returning in the same instant (with
+ * twice, a herd sent about 7% more requests: scripts/bench-herd.js).
  */
 function backoffDelay(retry, retryAfterMs, { baseMs, maxMs }, random) {
-    const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), (retryAfterMs ?? 0) * 2 ** retry));
+    const ceiling = Math.min(maxMs, Math.max(baseMs * 2 ** (retry - 1), (retryAfterMs ?? 0) * 2 ** (retry + 1)));
     const floor = Math.min(retryAfterMs ?? 0, maxMs);
     return Math.min(maxMs, Math.floor(floor + random() * ceiling));
 }
@@ -40616,17 +40631,28 @@ const THROTTLE_MEMORY_MS = 10_000;
  * What a job has heard of throttling lately, shared by its clients: the idea of AWS's
  * adaptive retry mode (a throttled client slows all its requests, more the more it is
  * throttled) cut to a job that sends a few requests. Within 10 s of a throttled answer:
- * - a new request (not a retry) first waits a random share of the last wait asked for,
- *   doubled per throttled answer the job has had, so that the request after a throttled
+ * - a new request (not a retry) first waits a random share of twice the last wait asked
+ *   for, doubled per throttled answer the job has had, so that the request after a throttled
  *   one (verification after a create) does not meet the same congestion at once;
  * - a throttled retry backs off from the job's count of throttled answers, not the
- *   request's, so a job that keeps being throttled keeps spreading further.
+ *   request's, so a job that keeps being throttled keeps spreading further;
+ * - post goes on from what main heard (state.ts), so that the removal right after a
+ *   throttled main does not meet the same congestion either.
  */
 class ThrottleMemory {
     // Stryker disable next-line UnaryOperator: with no answer recorded the count and wait are 0, so "recent" changes no result
     atMs = -Infinity;
     waitMs = 0;
     count = 0;
+    /** Goes on from what an earlier step of the job heard (post, after main). */
+    constructor(earlier) {
+        if (earlier)
+            ({ atMs: this.atMs, waitMs: this.waitMs, count: this.count } = earlier);
+    }
+    /** What it heard, if it was throttled within the last 10 s. */
+    lately(nowMs) {
+        return this.recent(nowMs) ? { atMs: this.atMs, waitMs: this.waitMs, count: this.count } : undefined;
+    }
     /** Notes a throttled answer that asked for `retryAfterMs` (or the base wait). */
     record(nowMs, waitMs) {
         this.count = this.recent(nowMs) ? this.count + 1 : 1;
@@ -40637,7 +40663,7 @@ class ThrottleMemory {
     pacingDelay(nowMs, maxMs, random) {
         if (!this.recent(nowMs))
             return 0;
-        return Math.floor(random() * Math.min(maxMs, this.waitMs * 2 ** (this.count - 1)));
+        return Math.floor(random() * Math.min(maxMs, this.waitMs * 2 ** this.count));
     }
     /** The retry number a throttled request backs off from: at least the job's count. */
     retryNumber(nowMs, retry) {
@@ -43947,9 +43973,11 @@ function githubUrls() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K2: () => (/* binding */ saveThrottled),
 /* harmony export */   K5: () => (/* binding */ recordRemovedInJob),
 /* harmony export */   PQ: () => (/* binding */ recordPending),
 /* harmony export */   R: () => (/* binding */ recordNothing),
+/* harmony export */   Vn: () => (/* binding */ loadThrottled),
 /* harmony export */   ml: () => (/* binding */ loadConfigDir),
 /* harmony export */   no: () => (/* binding */ savedAccount),
 /* harmony export */   o0: () => (/* binding */ forgetSavedAccount),
@@ -43959,7 +43987,7 @@ function githubUrls() {
 /* harmony export */   yG: () => (/* binding */ loadAccount),
 /* harmony export */   yo: () => (/* binding */ recordCreated)
 /* harmony export */ });
-/* unused harmony exports encodeAccount, decodeAccount */
+/* unused harmony exports encodeAccount, decodeAccount, decodeThrottled */
 /* harmony import */ var _platform_names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3735);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5290);
 /**
@@ -43971,8 +43999,12 @@ function githubUrls() {
 const STATE_KEYS = {
     account: 'account',
     /** The CLI config folder made by export-env, for post to remove. */
-    configDir: 'config-dir'
+    configDir: 'config-dir',
+    /** Main was throttled lately: post paces its first request as main would have. */
+    throttled: 'throttled'
 };
+/** The most a throttle record may say: post never waits longer for what main heard. */
+const THROTTLE_LIMITS = { waitMs: 60_000, count: 32 };
 function encodeAccount(record) {
     return JSON.stringify(record);
 }
@@ -44057,6 +44089,32 @@ function loadAccount() {
 }
 function loadConfigDir() {
     return (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.configDir);
+}
+function saveThrottled(record) {
+    (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .saveState */ .LZ)(STATE_KEYS.throttled, JSON.stringify(record));
+}
+/** What main heard of throttling, as post reads it. */
+function loadThrottled() {
+    return decodeThrottled((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.throttled));
+}
+/** Undefined when none was saved, or when what is saved is not what main writes. */
+function decodeThrottled(text) {
+    if (!text)
+        return undefined;
+    let value;
+    try {
+        value = (JSON.parse(text) ?? {});
+    }
+    catch {
+        return undefined;
+    }
+    const { atMs, waitMs, count } = value;
+    const whole = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
+    if (!whole(atMs, Number.MAX_SAFE_INTEGER) || !whole(waitMs, THROTTLE_LIMITS.waitMs))
+        return undefined;
+    if (!whole(count, THROTTLE_LIMITS.count) || count < 1)
+        return undefined;
+    return { atMs, waitMs, count };
 }
 /**
  * The ids that `operation: rm` steps of this job removed, told to later steps (post steps
@@ -44971,7 +45029,7 @@ async function runOperation() {
         applyJobSummary();
         const inputs = (0,src_inputs/* readInputs */.Ko)(runner/* readInput */.R5, runner/* mask */.dK);
         // The client (and undici with it) and the create step load only once the inputs are good.
-        const { createClient } = await __nccwpck_require__.e(/* import() */ 587).then(__nccwpck_require__.bind(__nccwpck_require__, 7587));
+        const { createClient } = await __nccwpck_require__.e(/* import() */ 189).then(__nccwpck_require__.bind(__nccwpck_require__, 7189));
         const client = await createClient(inputs, runner/* debug */.Yz);
         runner/* setOutput */.uH('api-url', inputs.apiUrl);
         switch (inputs.operation) {
@@ -45057,8 +45115,9 @@ async function runPost() {
 async function withClient(target, tokenAccepted, work) {
     try {
         const connection = (0,src_inputs/* readConnection */.dC)(runner/* readInput */.R5, runner/* mask */.dK);
-        const { createClient } = await __nccwpck_require__.e(/* import() */ 587).then(__nccwpck_require__.bind(__nccwpck_require__, 7587));
-        await work(await createClient(connection, runner/* debug */.Yz, tokenAccepted));
+        const { createClient } = await __nccwpck_require__.e(/* import() */ 189).then(__nccwpck_require__.bind(__nccwpck_require__, 7189));
+        // Main's last throttled answer paces post's first request, as main's own next would be.
+        await work(await createClient(connection, runner/* debug */.Yz, tokenAccepted, (0,state/* loadThrottled */.Vn)()));
     }
     catch (error) {
         await runner/* writeSummary */.Sy((0,summary/* removedSummary */.dk)(target, 'NOT removed'));

@@ -5,13 +5,13 @@
 import { commandLine } from './command-line.js'
 import { RateLimit } from './rate-limit.js'
 import { startEmulator } from './server.js'
-import { delayMs } from './settings.js'
+import { DEFAULT_KEEP_ALIVE_MS, delayMs } from './settings.js'
 
 const USAGE =
   'usage: node emulator/cli.js [--port N] [--host H] [--user NAME] [--seed-accounts N]\n' +
   '                            [--max-in-flight N [--retry-after S] [--hold-ms MS]]\n' +
   '                            [--rate-per-second R --burst B]\n' +
-  '                            [--new-token-delay-ms MS|never] [--clusters-need-grant]\n' +
+  '                            [--new-token-delay-ms MS|never] [--clusters-need-grant] [--keep-alive-ms MS]\n' +
   '                            [--github-run OWNER/REPO:RUN:ATTEMPT=STATUS ...] [--github-no-actions-read]\n' +
   '                            [--verbose] [--help]\n'
 
@@ -28,6 +28,7 @@ const { values, usage, whole } = commandLine(
     burst: { type: 'string' },
     'new-token-delay-ms': { type: 'string' },
     'clusters-need-grant': { type: 'boolean', default: false },
+    'keep-alive-ms': { type: 'string', default: String(DEFAULT_KEEP_ALIVE_MS) },
     'github-run': { type: 'string', multiple: true, default: [] },
     'github-no-actions-read': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -86,6 +87,7 @@ const emulator = await startEmulator({
   rateLimit: rate,
   newTokenDelayMs,
   clustersNeedGrant: values['clusters-need-grant'],
+  keepAliveMs: whole('keep-alive-ms', 1),
   log: values.verbose ? line => process.stderr.write(`${line}\n`) : undefined
 })
 if (seed > 0) emulator.seedAccounts(user, seed)

@@ -54,6 +54,7 @@ export { AUTH_SERVICE_URL, NAME_PATTERN, REGISTRY_DOMAIN, registryUrl } from './
  *   one does, for this long after create (Infinity or 'never': for ever); default 0
  * @property {boolean} [clustersNeedGrant] GET /config with a service account's token lists only the
  *   clusters its role holds a grant on, and their projects; default false
+ * @property {number} [keepAliveMs] an idle connection is closed after this long; default 75000, as aiohttp
  */
 
 /**
@@ -74,7 +75,8 @@ export async function startEmulator(options = {}) {
   let apiRequests = 0
   const settings = new Settings({
     newTokenDelayMs: options.newTokenDelayMs,
-    clustersNeedGrant: options.clustersNeedGrant
+    clustersNeedGrant: options.clustersNeedGrant,
+    keepAliveMs: options.keepAliveMs
   })
   /** @type {LoggedRequest[]} */
   const requests = []
@@ -84,7 +86,7 @@ export async function startEmulator(options = {}) {
   const server = createServer((req, res) => {
     serve(req, res).catch(() => res.destroy())
   })
-  server.keepAliveTimeout = 1000
+  server.keepAliveTimeout = settings.keepAliveMs
   try {
     await listen(server, options.port ?? 0, host)
   } catch (error) {
@@ -311,12 +313,16 @@ export async function startEmulator(options = {}) {
     },
     /** @param {boolean} on */
     setClustersNeedGrant: (/** @type {boolean} */ on) => settings.setClustersNeedGrant(on),
-    /** Both switches as JSON has them (Infinity is "never"). */
+    /** The settings as JSON has them (Infinity is "never"). */
     get settings() {
       return settings.toJSON()
     },
-    /** Sets any of the switches at once, all or none. @param {{newTokenDelayMs?: number | 'never', clustersNeedGrant?: boolean}} changes */
-    updateSettings: (/** @type {Record<string, unknown>} */ changes) => settings.update(changes),
+    /** Sets any of the settings at once, all or none. @param {{newTokenDelayMs?: number | 'never', clustersNeedGrant?: boolean, keepAliveMs?: number}} changes */
+    updateSettings: (/** @type {Record<string, unknown>} */ changes) => {
+      settings.update(changes)
+      // Node reads it as each answer ends: connections idle from now on keep the new value.
+      server.keepAliveTimeout = settings.keepAliveMs
+    },
     /** Stops both servers, cutting every connection (hung ones too). */
     close() {
       closing ??= (async () => {

@@ -10,11 +10,15 @@
  * @property {number} [spreadMs] over how long to let them go (default 0: all at once)
  * @property {number} [timeoutMs] opens anyway this long after the first request came (default 20000;
  *   keep it well under the clients' request timeout)
+ * @property {() => number} [random] given, each waiting request goes at its own random time within
+ *   spreadMs, as the legs of a matrix whose runners start at random do; without, they go evenly spaced
  */
 
 export class StartGate {
-  /** @type {Required<StartGateOptions>} */
+  /** @type {Required<Omit<StartGateOptions, 'random'>>} */
   #options
+  /** @type {(() => number) | undefined} */
+  #random
   /** @type {(() => void)[]} */
   #waiting = []
   /** @type {number | undefined} Date.now() when it opened */
@@ -33,6 +37,7 @@ export class StartGate {
         throw new Error(`start gate ${key} must be a whole number >= 0, not ${value}`)
     }
     this.#options = { count, spreadMs, timeoutMs }
+    this.#random = options.random
   }
 
   /**
@@ -60,6 +65,10 @@ export class StartGate {
     this.#openedAt = Date.now()
     clearTimeout(this.#timer)
     const waiting = this.#waiting.splice(0)
-    waiting.forEach((release, i) => setTimeout(release, (i * this.#options.spreadMs) / waiting.length).unref())
+    const { spreadMs } = this.#options
+    const random = this.#random
+    waiting.forEach((release, i) =>
+      setTimeout(release, random ? random() * spreadMs : (i * spreadMs) / waiting.length).unref()
+    )
   }
 }

@@ -1,5 +1,5 @@
 // `npm run bench:herd -- --jobs N --in-flight K --latency-ms L [--rate R --burst B]
-//   [--spread-ms MS] [--max-procs P]`: a matrix of N jobs, each the built main then post as the
+//   [--spread-ms MS] [--max-procs P]`: a matrix of N jobs (all running at once unless --max-procs), each the built main then post as the
 // runner runs them, against the emulator admitting K requests at once, each answered after L ms
 // (429 with Retry-After: 1 past that), optionally with a per-owner rate limit of R requests a
 // second (burst B). Prints what the README's "Scale" table holds, and its row.
@@ -23,7 +23,7 @@ const cli = commandLine(
     rate: { type: 'string' },
     burst: { type: 'string' },
     'spread-ms': { type: 'string', default: '3000' },
-    'max-procs': { type: 'string', default: '64' }
+    'max-procs': { type: 'string' }
   },
   USAGE
 )
@@ -42,12 +42,12 @@ const options = {
   latencyMs: whole('latency-ms', 0),
   rateLimit: values.rate === undefined ? undefined : { perSecond: number('rate', 0.001), burst: whole('burst', 1) },
   spreadMs: whole('spread-ms', 0),
-  maxProcesses: whole('max-procs', 1)
+  maxProcesses: cli.whole('max-procs', 1)
 }
 console.log(`# herd benchmark`)
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, Node ${process.versions.node}`)
 console.log(
-  `first requests let in over ${options.spreadMs} ms; each job runs dist/main.js then dist/post.js at default inputs\n`
+  `first requests let in at random times over ${options.spreadMs} ms; each job runs dist/main.js then dist/post.js\n`
 )
 let lastShown = performance.now()
 const report = await runHerd({

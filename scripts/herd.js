@@ -7,7 +7,7 @@
 // every job running has sent one, then lets them in over `spreadMs`, as the legs of a matrix
 // reach the platform.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator } from '../emulator/server.js'
 import { runStep } from './local-runner.js'
@@ -28,9 +28,10 @@ const LINE_CHARS = 300
  * @property {number} inFlight the platform answers this many requests at once; past that, 429 with Retry-After: 1
  * @property {number} latencyMs how long it holds each request it admits
  * @property {{perSecond: number, burst: number}} [rateLimit] a per-owner token bucket on top
- * @property {number} [spreadMs] the first requests of the jobs reach the platform evenly over this long,
- *   as a matrix's legs do (default 3000)
- * @property {number} [maxProcesses] jobs running at once (default 64); the rest start as others end
+ * @property {number} [spreadMs] the first requests of the jobs reach the platform each at a random time
+ *   within this long, as the legs of a matrix do (default 3000)
+ * @property {number} [maxProcesses] jobs running at once (default: all, as a matrix runs them); the rest
+ *   start as others end
  * @property {Record<string, string>} [inputs] more inputs; api-url, token, cluster and project are given
  * @property {number} [stepTimeoutMs] a step still running then is killed (default 10 minutes)
  * @property {(job: {index: number, main: StepResult, post: StepResult, secrets: string[]}) => void} [inspect]
@@ -53,6 +54,7 @@ const LINE_CHARS = 300
  * @property {number} needed REQUESTS_PER_JOB for each job
  * @property {number} throttled 429s answered by the in-flight throttle
  * @property {number} rateLimited 429s answered by the rate limit
+ * @property {Record<string, number>} throttledBy 429s by request, e.g. `POST /service_accounts`
  * @property {number} peakInFlight the most requests the platform was answering at once
  * @property {number} gated first requests the start gate held and let in over spreadMs
  * @property {{p50: number, p90: number, max: number}} wallMs main + post of one job, from the later of
@@ -64,14 +66,24 @@ const LINE_CHARS = 300
 export async function runHerd(options) {
   const { jobs, inFlight, latencyMs, rateLimit } = options
   const spreadMs = options.spreadMs ?? 3000
-  const maxProcesses = options.maxProcesses ?? 64
+  const maxProcesses = options.maxProcesses ?? jobs
+  /** @type {Record<string, number>} */
+  const throttledBy = {}
   const emulator = await startEmulator({
     users: ['herd'],
     logRequests: false,
+    // Each 429 counted by the request it refused: where a herd's wasted requests go.
+    log: line => {
+      const refused = /^(\S+) \/api\/v1\/(\w+)\S* 429$/.exec(line)
+      const request = refused && `${refused[1]} /${refused[2]}`
+      if (request) throttledBy[request] = (throttledBy[request] ?? 0) + 1
+    },
     throttle: { maxInFlight: inFlight, retryAfterSeconds: 1, holdMs: latencyMs },
     rateLimit,
     // Well inside the 30 s a request may take by default, so that no gated request times out.
-    startGate: { count: Math.min(jobs, maxProcesses), spreadMs, timeoutMs: 15_000 }
+    // Random times, not evenly spaced ones: legs that start apart by chance meet the throttle
+    // more often than a schedule would, and a herd measured evenly spaced reads too well.
+    startGate: { count: Math.min(jobs, maxProcesses), spreadMs, timeoutMs: 15_000, random: Math.random }
   })
   const token = emulator.tokens.herd
   const inputs = {
@@ -95,7 +107,7 @@ export async function runHerd(options) {
   /** @param {number} index */
   async function job(index) {
     const runnerTemp = mkdtempSync(join(tmpdir(), 'herd-runner-'))
-    const step = { inputs, env, runnerTemp, timeoutMs: options.stepTimeoutMs ?? 600_000 }
+    const step = { inputs, env, runnerTemp, timeoutMs: options.stepTimeoutMs ?? 600_000, onSpawn: lowerPriority }
     try {
       const spawned = Date.now()
       const main = await runStep('main', step)
@@ -137,6 +149,7 @@ export async function runHerd(options) {
       needed: REQUESTS_PER_JOB * jobs,
       throttled: load.throttled,
       rateLimited: load.rateLimited,
+      throttledBy,
       peakInFlight: load.peakInFlight,
       gated: emulator.startGate?.held ?? 0,
       wallMs: percentiles(walls),
@@ -160,6 +173,9 @@ export function formatHerd(report) {
     `requests sent / needed: ${report.requests} / ${report.needed} = ${ratio(report).toFixed(2)}x`,
     `429s answered: ${report.throttled + report.rateLimited} (throttle ${report.throttled}, rate limit ${report.rateLimited}); ` +
       `at most ${report.peakInFlight} requests in flight`,
+    `429s by request: ${Object.entries(report.throttledBy)
+      .map(([request, count]) => `${request} ${count}`)
+      .join(', ')}`,
     `job wall time (main + post): p50 ${seconds(report.wallMs.p50)}, p90 ${seconds(report.wallMs.p90)}, max ${seconds(report.wallMs.max)}`,
     `whole herd: ${seconds(report.elapsedMs)}`
   ]
@@ -199,6 +215,20 @@ const seconds = ms => `${(ms / 1000).toFixed(1)} s`
 function failureLine(index, result) {
   const line = result.errors[0] ?? result.stderr.trim().split('\n').pop() ?? ''
   return `job ${index} ${result.step}: exit ${result.code}: ${line.slice(0, LINE_CHARS)}`
+}
+
+/**
+ * The jobs run below the emulator's priority: a platform runs on machines of its own, and its
+ * answers must not come late (holding their slots longer, so that more requests meet a full
+ * platform) because this machine's CPUs are busy starting the herd's processes.
+ * @param {number} pid
+ */
+function lowerPriority(pid) {
+  try {
+    setPriority(pid, 10)
+  } catch {
+    // Gone already, or not allowed here: the herd runs all the same.
+  }
 }
 
 /** Nearest-rank percentiles. @param {number[]} values */

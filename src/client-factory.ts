@@ -1,14 +1,19 @@
 import type { ConnectionInputs } from './inputs.js'
 import { PlatformClient } from './platform/client.js'
 import { createDispatcher } from './platform/http.js'
+import { ThrottleMemory, type ThrottleRecord } from './platform/retry.js'
 import { warning } from './runner.js'
 import { USER_AGENT } from './version.js'
 
-/** `tokenAccepted`: the platform has accepted this credential earlier in the job. */
+/**
+ * `tokenAccepted`: the platform has accepted this credential earlier in the job;
+ * `throttled`: what an earlier step of the job heard of throttling.
+ */
 export async function createClient(
   inputs: ConnectionInputs,
   log: (line: string) => void,
-  tokenAccepted = false
+  tokenAccepted = false,
+  throttled?: ThrottleRecord
 ): Promise<PlatformClient> {
   warnOfUncheckedTls(process.env)
   return new PlatformClient({
@@ -18,6 +23,7 @@ export async function createClient(
     timeoutMs: inputs.timeoutMs,
     maxAttempts: inputs.maxAttempts,
     tokenAccepted,
+    throttling: new ThrottleMemory(throttled),
     dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
     log
   })

@@ -3,6 +3,7 @@
  * before it believes any of it. Never a secret.
  */
 import { isAccountId, isValidName } from './platform/names.js'
+import type { ThrottleRecord } from './platform/retry.js'
 import { exportVariable, getState, jobVariable, saveState } from './runner.js'
 
 /** The account main made, or was making, for post to act on. */
@@ -19,8 +20,13 @@ export type AccountRecord =
 const STATE_KEYS = {
   account: 'account',
   /** The CLI config folder made by export-env, for post to remove. */
-  configDir: 'config-dir'
+  configDir: 'config-dir',
+  /** Main was throttled lately: post paces its first request as main would have. */
+  throttled: 'throttled'
 } as const
+
+/** The most a throttle record may say: post never waits longer for what main heard. */
+const THROTTLE_LIMITS = { waitMs: 60_000, count: 32 }
 
 export function encodeAccount(record: AccountRecord): string {
   return JSON.stringify(record)
@@ -111,6 +117,32 @@ export function loadAccount(): AccountRecord | { kind: 'invalid' } | { kind: 'ab
 
 export function loadConfigDir(): string {
   return getState(STATE_KEYS.configDir)
+}
+
+export function saveThrottled(record: ThrottleRecord): void {
+  saveState(STATE_KEYS.throttled, JSON.stringify(record))
+}
+
+/** What main heard of throttling, as post reads it. */
+export function loadThrottled(): ThrottleRecord | undefined {
+  return decodeThrottled(getState(STATE_KEYS.throttled))
+}
+
+/** Undefined when none was saved, or when what is saved is not what main writes. */
+export function decodeThrottled(text: string): ThrottleRecord | undefined {
+  if (!text) return undefined
+  let value: Partial<Record<keyof ThrottleRecord, unknown>>
+  try {
+    value = (JSON.parse(text) ?? {}) as typeof value
+  } catch {
+    return undefined
+  }
+  const { atMs, waitMs, count } = value
+  const whole = (n: unknown, max: number): n is number =>
+    Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max
+  if (!whole(atMs, Number.MAX_SAFE_INTEGER) || !whole(waitMs, THROTTLE_LIMITS.waitMs)) return undefined
+  if (!whole(count, THROTTLE_LIMITS.count) || count < 1) return undefined
+  return { atMs, waitMs, count }
 }
 
 /**

@@ -1,6 +1,7 @@
 // The command line (emulator/cli.js, emulator/command-line.js): one JSON line, flags, signals.
 import { afterEach, describe, expect, test } from '@jest/globals'
 import { spawn } from 'node:child_process'
+import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { startEmulator } from '../../emulator/server.js'
 import { call, claimsOf, jwtOf } from '../helpers/emulator-api.js'
@@ -95,7 +96,8 @@ describe('the CLI', () => {
     const origin = new URL(String(started.url)).origin
     expect(await (await fetch(`${origin}/_emulator/settings`)).json()).toEqual({
       newTokenDelayMs: 'never',
-      clustersNeedGrant: true
+      clustersNeedGrant: true,
+      keepAliveMs: 75_000
     })
     const account = JSON.parse(
       (
@@ -117,10 +119,27 @@ describe('the CLI', () => {
     const url = String((await timed.line).url)
     expect(await (await fetch(`${new URL(url).origin}/_emulator/settings`)).json()).toEqual({
       newTokenDelayMs: 250,
-      clustersNeedGrant: false
+      clustersNeedGrant: false,
+      keepAliveMs: 75_000
     })
     timed.child.kill('SIGTERM')
     expect(await timed.exited).toBe(0)
+  })
+
+  test('--keep-alive-ms: how long an idle connection stays open, as the control API and the answers say', async () => {
+    const cli = start(['--keep-alive-ms', '4000'])
+    const origin = new URL(String((await cli.line).url)).origin
+    const settings = (await (await fetch(`${origin}/_emulator/settings`)).json()) as { keepAliveMs: number }
+    expect(settings.keepAliveMs).toBe(4_000)
+    const header = await new Promise(resolve =>
+      request(`${origin}/api/v1/config`, { headers: { connection: 'keep-alive' }, agent: false }, res => {
+        resolve(res.headers['keep-alive'])
+        res.destroy()
+      }).end()
+    )
+    expect(header).toBe('timeout=4')
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
   })
 
   test('--help: usage on stdout, exit 0', async () => {
@@ -148,6 +167,8 @@ describe('the CLI', () => {
       ['--new-token-delay-ms', '-1'],
       ['--new-token-delay-ms', '1.5'],
       ['--new-token-delay-ms', 'Infinity'],
+      ['--keep-alive-ms', '0'],
+      ['--keep-alive-ms', '2.5'],
       ['--clusters-need-grant=yes'],
       ['--burst', '3'],
       ['--rate-per-second', '2'],

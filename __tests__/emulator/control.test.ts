@@ -160,15 +160,18 @@ describe('the control API (no token)', () => {
       return { status: response.status, json: JSON.parse(await response.text()) }
     }
     try {
-      expect(await ownControl('GET')).toEqual({ status: 200, json: { newTokenDelayMs: 0, clustersNeedGrant: false } })
+      expect(await ownControl('GET')).toEqual({
+        status: 200,
+        json: { newTokenDelayMs: 0, clustersNeedGrant: false, keepAliveMs: 75_000 }
+      })
       expect(await ownControl('PATCH', { newTokenDelayMs: 'never' })).toEqual({
         status: 200,
-        json: { newTokenDelayMs: 'never', clustersNeedGrant: false }
+        json: { newTokenDelayMs: 'never', clustersNeedGrant: false, keepAliveMs: 75_000 }
       })
       expect(own.newTokenDelayMs).toBe(Infinity)
       expect(await ownControl('PATCH', { clustersNeedGrant: true, newTokenDelayMs: 2500 })).toEqual({
         status: 200,
-        json: { newTokenDelayMs: 2500, clustersNeedGrant: true }
+        json: { newTokenDelayMs: 2500, clustersNeedGrant: true, keepAliveMs: 75_000 }
       })
       expect(own.clustersNeedGrant).toBe(true)
       expect((await ownControl('PATCH', { newTokenDelayMs: null })).json.newTokenDelayMs).toBe('never')
@@ -184,7 +187,7 @@ describe('the control API (no token)', () => {
         expect(refused.status).toBe(400)
         expect(typeof refused.json.error).toBe('string')
       }
-      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: true })
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: true, keepAliveMs: 75_000 })
       // Over the wire too: a new account's token is refused.
       const account = JSON.parse(
         (

@@ -19,6 +19,31 @@ import {
 useFileEmulator()
 
 describe('the server', () => {
+  test('keeps an idle connection 75 s, as aiohttp does, and says so; keepAliveMs sets it, checked', async () => {
+    const keepAlive = async () =>
+      (await raw('GET', '/api/v1/config', { connection: 'keep-alive' })).headers['keep-alive']
+    expect(emulator.settings.keepAliveMs).toBe(75_000)
+    expect(await keepAlive()).toBe('timeout=75')
+    try {
+      emulator.updateSettings({ keepAliveMs: 3_000 })
+      expect(await keepAlive()).toBe('timeout=3')
+      for (const bad of [0, -1, 1.5, '75000', null]) {
+        expect(() => emulator.updateSettings({ keepAliveMs: bad })).toThrow(/keepAliveMs must be a whole number/)
+      }
+      expect(emulator.settings.keepAliveMs).toBe(3_000)
+    } finally {
+      emulator.updateSettings({ keepAliveMs: 75_000 })
+    }
+    const own = await startEmulator({ keepAliveMs: 5_000 })
+    try {
+      expect(own.settings.keepAliveMs).toBe(5_000)
+      const reply = await fetch(`${own.origin}/_emulator/settings`, { method: 'PATCH', body: '{"keepAliveMs": 9000}' })
+      expect(((await reply.json()) as { keepAliveMs: number }).keepAliveMs).toBe(9_000)
+    } finally {
+      await own.close()
+    }
+  })
+
   test('url, origin and port; every answer carries X-Service-Version', async () => {
     expect(emulator.url).toBe(`http://127.0.0.1:${emulator.port}/api/v1`)
     expect(emulator.origin).toBe(`http://127.0.0.1:${emulator.port}`)

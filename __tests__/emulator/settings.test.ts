@@ -75,7 +75,7 @@ describe("a new account's token that works only after a delay (newTokenDelayMs)"
     const own = await startEmulator({ newTokenDelayMs: 'never' })
     try {
       expect(own.newTokenDelayMs).toBe(Infinity)
-      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: false })
+      expect(own.settings).toEqual({ newTokenDelayMs: 'never', clustersNeedGrant: false, keepAliveMs: 75_000 })
       const owner = own.tokens.alice
       const account = JSON.parse(
         (
@@ -157,7 +157,7 @@ describe("a new account's token that works only after a delay (newTokenDelayMs)"
     expect(() => emulator.setClustersNeedGrant('yes' as unknown as boolean)).toThrow(/true or false/)
     expect(() => emulator.updateSettings({ newTokenDelayMs: 5, clustersNeedGrant: 1 })).toThrow(/true or false/)
     expect(() => emulator.updateSettings({ newTokenDelay: 5 })).toThrow(/unknown setting: newTokenDelay/)
-    expect(emulator.settings).toEqual({ newTokenDelayMs: 0, clustersNeedGrant: false })
+    expect(emulator.settings).toEqual({ newTokenDelayMs: 0, clustersNeedGrant: false, keepAliveMs: 75_000 })
   })
 })
 

@@ -34,6 +34,25 @@ describe('the start gate (for herds run on one machine)', () => {
     }
   })
 
+  test('with `random`, each waiting request goes at its own random time within spreadMs', async () => {
+    const shares = [0.75, 0.5]
+    const own = await startEmulator({ startGate: { count: 2, spreadMs: 400, random: () => shares.shift() ?? 0 } })
+    try {
+      const answeredAfter: number[] = []
+      const list = (started: number) =>
+        call('GET', '/service_accounts', { token: own.tokens.alice }, own.url).then(() =>
+          answeredAfter.push(Date.now() - started)
+        )
+      await Promise.all([list(Date.now()), list(Date.now())])
+      // The first to come goes 300 ms after the gate opened, the second 200 ms.
+      expect(answeredAfter[0]).toBeGreaterThanOrEqual(190)
+      expect(answeredAfter[0]).toBeLessThan(300)
+      expect(answeredAfter[1]).toBeGreaterThanOrEqual(290)
+    } finally {
+      await own.close()
+    }
+  })
+
   test('it opens timeoutMs after the first came, whoever has come; close() lets waiting requests go; bad values throw', async () => {
     const own = await startEmulator({ startGate: { count: 10, timeoutMs: 300 } })
     try {

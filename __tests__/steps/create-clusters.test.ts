@@ -1,4 +1,4 @@
-// A verified account that cannot see its own cluster (src/steps/create.ts, verifyOrRemove): on a
+// A verified account that cannot see its own cluster (src/steps/create.ts, grantAndVerify): on a
 // platform where a new account sees only the clusters it holds a grant on, with two clusters.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
@@ -54,4 +54,22 @@ test('an account that sees only another cluster is handed out with a warning nam
   ])
   expect(result.outputs.registry).toBe('')
   expect(result.outputs.token).toBeTruthy()
+})
+
+test('a verification answered before the grant: /config is asked once more, and the outputs are as with the grant first', async () => {
+  // The grant answers late, so that the verification's first /config comes before it.
+  emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'delay', ms: 300 })
+  const result = await createWithGrant('clusters-late-grant', 'storage://default/test-org/test-project read')
+  expect(result.error).toBeUndefined()
+  expect(result.warnings).toEqual([])
+  expect(result.outputs.registry).toContain('registry.default')
+  const asked = emulator.requests.map(request => `${request.method} ${request.path.replace(/^\/api\/v1/, '')}`)
+  expect(asked.filter(request => request === 'GET /config')).toHaveLength(2)
+  expect(asked.indexOf('GET /config')).toBeLessThan(asked.findIndex(request => request.startsWith('POST /users/')))
+})
+
+test('with the grant seen at once, /config is asked once', async () => {
+  const result = await createWithGrant('clusters-once', 'storage://default/test-org/test-project read')
+  expect(result.outputs.registry).toContain('registry.default')
+  expect(emulator.requests.filter(request => request.path.endsWith('/config'))).toHaveLength(1)
 })

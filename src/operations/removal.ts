@@ -17,19 +17,36 @@ export function createdBy(account: ServiceAccount, cutoff: number): boolean {
   return Number.isFinite(created) && created <= cutoff
 }
 
-/** Removes accounts one by one, going on past failures so one bad account blocks none. */
-export async function removeEach(client: PlatformClient, accounts: ServiceAccount[]): Promise<RemovalResult> {
-  const result: RemovalResult = { removed: [], failed: [] }
-  for (const account of accounts) {
-    try {
-      await client.rm(account.id)
-      result.removed.push(account)
-    } catch (error) {
-      // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
-      if (isNotFound(error)) continue
-      result.failed.push({ account, reason: errorMessage(error) })
+/**
+ * Removes accounts, `concurrency` at a time, going on past failures so one bad account
+ * blocks none; reported in the accounts' order.
+ */
+export async function removeEach(
+  client: PlatformClient,
+  accounts: ServiceAccount[],
+  concurrency = 1
+): Promise<RemovalResult> {
+  /** Each account's outcome: removed, gone already, or why it was not removed. */
+  const outcomes: { removed: boolean; reason?: string }[] = []
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < accounts.length; i = next++) {
+      try {
+        await client.rm(accounts[i].id)
+        outcomes[i] = { removed: true }
+      } catch (error) {
+        // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
+        outcomes[i] = { removed: false, reason: isNotFound(error) ? undefined : errorMessage(error) }
+      }
     }
   }
+  await Promise.all(Array.from({ length: Math.min(concurrency, accounts.length) }, worker))
+  const result: RemovalResult = { removed: [], failed: [] }
+  accounts.forEach((account, i) => {
+    const { removed, reason } = outcomes[i]
+    if (removed) result.removed.push(account)
+    else if (reason !== undefined) result.failed.push({ account, reason })
+  })
   return result
 }
 

@@ -14,6 +14,8 @@ export interface SweepOptions {
   /** Ask GitHub which runs are over: their accounts go whatever their age. */
   finishedRuns?: Omit<FinishedRunsOptions, 'repository' | 'ageInput'>
   now?: number
+  /** Removals at once. */
+  concurrency?: number
 }
 
 export interface SweepResult extends RemovalResult {
@@ -37,7 +39,7 @@ function leftovers(accounts: ServiceAccount[], options: SweepOptions): ServiceAc
 export async function sweep(client: PlatformClient, options: SweepOptions): Promise<SweepResult> {
   const accounts = await client.list()
   const old = leftovers(accounts, options)
-  if (!options.finishedRuns) return removeEach(client, old)
+  if (!options.finishedRuns) return removeEach(client, old, options.concurrency)
   const judgement = await judgeByRuns(accounts, {
     ...options.finishedRuns,
     repository: options.repository,
@@ -46,5 +48,5 @@ export async function sweep(client: PlatformClient, options: SweepOptions): Prom
   // GitHub's answer wins over age; where it could not tell, the age rule still applies.
   const vouched = new Set([...judgement.finished, ...judgement.active].map(leftover => leftover.account))
   const doomed = [...judgement.finished.map(leftover => leftover.account), ...old.filter(a => !vouched.has(a))]
-  return { ...(await removeEach(client, doomed)), judgement }
+  return { ...(await removeEach(client, doomed, options.concurrency)), judgement }
 }

@@ -9,7 +9,19 @@ export interface VerifyOptions {
   seconds: number
   sleep?: (ms: number) => Promise<void>
   now?: () => number
+  random?: () => number
+  /** Stops the asking: the caller no longer needs the answer (a grant failed). */
+  signal?: AbortSignal
 }
+
+/**
+ * The wait between asks while the platform refuses a new token: short and fixed, so that a
+ * token is noticed within about this long of starting to work (README, "Performance").
+ */
+export const VERIFY_INTERVAL_MS = 250
+
+/** Each wait is the interval give or take this share, so that jobs created together ask apart. */
+const JITTER = 0.2
 
 /** The platform answered about the token itself, and said no (yet). */
 function isRefusal(error: PlatformError): boolean {
@@ -25,17 +37,20 @@ function isTrouble(error: PlatformError): boolean {
  * Asks `GET /config` as the new account until the platform says it is authorized: a new
  * token may take a moment to be accepted everywhere. Only an answer about the token
  * (`authorized: false`, 401, 403) counts as "not accepted yet", and only for `seconds`,
- * with waits of 0.5 s doubling to 5 s. While the platform throttles or fails, the asking
- * goes on within the client's own budget: a credential is given up as unproven only when
- * the platform has said no, or never answered in all that time.
+ * asked again every 250 ms (jittered). While the platform throttles or fails, the asking
+ * goes on within the client's own budget, after the client's backoff (longer, and at
+ * least what a Retry-After asks): a credential is given up as unproven only when the
+ * platform has said no, or never answered in all that time.
  */
 export async function verifyCredential(asNewAccount: PlatformClient, options: VerifyOptions): Promise<DiscoveryConfig> {
   const now = options.now ?? Date.now
   const wait = options.sleep ?? sleep
+  const random = options.random ?? Math.random
   const refusedUntil = now() + options.seconds * 1000
   let refusal: string
   let troubles = 0
-  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+  for (;;) {
+    options.signal?.throwIfAborted()
     try {
       const config = await asNewAccount.config()
       if (config.authorized) return config
@@ -53,7 +68,9 @@ export async function verifyCredential(asNewAccount: PlatformClient, options: Ve
     }
     const left = refusedUntil - now()
     if (left <= 0) break
-    await wait(Math.min(delay, left))
+    const interval = Math.round(VERIFY_INTERVAL_MS * (1 - JITTER + 2 * JITTER * random()))
+    await wait(Math.min(interval, left))
+    options.signal?.throwIfAborted()
   }
   throw new Error(`the new token was still not accepted after ${options.seconds} s (${refusal})`)
 }

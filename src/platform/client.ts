@@ -9,7 +9,7 @@ import { PlatformError } from './errors.js'
 import { bodyFailure, networkFailure, statusFailure } from './failures.js'
 import { sendRequest, type HttpResponse } from './http.js'
 import { isServiceAccountRole } from './names.js'
-import { backoffDelay, isThrottled, mayRepeat, ThrottleMemory } from './retry.js'
+import { backoffDelay, isThrottled, mayRepeat, ThrottleMemory, type ThrottleRecord } from './retry.js'
 import { tokenIdentity } from './token.js'
 import type {
   Call,
@@ -225,11 +225,11 @@ export class PlatformClient {
 
   /**
    * The same client with a time budget of its own, speaking as someone else (e.g. a new
-   * account) or as itself (`authToken` undefined).
+   * account) or as itself (`authToken` undefined), over its connection or another's.
    */
   as(
     authToken: string | undefined,
-    overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'>
+    overrides: Pick<PlatformClientOptions, 'maxAttempts' | 'budgetMs'> & { dispatcher?: Dispatcher }
   ): PlatformClient {
     const tokenAccepted = authToken === undefined ? this.tokenAccepted : false
     return new PlatformClient({
@@ -239,6 +239,11 @@ export class PlatformClient {
       throttling: this.throttling,
       ...overrides
     })
+  }
+
+  /** What this job heard of throttling in the last 10 s, for a later step to go on from. */
+  throttledLately(): ThrottleRecord | undefined {
+    return this.throttling.lately(this.options.now())
   }
 
   /** What is left of this client's time budget. */

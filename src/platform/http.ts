@@ -42,6 +42,13 @@ const DEADLINE_GRACE_MS = 1_500
 /** The most header bytes an answer may have: Node's default, set here so that no flag raises it. */
 const MAX_HEADER_BYTES = 16 * 1024
 
+/**
+ * A read may follow a request already on the wire (the verification after a grant) instead
+ * of waiting for its answer: undici then sends it at once (each request says it does not
+ * block the connection), and never sends a POST or DELETE behind another.
+ */
+const PIPELINING = 2
+
 /** An attempt cut off at its deadline: whether the request was sent is unknown. */
 class AttemptDeadlineError extends Error {
   readonly code = 'TIMEOUT'
@@ -64,12 +71,18 @@ class BodyTooLargeError extends Error {
  * forms), as self-hosted runners behind proxies need. A loopback API never goes through a
  * proxy: the bearer would cross the network in clear. Every undici timeout of every client
  * (the proxy's own included) is `timeoutMs`.
+ *
+ * Every request and retry of a step goes on one connection (`connections`: at most that
+ * many at once), a new one only when it failed or was closed: by default undici opens
+ * another for a request sent while the first is still connecting or busy, a TCP and TLS
+ * handshake (1 to 2 round trips) the step need not pay.
  */
 export async function createDispatcher(
   timeoutMs: number,
   apiUrl: string,
   extraCa: string[],
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  connections = 1
 ): Promise<Dispatcher> {
   // One TLS context for every connection of the step: given a `ca` list, TLS would parse it
   // all again for each one.
@@ -77,7 +90,13 @@ export async function createDispatcher(
   // Explicit, so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job's environment never sends
   // the bearer to a server whose certificate does not check out.
   const tls = { secureContext, rejectUnauthorized: true as const, timeout: timeoutMs }
-  const limits = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxHeaderSize: MAX_HEADER_BYTES }
+  const limits = {
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    connections,
+    pipelining: PIPELINING
+  }
   const proxy = isLoopbackHost(new URL(apiUrl).hostname) ? undefined : chooseProxy(env)
   if (proxy) {
     return new RenewableDispatcher(proxyDispatchers(proxy, { tls, ...limits }, env))
@@ -122,6 +141,7 @@ export async function sendRequest(dispatcher: Dispatcher, req: HttpRequest): Pro
     method: req.method,
     headers: req.headers,
     body: req.body,
+    blocking: false,
     signal: AbortSignal.timeout(req.timeoutMs)
   })
   const deadline = new Deadline(req, dispatcher, sent)

@@ -18,16 +18,19 @@ export interface ProxyOptions {
   headersTimeout: number
   bodyTimeout: number
   maxHeaderSize: number
+  /** At most this many connections to the API, and as many to the proxy (default: undici's). */
+  connections?: number
+  pipelining?: number
 }
 
 /** Makes dispatchers that send requests for the API through `proxy`, but where NO_PROXY says. */
 export function proxyDispatchers(
   proxy: { variable: string; url: string },
-  { tls, headersTimeout, bodyTimeout, maxHeaderSize }: ProxyOptions,
+  { tls, headersTimeout, bodyTimeout, maxHeaderSize, connections, pipelining }: ProxyOptions,
   env: NodeJS.ProcessEnv
 ): () => Connections {
   const where = proxyHost(proxy)
-  const limits = { headersTimeout, bodyTimeout, maxHeaderSize }
+  const limits = { headersTimeout, bodyTimeout, maxHeaderSize, connections, pipelining }
   return () => {
     const sockets = new Set<Socket>()
     const dispatcher = new EnvHttpProxyAgent({

@@ -9,13 +9,13 @@ import { resolveTarget, type Target } from '../operations/target.js'
 import { registryHost, verifyCredential } from '../operations/verify.js'
 import { accountOutputs } from '../outputs.js'
 import type { PlatformClient } from '../platform/client.js'
+import { createDispatcher } from '../platform/http.js'
 import { errorMessage } from '../platform/errors.js'
 import { generatedName, randomNamePart, type RunIdentity } from '../platform/names.js'
-import type { PermissionLine } from '../platform/permissions.js'
 import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from '../platform/token.js'
 import type { CreatedServiceAccount, DiscoveryConfig, Permission } from '../platform/types.js'
 import * as runner from '../runner.js'
-import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir } from '../state.js'
+import { recordCreated, recordDelivered, recordNothing, recordPending, saveConfigDir, saveThrottled } from '../state.js'
 import { accountsSummary, createdSummary } from '../summary.js'
 import { askingGitHub, reportJudgement } from './finished-runs.js'
 import { refusedOutput, setRemovedOutput } from './removed.js'
@@ -23,6 +23,19 @@ import { refusedOutput, setRemovedOutput } from './removed.js'
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
+  // Alongside the create, on connections of its own: its requests never hold up the create's.
+  const sweeping = inputs.sweepOlderThanMs || inputs.sweepFinishedRuns ? sweepLeftovers(client, run, inputs) : undefined
+  try {
+    await createAccountStep(client, inputs, run)
+  } finally {
+    // Post goes on from what main heard of throttling, as a later request of main would.
+    const throttled = client.throttledLately()
+    if (throttled) saveThrottled(throttled)
+    if (sweeping) await reportSweep(await sweeping, run)
+  }
+}
+
+async function createAccountStep(client: PlatformClient, inputs: CreateInputs, run: RunIdentity): Promise<void> {
   // The step's warnings, for the summary as well as the log.
   const warnings: string[] = []
   const warn = (message: string) => {
@@ -30,7 +43,6 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
     runner.warning(message)
   }
   const target = await resolveTarget(client, inputs, inputs.credential.context)
-  if (inputs.sweepOlderThanMs || inputs.sweepFinishedRuns) await sweepLeftovers(client, run, inputs, warn)
   const generated = !inputs.name
   const name = inputs.name || generatedName(run, randomNamePart())
   const cleanup = inputs.cleanup
@@ -78,10 +90,7 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
         `(base64 JSON holding an auth JWT, at most ${FULL_TOKEN_MAX_CHARS / 1024} KiB)`
     )
   }
-  const granted = await grantOrRemove(client, account, inputs.permissions, target)
-  const registry = inputs.verifySeconds
-    ? await verifyOrRemove(client, account, decoded.authToken, inputs.verifySeconds, warn)
-    : ''
+  const { granted, registry } = await grantAndVerify(client, account, decoded.authToken, inputs, target, warn)
   for (const [key, value] of Object.entries(accountOutputs(account))) runner.setOutput(key, value)
   if (inputs.outputToken) {
     runner.setOutput('token', account.token)
@@ -102,73 +111,103 @@ export async function runCreate(client: PlatformClient, inputs: CreateInputs): P
   )
 }
 
-/** A half-configured credential is worse than none: if a grant fails, the account goes. */
-async function grantOrRemove(
-  client: PlatformClient,
-  account: CreatedServiceAccount,
-  permissions: PermissionLine[],
-  target: Target
-): Promise<Permission[]> {
-  if (!permissions.length) return []
-  let granted: Permission[]
-  try {
-    granted = await grantLines(client, account.role, permissions, target)
-  } catch (error) {
-    return removeUndelivered(client, account, errorMessage(error))
-  }
-  for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
-  return granted
-}
-
 /**
- * A credential handed out must work: asks the platform as the new account until it is
- * accepted, or removes it. Returns the registry host of its cluster.
+ * The grants and the verification together, as neither needs the other's answer. A
+ * half-configured credential is worse than none, and one handed out must work: if a grant
+ * fails or the platform never accepts the token, the account goes. Only what /config shows
+ * of the account's cluster can depend on the grants (a platform may show an account only
+ * the clusters it holds a grant on): when it shows none while grants were made, /config is
+ * asked once more, so that `registry` and the warning are what they were with the grants first.
  */
-async function verifyOrRemove(
+async function grantAndVerify(
   client: PlatformClient,
   account: CreatedServiceAccount,
   authToken: string,
-  seconds: number,
+  { permissions, verifySeconds }: CreateInputs,
+  target: Target,
   warn: (message: string) => void
-): Promise<string> {
-  let config: DiscoveryConfig
+): Promise<{ granted: Permission[]; registry: string }> {
+  // Each try is one request and verifyCredential decides on the next; while the platform
+  // throttles or fails, it may ask for the rest of the step's budget.
+  const budgetMs = Math.max(client.timeLeftMs(), verifySeconds * 1000 + client.timeoutMs)
+  const asNewAccount = client.as(authToken, { maxAttempts: 1, budgetMs })
+  const stop = new AbortController()
+  // The grant first: a read may follow it on the connection, never the other way round.
+  const granting = permissions.length ? grantLines(client, account.role, permissions, target) : Promise.resolve([])
+  const verifying = verifySeconds
+    ? verifyCredential(asNewAccount, { seconds: verifySeconds, signal: stop.signal })
+    : Promise.resolve(undefined)
+  let granted: Permission[]
   try {
-    // Each try is one request and verifyCredential decides on the next; while the platform
-    // throttles or fails, it may ask for the rest of the step's budget.
-    const budgetMs = Math.max(client.timeLeftMs(), seconds * 1000 + client.timeoutMs)
-    config = await verifyCredential(client.as(authToken, { maxAttempts: 1, budgetMs }), { seconds })
+    granted = await granting
+  } catch (error) {
+    stop.abort()
+    verifying.catch(() => undefined)
+    return removeUndelivered(client, account, errorMessage(error))
+  }
+  for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
+  let config: DiscoveryConfig | undefined
+  try {
+    config = await verifying
+    if (config && granted.length && !seesCluster(config, account))
+      config = await verifyCredential(asNewAccount, { seconds: verifySeconds })
   } catch (error) {
     return removeUndelivered(client, account, errorMessage(error))
   }
-  if (!config.clusters.some(c => c.name === account.default_cluster)) {
+  if (!config) return { granted, registry: '' }
+  if (!seesCluster(config, account)) {
     warn(
       `The new account is accepted but sees no cluster "${account.default_cluster}": a CLI login (export-env) will fail with ` +
         `"No clusters configured". Grant it a permission on that cluster, e.g. a "permissions" line ` +
         `"storage://${account.default_cluster}/<org>/<project> read"`
     )
   }
-  return registryHost(config, account.default_cluster)
+  return { granted, registry: registryHost(config, account.default_cluster) }
 }
 
-/** Removes what runs of this repository left behind; a failure here never fails the create. */
+const seesCluster = (config: DiscoveryConfig, account: CreatedServiceAccount) =>
+  config.clusters.some(c => c.name === account.default_cluster)
+
+/** Leftovers the sweep may remove at once. */
+const SWEEP_CONNECTIONS = 4
+
+/**
+ * Removes what runs of this repository left behind, on connections of its own, up to
+ * SWEEP_CONNECTIONS removals at once; a failure here never fails the create.
+ */
 async function sweepLeftovers(
   client: PlatformClient,
   run: RunIdentity,
-  inputs: CreateInputs,
-  warn: (message: string) => void
-): Promise<void> {
-  let result: SweepResult
+  inputs: CreateInputs
+): Promise<SweepResult | Error> {
+  const dispatcher = await createDispatcher(
+    inputs.timeoutMs,
+    inputs.apiUrl,
+    inputs.caCertificates,
+    process.env,
+    SWEEP_CONNECTIONS
+  )
   try {
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
-    const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts })
-    result = await sweep(sweeping, {
+    const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts, dispatcher })
+    return await sweep(sweeping, {
       repository: run,
       runId: run.runId,
       olderThanMs: inputs.sweepOlderThanMs,
-      finishedRuns: askingGitHub(inputs, run, () => sweeping.timeLeftMs())
+      finishedRuns: askingGitHub(inputs, run, () => sweeping.timeLeftMs()),
+      concurrency: SWEEP_CONNECTIONS
     })
   } catch (error) {
-    warn(`Could not sweep earlier runs' leftover accounts: ${errorMessage(error)}`)
+    return error instanceof Error ? error : new Error(String(error))
+  } finally {
+    await dispatcher.close()
+  }
+}
+
+/** What the sweep did: the log, a warning for what it could not do, the `removed` output and the summary. */
+async function reportSweep(result: SweepResult | Error, run: RunIdentity): Promise<void> {
+  if (result instanceof Error) {
+    runner.warning(`Could not sweep earlier runs' leftover accounts: ${errorMessage(result)}`)
     return
   }
   const byRuns = await reportJudgement(result.judgement, result, run.repository, 'Swept')
@@ -176,10 +215,10 @@ async function sweepLeftovers(
   for (const account of byAge)
     runner.info(`Swept ${account.name} (${account.id}, created ${account.created_at}), left by an earlier run`)
   if (result.failed.length) {
-    warn(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
+    runner.warning(`Could not sweep ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`)
   }
   const oversized = setRemovedOutput(result.removed)
-  if (oversized) warn(`Swept ${result.removed.length} accounts, but ${oversized}`)
+  if (oversized) runner.warning(`Swept ${result.removed.length} accounts, but ${oversized}`)
   if (byAge.length) {
     const rest = oversized ? refusedOutput('removed') : undefined
     await runner.writeSummary(accountsSummary("Swept earlier runs' leftover Apolo service accounts", byAge, rest))

@@ -6,7 +6,7 @@ import { findByName } from '../operations/lost-create.js'
 import type { PlatformClient } from '../platform/client.js'
 import { errorMessage, isNotFound } from '../platform/errors.js'
 import * as runner from '../runner.js'
-import { loadAccount, loadConfigDir, removedInJob, type AccountRecord } from '../state.js'
+import { loadAccount, loadConfigDir, loadThrottled, removedInJob, type AccountRecord } from '../state.js'
 import { removedSummary } from '../summary.js'
 
 /**
@@ -54,7 +54,8 @@ async function withClient(
   try {
     const connection = readConnection(runner.readInput, runner.mask)
     const { createClient } = await import('../client-factory.js')
-    await work(await createClient(connection, runner.debug, tokenAccepted))
+    // Main's last throttled answer paces post's first request, as main's own next would be.
+    await work(await createClient(connection, runner.debug, tokenAccepted, loadThrottled()))
   } catch (error) {
     await runner.writeSummary(removedSummary(target, 'NOT removed'))
     runner.setFailed(
