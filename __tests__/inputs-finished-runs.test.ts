@@ -58,9 +58,20 @@ describe.each<Record<string, string>>([{}, { operation: 'prune', 'name-prefix': 
     expect(secrets).toContain(bad)
   })
 
-  test('anything but true or false is refused', () => {
-    expect(() => parse({ ...operation, 'sweep-finished-runs': 'yes' })).toThrow(
-      'Input "sweep-finished-runs" must be "true" or "false"; got "yes"'
+  // YAML 1.2's core schema: only these three spellings of each; YAML 1.1's yes/on/y are not booleans.
+  test.each(['yes', 'on', '1', 'tRUE', 'fAlse', ' true', 'true '])('anything but true or false is refused: %j', bad => {
+    expect(() => parse({ ...operation, 'sweep-finished-runs': bad })).toThrow(
+      new InputError('sweep-finished-runs', `must be true or false (or True, TRUE, False, FALSE); got "${bad}"`)
     )
+  })
+
+  test.each([
+    ['True', true],
+    ['TRUE', true],
+    ['False', false],
+    ['FALSE', false]
+  ])('%s is read as %s', (value, expected) => {
+    const { inputs } = parse({ ...operation, 'sweep-finished-runs': value, 'github-token': GITHUB_TOKEN })
+    expect(inputs).toMatchObject({ sweepFinishedRuns: expected })
   })
 })

@@ -163,6 +163,10 @@ test('a prune: its rule, how many it kept, and what it removed or would remove',
   expect(pruneSummary([], { kept: 2, failed: 0 }, { ...rule, dryRun: false })).toBe(
     '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. Kept, being newer: 2.\n\nNone is that old.\n'
   )
+  // With sweep-finished-runs, old accounts whose run GitHub says is still going stay too.
+  expect(pruneSummary([], { kept: 2, keptRunning: 3, failed: 0 }, { ...rule, dryRun: false })).toContain(
+    'Kept, being newer: 2. Kept, their runs still going: 3.\n'
+  )
 })
 
 test('a failed step: what failed, the error, and what it left', () => {

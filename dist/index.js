@@ -44341,6 +44341,7 @@ function pruneSummary(removed, counts, rule, rest = "the step's output has them 
         : 'Removed stale Apolo service accounts';
     const scope = `Names starting with ${code(rule.namePrefix)}, created over ${cell(rule.olderThan)} ago. ` +
         `Kept, being newer: ${counts.kept}.` +
+        (counts.keptRunning ? ` Kept, their runs still going: ${counts.keptRunning}.` : '') +
         (counts.failed ? ` Could not remove: ${counts.failed} (named in the error).` : '');
     if (removed.length)
         return [`### ${title} (${removed.length})`, '', scope, '', accountsTable(removed, rest)].join('\n');
@@ -44934,19 +44935,22 @@ function staleAccounts(accounts, options) {
 }
 async function prune(client, options) {
     const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix));
-    let doomed = staleAccounts(matching, options);
+    const stale = new Set(staleAccounts(matching, options));
+    let doomed = [...stale];
     let judgement;
     if (options.finishedRuns) {
         judgement = await (0,finished_runs/* judgeByRuns */.xf)(matching, { ...options.finishedRuns, ageInput: 'older-than' });
         // GitHub's answer wins over age; where it could not tell, the age rule still applies.
         const active = new Set(judgement.active.map(leftover => leftover.account));
         const finished = new Set(judgement.finished.map(leftover => leftover.account));
-        const stale = new Set(doomed);
         doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)));
     }
-    const kept = matching.length - doomed.length;
+    // What stays: the newer ones, and old ones whose run GitHub said is still going.
+    const going = new Set(doomed);
+    const keptRunning = [...stale].filter(account => !going.has(account)).length;
+    const kept = matching.length - doomed.length - keptRunning;
     const result = options.dryRun ? { removed: doomed, failed: [] } : await (0,removal/* removeEach */.O0)(client, doomed);
-    return judgement ? { ...result, judgement, kept } : { ...result, kept };
+    return judgement ? { ...result, judgement, kept, keptRunning } : { ...result, kept, keptRunning };
 }
 
 // EXTERNAL MODULE: ./src/steps/finished-runs.ts
@@ -44981,7 +44985,8 @@ async function pruneStale(client, inputs) {
     }
     else if (!byRuns.size)
         runner/* info */.pq(`No service account ${rule}: nothing to remove`);
-    runner/* info */.pq(`Kept ${result.kept} other service account(s) starting with "${namePrefix}"`);
+    const running = result.keptRunning ? ` and ${result.keptRunning} older whose runs are still going` : '';
+    runner/* info */.pq(`Kept ${result.kept} newer service account(s) starting with "${namePrefix}"${running}`);
     const problems = result.failed.length
         ? [`Could not remove ${result.failed.length} account(s): ${(0,removal/* failureLines */.w7)(result.failed).join('; ')}`]
         : [];
@@ -44989,7 +44994,7 @@ async function pruneStale(client, inputs) {
     const rest = oversized ? (0,removed/* refusedOutput */.K)('removed') : undefined;
     // Accounts of finished runs have their own table (reportJudgement).
     if (byAge.length || !byRuns.size)
-        await runner/* writeSummary */.Sy((0,summary/* pruneSummary */.tG)(byAge, { kept: result.kept, failed: result.failed.length }, { namePrefix, olderThan, dryRun }, rest));
+        await runner/* writeSummary */.Sy((0,summary/* pruneSummary */.tG)(byAge, { ...result, failed: result.failed.length }, { namePrefix, olderThan, dryRun }, rest));
     if (oversized)
         problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`);
     if (problems.length)

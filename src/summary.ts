@@ -108,7 +108,7 @@ export function accountsSummary(
 /** What prune removed, or would remove: the rule it applied, how many it kept and could not remove. */
 export function pruneSummary(
   removed: ServiceAccount[],
-  counts: { kept: number; failed: number },
+  counts: { kept: number; keptRunning?: number; failed: number },
   rule: { namePrefix: string; olderThan: string; dryRun: boolean },
   rest = "the step's output has them all"
 ): string {
@@ -118,6 +118,7 @@ export function pruneSummary(
   const scope =
     `Names starting with ${code(rule.namePrefix)}, created over ${cell(rule.olderThan)} ago. ` +
     `Kept, being newer: ${counts.kept}.` +
+    (counts.keptRunning ? ` Kept, their runs still going: ${counts.keptRunning}.` : '') +
     (counts.failed ? ` Could not remove: ${counts.failed} (named in the error).` : '')
   if (removed.length)
     return [`### ${title} (${removed.length})`, '', scope, '', accountsTable(removed, rest)].join('\n')

@@ -2,10 +2,11 @@
 // GitHub (GITHUB_API_URL): what a create and a prune remove, what they keep, what they say,
 // and that the default loads no Octokit code and sends GitHub nothing.
 import { describe, expect, test } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
-import { ROOT, type StepResult } from '../helpers/action.js'
+import { ROOT } from '../helpers/action.js'
 import { useEmulator, type Emulator } from '../helpers/suite.js'
 
 let emulator: Emulator
@@ -26,11 +27,18 @@ function leftover(owner: string, runId: string, attempt: string, ageMs: number, 
   })
 }
 
-/** A preload that lists, at exit, the files of dist/ the process loaded (on stderr). */
-const REPORT_LOADED = `--import=data:text/javascript,${encodeURIComponent(
-  "import { createRequire } from 'node:module'; const cache = createRequire(process.cwd() + '/').cache; " +
-    "process.on('exit', () => process.stderr.write('loaded=' + Object.keys(cache).join(',') + '\\n'))"
-)}`
+/** A load hook, in its own thread, that appends each module URL Node loads to the file it is given. */
+const RECORD_LOADS =
+  "import { appendFileSync } from 'node:fs'; let file; export function initialize(data) { file = data }; " +
+  'export async function load(url, context, next) { const loaded = await next(url, context); ' +
+  "appendFileSync(file, url + '\\n'); return loaded }"
+
+/** NODE_OPTIONS that register RECORD_LOADS (through Node's public module.register) for `file`. */
+function recordingLoadsTo(file: string): Record<string, string> {
+  const hooks = `data:text/javascript,${encodeURIComponent(RECORD_LOADS)}`
+  const preload = `import { register } from 'node:module'; register(${JSON.stringify(hooks)}, { data: ${JSON.stringify(file)} })`
+  return { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(preload)}` }
+}
 
 /** The dist/ chunk that holds Octokit (found by its own user agent text). */
 function octokitChunks(): string[] {
@@ -40,10 +48,17 @@ function octokitChunks(): string[] {
   )
 }
 
-function loaded(result: StepResult): string[] {
-  const line = /^loaded=(.*)$/m.exec(result.stderr)
-  if (!line) throw new Error(`nothing reported: ${result.stderr.slice(0, 300)}`)
-  return line[1].split(',').map(path => path.slice(path.lastIndexOf('/') + 1))
+/** A step's env that records what it loads, and what it loaded: the file names of its modules. */
+function loadRecorder(): { env: Record<string, string>; loaded: () => string[] } {
+  const file = join(mkdtempSync(join(tmpdir(), 'loaded-')), 'urls')
+  return {
+    env: recordingLoadsTo(file),
+    loaded: () => {
+      const urls = readFileSync(file, 'utf8').split('\n').filter(Boolean)
+      rmSync(dirname(file), { recursive: true })
+      return urls.map(url => url.slice(url.lastIndexOf('/') + 1))
+    }
+  }
 }
 
 /** A create (or prune) as `user`, sweeping finished runs against the emulator's GitHub. */
@@ -124,16 +139,21 @@ describe('create with sweep-finished-runs: true', () => {
     expect(chunks.length).toBeGreaterThan(0)
     leftover('erin', '300', '1', 5 * MINUTE)
     emulator.github.setRun(REPOSITORY, 300, 1, 'completed')
-    const env = { NODE_OPTIONS: REPORT_LOADED }
-    const asked = await step('erin', { ...defaults, 'sweep-finished-runs': 'true' }, env)
+    const first = loadRecorder()
+    const asked = await step('erin', { ...defaults, 'sweep-finished-runs': 'true' }, first.env)
     expect(asked.code).toBe(0)
-    expect(chunks.filter(chunk => loaded(asked).includes(chunk))).toEqual(chunks)
+    const loadedWhenAsked = first.loaded()
+    expect(loadedWhenAsked).toContain('index.js')
+    expect(chunks.filter(chunk => loadedWhenAsked.includes(chunk))).toEqual(chunks)
     await suite.step('post', {}, { state: asked.state })
 
     emulator.resetLog()
-    const nothingToAsk = await step('erin', { ...defaults, 'sweep-finished-runs': 'true' }, env)
+    const second = loadRecorder()
+    const nothingToAsk = await step('erin', { ...defaults, 'sweep-finished-runs': 'true' }, second.env)
     expect(nothingToAsk.code).toBe(0)
-    expect([emulator.github.requests, chunks.filter(chunk => loaded(nothingToAsk).includes(chunk))]).toEqual([[], []])
+    const loadedWithNothingToAsk = second.loaded()
+    expect(loadedWithNothingToAsk).toContain('index.js')
+    expect([emulator.github.requests, chunks.filter(chunk => loadedWithNothingToAsk.includes(chunk))]).toEqual([[], []])
     await suite.step('post', {}, { state: nothingToAsk.state })
   })
 })
@@ -142,12 +162,14 @@ test('the default (false) sends GitHub nothing and loads no Octokit code', async
   leftover('frank', '400', '1', DAYS_2)
   emulator.github.setRun(REPOSITORY, 400, 1, 'completed')
   emulator.resetLog()
-  const main = await step('frank', { ...defaults, 'sweep-older-than': '1d' }, { NODE_OPTIONS: REPORT_LOADED })
+  const recorder = loadRecorder()
+  const main = await step('frank', { ...defaults, 'sweep-older-than': '1d' }, recorder.env)
   expect(main.code).toBe(0)
   expect(JSON.parse(main.outputs.removed)).toHaveLength(1)
   expect(emulator.github.requests).toEqual([])
-  expect(loaded(main)).toContain('index.js')
-  expect(octokitChunks().filter(chunk => loaded(main).includes(chunk))).toEqual([])
+  const loaded = recorder.loaded()
+  expect(loaded).toContain('index.js')
+  expect(octokitChunks().filter(chunk => loaded.includes(chunk))).toEqual([])
   expect(main.masks).not.toContain(emulator.github.token)
   await suite.step('post', {}, { state: main.state })
 })
@@ -166,5 +188,10 @@ test("prune with sweep-finished-runs: a janitor removes finished runs' accounts 
   expect(emulator.account(finished.id)).toBeUndefined()
   expect(emulator.account(running.id)).toBeDefined()
   expect(prune.summary).toContain('Removed Apolo service accounts of finished runs (1)')
-  expect(prune.stdout).toContain('Removed 1 stale service account(s) starting with "gha-octo-repo-"')
+  expect(prune.stdout).toContain(
+    `Removed ${finished.name} (${finished.id}): its run 500, attempt 1 has finished\n` +
+      'Kept 0 newer service account(s) starting with "gha-octo-repo-" and 1 older whose runs are still going\n'
+  )
+  // Only a finished run's account went: no age-rule table claims a stale one did.
+  expect(prune.summary).not.toContain('stale Apolo service accounts')
 })

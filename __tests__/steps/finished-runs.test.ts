@@ -140,7 +140,12 @@ test('prune with nothing to remove still says None.', async () => {
     githubToken: emulator.github.token
   }
   const result = await inRunner(() => pruneStale(client, inputs), { env: env() })
-  expect(result.summary).toContain('### Removed stale Apolo service accounts\n\nNone.')
+  expect(result.summary).toBe(
+    '### Removed stale Apolo service accounts\n\nNames starting with <code>gha-</code>, created over 24h ago. ' +
+      'Kept, being newer: 0.\n\nNone is that old.\n\n'
+  )
+  expect(result.stdout).toContain('No service account starting with "gha-" created over 24h ago: nothing to remove')
+  expect(result.stdout).not.toContain('Removed 0')
   expect(emulator.github.requests).toEqual([])
 })
 

@@ -15,8 +15,10 @@ export interface PruneOptions {
 export interface PruneResult extends RemovalResult {
   /** What GitHub said, when it was asked. */
   judgement?: Judgement
-  /** Accounts whose name starts with the prefix that stay. */
+  /** Accounts whose name starts with the prefix that stay, being newer than the limit. */
   kept: number
+  /** Older accounts that stay because GitHub said their run is still going. */
+  keptRunning: number
 }
 
 /** The caller's accounts whose name starts with the prefix and that are older than the limit. */
@@ -27,17 +29,20 @@ function staleAccounts(accounts: ServiceAccount[], options: PruneOptions): Servi
 
 export async function prune(client: PlatformClient, options: PruneOptions): Promise<PruneResult> {
   const matching = (await client.list()).filter(account => account.name?.startsWith(options.namePrefix))
-  let doomed = staleAccounts(matching, options)
+  const stale = new Set(staleAccounts(matching, options))
+  let doomed = [...stale]
   let judgement: Judgement | undefined
   if (options.finishedRuns) {
     judgement = await judgeByRuns(matching, { ...options.finishedRuns, ageInput: 'older-than' })
     // GitHub's answer wins over age; where it could not tell, the age rule still applies.
     const active = new Set(judgement.active.map(leftover => leftover.account))
     const finished = new Set(judgement.finished.map(leftover => leftover.account))
-    const stale = new Set(doomed)
     doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)))
   }
-  const kept = matching.length - doomed.length
+  // What stays: the newer ones, and old ones whose run GitHub said is still going.
+  const going = new Set(doomed)
+  const keptRunning = [...stale].filter(account => !going.has(account)).length
+  const kept = matching.length - doomed.length - keptRunning
   const result = options.dryRun ? { removed: doomed, failed: [] } : await removeEach(client, doomed)
-  return judgement ? { ...result, judgement, kept } : { ...result, kept }
+  return judgement ? { ...result, judgement, kept, keptRunning } : { ...result, kept, keptRunning }
 }

@@ -27,7 +27,8 @@ export async function pruneStale(client: PlatformClient, inputs: PruneInputs): P
       for (const account of byAge) runner.info(`${verb} ${account.name} (${account.id}, created ${account.created_at})`)
     })
   } else if (!byRuns.size) runner.info(`No service account ${rule}: nothing to remove`)
-  runner.info(`Kept ${result.kept} other service account(s) starting with "${namePrefix}"`)
+  const running = result.keptRunning ? ` and ${result.keptRunning} older whose runs are still going` : ''
+  runner.info(`Kept ${result.kept} newer service account(s) starting with "${namePrefix}"${running}`)
   const problems = result.failed.length
     ? [`Could not remove ${result.failed.length} account(s): ${failureLines(result.failed).join('; ')}`]
     : []
@@ -36,7 +37,7 @@ export async function pruneStale(client: PlatformClient, inputs: PruneInputs): P
   // Accounts of finished runs have their own table (reportJudgement).
   if (byAge.length || !byRuns.size)
     await runner.writeSummary(
-      pruneSummary(byAge, { kept: result.kept, failed: result.failed.length }, { namePrefix, olderThan, dryRun }, rest)
+      pruneSummary(byAge, { ...result, failed: result.failed.length }, { namePrefix, olderThan, dryRun }, rest)
     )
   if (oversized) problems.push(`${verb} ${result.removed.length} accounts (each named above), but ${oversized}`)
   if (problems.length) throw new Error(problems.join('. '))
