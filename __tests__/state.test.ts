@@ -146,6 +146,7 @@ describe('the throttling main heard, for post to pace by: only what main writes,
     ['a count over 32', '{"atMs":1,"waitMs":1000,"count":33}'],
     ['a count of 0', '{"atMs":1,"waitMs":1000,"count":0}'],
     ['a negative time', '{"atMs":-1,"waitMs":1000,"count":1}'],
+    ['a time in the future', `{"atMs":${Date.now() + 60_000},"waitMs":1000,"count":1}`],
     ['a fraction', '{"atMs":1,"waitMs":0.5,"count":1}'],
     ['a string', '{"atMs":"1","waitMs":1000,"count":1}'],
     ['a missing key', '{"atMs":1,"waitMs":1000}']

@@ -107,9 +107,10 @@ describe.each(WAYS)('%s', (_, way) => {
     emulator.addFault({ method: 'POST', path: /^\/users\//, kind: 'delay', ms: 300 })
     emulator.resetLog()
     const main = await counted('main', { cluster: 'default', project: 'test-project', permissions: PERMISSION })
-    expect(main.seen).toEqual(one(3))
+    // The owner's /config (to check the cluster), the create, then the grant and the verification.
+    expect(main.seen).toEqual(one(4))
     // Logged as answered: the verification's answer came while the grant was held.
-    expect(emulator.requests.map(request => request.method)).toEqual(['POST', 'GET', 'POST'])
+    expect(emulator.requests.map(request => request.method)).toEqual(['GET', 'POST', 'GET', 'POST'])
     await counted('post', {}, main.result.state)
   })
 

@@ -9,8 +9,11 @@ export const modules = {
 /* harmony export */   openRunsClient: () => (/* binding */ openRunsClient)
 /* harmony export */ });
 /* unused harmony exports ANSWER_LIMIT_BYTES, boundedFetch, RunsClient, rateLimitWait */
-/* harmony import */ var _platform_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(385);
-/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5945);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _platform_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(385);
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5945);
+
 
 
 /** The longest answer read: a run attempt's JSON is a few KiB. */
@@ -26,7 +29,7 @@ async function openRunsClient(options) {
     const { defaults } = await __webpack_require__.e(/* import() */ 665).then(__webpack_require__.bind(__webpack_require__, 8665));
     const proxyFetch = defaults.request.fetch;
     const octokit = getOctokit(options.token, {
-        baseUrl: (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .checkGitHubUrl */ .zv)('GITHUB_API_URL', options.apiUrl),
+        baseUrl: (0,_urls_js__WEBPACK_IMPORTED_MODULE_2__/* .checkGitHubUrl */ .zv)('GITHUB_API_URL', options.apiUrl),
         userAgent: options.userAgent,
         // Octokit's own warnings would reach the log unchecked.
         log: { debug: () => { }, info: () => { }, warn: () => { }, error: () => { } },
@@ -75,7 +78,7 @@ class RunsClient {
     constructor(request, options) {
         this.request = request;
         this.options = options;
-        const parts = (0,_urls_js__WEBPACK_IMPORTED_MODULE_1__/* .ownerAndName */ .uD)(options.repository);
+        const parts = (0,_urls_js__WEBPACK_IMPORTED_MODULE_2__/* .ownerAndName */ .uD)(options.repository);
         if (!parts)
             throw new Error(`GITHUB_REPOSITORY must be owner/name; got "${options.repository.slice(0, 100)}"`);
         [this.owner, this.repo] = parts;
@@ -84,7 +87,7 @@ class RunsClient {
         return (this.options.now ?? Date.now)();
     }
     async sleep(ms) {
-        await (this.options.sleep ?? (wait => new Promise(resolve => setTimeout(resolve, wait))))(ms);
+        await (this.options.sleep ?? node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms);
     }
     /** `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`, retried as its failure allows. */
     async attemptStatus(run) {
@@ -128,7 +131,7 @@ class RunsClient {
                 return unknown;
             if (++counted >= this.options.maxAttempts)
                 return unknown;
-            const delay = (0,_platform_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .backoffDelay */ .EY)(retry, undefined, BACKOFF, this.options.random ?? Math.random);
+            const delay = (0,_platform_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(retry, undefined, BACKOFF, this.options.random ?? Math.random);
             if (this.now() + delay >= this.options.deadline)
                 return unknown;
             await this.sleep(delay);
@@ -150,7 +153,7 @@ function statusOf(data, run) {
 function rateLimitWait(answer, now = Date.now()) {
     if (answer.status !== 403 && answer.status !== 429)
         return undefined;
-    const retryAfter = (0,_platform_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRetryAfter */ .mu)(answer.headers['retry-after'], now);
+    const retryAfter = (0,_platform_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(answer.headers['retry-after'], now);
     if (retryAfter !== undefined)
         return retryAfter;
     if (answer.headers['x-ratelimit-remaining'] === '0') {

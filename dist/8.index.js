@@ -406,10 +406,7 @@ async function sweep(client, options) {
         repository: options.repository,
         ageInput: 'sweep-older-than'
     });
-    // GitHub's answer wins over age; where it could not tell, the age rule still applies.
-    const vouched = new Set([...judgement.finished, ...judgement.active].map(leftover => leftover.account));
-    const doomed = [...judgement.finished.map(leftover => leftover.account), ...old.filter(a => !vouched.has(a))];
-    return { ...(await (0,removal/* removeEach */.O0)(client, doomed, options.concurrency)), judgement };
+    return { ...(await (0,removal/* removeEach */.O0)(client, (0,finished_runs/* doomedBy */.Ad)(judgement, accounts, old), options.concurrency)), judgement };
 }
 
 // EXTERNAL MODULE: ./src/platform/errors.ts
@@ -519,7 +516,7 @@ var retry = __webpack_require__(385);
 
 /**
  * The wait between asks while the platform refuses a new token: short and fixed, so that a
- * token is noticed within about this long of starting to work (README, "Performance").
+ * token is noticed within about this long of starting to work (docs/performance.md).
  */
 const VERIFY_INTERVAL_MS = 250;
 /** Each wait is the interval give or take this share, so that jobs created together ask apart. */
@@ -630,18 +627,19 @@ var removed = __webpack_require__(1759);
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 async function runCreate(client, inputs) {
     const run = runner/* runIdentity */.yK();
-    // Alongside the create, on connections of its own: its requests never hold up the create's.
+    // Alongside the create, on connections of its own, so its requests never queue behind the
+    // create's; a 429 it hears still paces the create, as any throttling of the platform would.
     const sweeping = inputs.sweepOlderThanMs || inputs.sweepFinishedRuns ? sweepLeftovers(client, run, inputs) : undefined;
     try {
         await createAccountStep(client, inputs, run);
     }
     finally {
-        // Post goes on from what main heard of throttling, as a later request of main would.
+        if (sweeping)
+            await reportSweep(await sweeping, run);
+        // Post goes on from what main heard of throttling (the sweep's included), as a later request of main would.
         const throttled = client.throttledLately();
         if (throttled)
             (0,state/* saveThrottled */.K2)(throttled);
-        if (sweeping)
-            await reportSweep(await sweeping, run);
     }
 }
 async function createAccountStep(client, inputs, run) {
@@ -730,13 +728,14 @@ async function grantAndVerify(client, account, authToken, { permissions, verifyS
     const verifying = verifySeconds
         ? verifyCredential(asNewAccount, { seconds: verifySeconds, signal: stop.signal })
         : Promise.resolve(undefined);
+    // Its failure is read below, after the grants' answer: until then it must not go unhandled.
+    verifying.catch(() => undefined);
     let granted;
     try {
         granted = await granting;
     }
     catch (error) {
         stop.abort();
-        verifying.catch(() => undefined);
         return removeUndelivered(client, account, (0,errors/* errorMessage */.gJ)(error));
     }
     for (const p of granted)

@@ -39418,11 +39418,14 @@ function runAttemptUrl(serverUrl, repository, run) {
 /* harmony export */   um: () => (/* binding */ readJobSummary)
 /* harmony export */ });
 /* unused harmony export DEFAULT_API_URL */
-/* harmony import */ var _platform_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6316);
-/* harmony import */ var _platform_loopback_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2482);
-/* harmony import */ var _platform_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3735);
-/* harmony import */ var _platform_permissions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2731);
-/* harmony import */ var _platform_token_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(206);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _platform_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6316);
+/* harmony import */ var _platform_loopback_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2482);
+/* harmony import */ var _platform_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3735);
+/* harmony import */ var _platform_permissions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2731);
+/* harmony import */ var _platform_token_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(206);
+
 
 
 
@@ -39435,7 +39438,7 @@ function runAttemptUrl(serverUrl, repository, run) {
 class InputError extends Error {
     input;
     constructor(input, detail) {
-        super((0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .redactTokens */ .Oj)(`Input "${input}" ${detail}`));
+        super((0,_platform_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .redactTokens */ .Oj)(`Input "${input}" ${detail}`));
         this.input = input;
         this.name = 'InputError';
     }
@@ -39501,7 +39504,7 @@ function readName(read, required, operation) {
     const name = read('name');
     if (required && !name)
         throw new InputError('name', `is required for operation "${operation}": the id or name of the account`);
-    if (name && !(0,_platform_names_js__WEBPACK_IMPORTED_MODULE_2__/* .isValidName */ .uV)(name)) {
+    if (name && !(0,_platform_names_js__WEBPACK_IMPORTED_MODULE_3__/* .isValidName */ .uV)(name)) {
         throw new InputError('name', `must be lowercase letters, digits and "-", in labels separated by ".", each starting and ending with a letter or digit (e.g. "ci-build.42"); got "${name}"`);
     }
     return name;
@@ -39519,7 +39522,7 @@ function readPlainValue(read, name) {
 }
 function readPermissions(read) {
     try {
-        return (0,_platform_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .parsePermissions */ .cv)(read('permissions'));
+        return (0,_platform_permissions_js__WEBPACK_IMPORTED_MODULE_4__/* .parsePermissions */ .cv)(read('permissions'));
     }
     catch (error) {
         throw new InputError('permissions', error.message);
@@ -39594,11 +39597,9 @@ function readCaCertificates(read) {
     if (!blocks?.length) {
         throw new InputError('ca-certificate', 'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else');
     }
-    // Loaded here, not at import: only runs given a CA need node:crypto this early.
-    const { X509Certificate } = process.getBuiltinModule('node:crypto');
     for (const [index, block] of blocks.entries()) {
         try {
-            new X509Certificate(block);
+            new node_crypto__WEBPACK_IMPORTED_MODULE_0__.X509Certificate(block);
         }
         catch {
             throw new InputError('ca-certificate', `holds a certificate that does not parse (block ${index + 1} of ${blocks.length})`);
@@ -39634,7 +39635,7 @@ function readConnection(read, onSecret) {
     onSecret(raw);
     let credential;
     try {
-        credential = (0,_platform_token_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCredential */ .nx)(raw);
+        credential = (0,_platform_token_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCredential */ .nx)(raw);
     }
     catch (error) {
         throw new InputError('token', error.message);
@@ -39658,7 +39659,7 @@ function readApiUrl(value) {
     }
     if (url.username || url.password)
         throw new InputError('api-url', 'must not carry a user name or password');
-    if (url.protocol === 'http:' && !(0,_platform_loopback_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .c)(url.hostname)) {
+    if (url.protocol === 'http:' && !(0,_platform_loopback_js__WEBPACK_IMPORTED_MODULE_2__/* .isLoopbackHost */ .c)(url.hostname)) {
         throw new InputError('api-url', `must use https: plain http is allowed only for a loopback host (the local emulator); got "${url.origin}"`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -39701,6 +39702,7 @@ function readInteger(read, name, min, max) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ad: () => (/* binding */ doomedBy),
 /* harmony export */   Kz: () => (/* binding */ MAX_ASKED),
 /* harmony export */   O6: () => (/* binding */ notAskedLine),
 /* harmony export */   xf: () => (/* binding */ judgeByRuns)
@@ -39783,6 +39785,17 @@ function notAskedLine(judgement) {
     if (!runs)
         return undefined;
     return `${runs} more run attempt(s) (${judgement.notAsked.length} account(s)) wait for a later run: at most ${MAX_ASKED} are asked about per step`;
+}
+/**
+ * What goes, of `accounts`, in their order: GitHub's answer wins over age (a finished run's
+ * account goes at any age, a running one's stays however old); where it could not tell,
+ * the age rule (`old`) still applies.
+ */
+function doomedBy(judgement, accounts, old) {
+    const finished = new Set(judgement.finished.map(leftover => leftover.account));
+    const active = new Set(judgement.active.map(leftover => leftover.account));
+    const aged = new Set(old);
+    return accounts.filter(account => finished.has(account) || (aged.has(account) && !active.has(account)));
 }
 
 
@@ -44110,7 +44123,8 @@ function decodeThrottled(text) {
     }
     const { atMs, waitMs, count } = value;
     const whole = (n, max) => Number.isInteger(n) && n >= 0 && n <= max;
-    if (!whole(atMs, Number.MAX_SAFE_INTEGER) || !whole(waitMs, THROTTLE_LIMITS.waitMs))
+    // Never in the future: post would count itself throttled for the whole step.
+    if (!whole(atMs, Date.now()) || !whole(waitMs, THROTTLE_LIMITS.waitMs))
         return undefined;
     if (!whole(count, THROTTLE_LIMITS.count) || count < 1)
         return undefined;
@@ -44940,10 +44954,7 @@ async function prune(client, options) {
     let judgement;
     if (options.finishedRuns) {
         judgement = await (0,finished_runs/* judgeByRuns */.xf)(matching, { ...options.finishedRuns, ageInput: 'older-than' });
-        // GitHub's answer wins over age; where it could not tell, the age rule still applies.
-        const active = new Set(judgement.active.map(leftover => leftover.account));
-        const finished = new Set(judgement.finished.map(leftover => leftover.account));
-        doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)));
+        doomed = (0,finished_runs/* doomedBy */.Ad)(judgement, matching, doomed);
     }
     // What stays: the newer ones, and old ones whose run GitHub said is still going.
     const going = new Set(doomed);

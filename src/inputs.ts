@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { redactTokens } from './platform/errors.js'
 import { isLoopbackHost } from './platform/loopback.js'
 import { isValidName } from './platform/names.js'
@@ -269,8 +270,6 @@ function readCaCertificates(read: InputReader): string[] {
       'must be PEM text: one or more "-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----" blocks and nothing else'
     )
   }
-  // Loaded here, not at import: only runs given a CA need node:crypto this early.
-  const { X509Certificate } = process.getBuiltinModule('node:crypto')
   for (const [index, block] of blocks.entries()) {
     try {
       new X509Certificate(block)

@@ -140,7 +140,8 @@ export function decodeThrottled(text: string): ThrottleRecord | undefined {
   const { atMs, waitMs, count } = value
   const whole = (n: unknown, max: number): n is number =>
     Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max
-  if (!whole(atMs, Number.MAX_SAFE_INTEGER) || !whole(waitMs, THROTTLE_LIMITS.waitMs)) return undefined
+  // Never in the future: post would count itself throttled for the whole step.
+  if (!whole(atMs, Date.now()) || !whole(waitMs, THROTTLE_LIMITS.waitMs)) return undefined
   if (!whole(count, THROTTLE_LIMITS.count) || count < 1) return undefined
   return { atMs, waitMs, count }
 }

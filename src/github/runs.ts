@@ -3,6 +3,7 @@
  * when a step sweeps finished runs (it brings Octokit with it); knows nothing of the runner.
  */
 import type { RunAttempt } from '../operations/finished-runs.js'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { backoffDelay, parseRetryAfter } from '../platform/retry.js'
 import { checkGitHubUrl, ownerAndName } from './urls.js'
 
@@ -117,7 +118,7 @@ export class RunsClient {
   }
 
   private async sleep(ms: number): Promise<void> {
-    await (this.options.sleep ?? (wait => new Promise<void>(resolve => setTimeout(resolve, wait))))(ms)
+    await (this.options.sleep ?? sleep)(ms)
   }
 
   /** `GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}`, retried as its failure allows. */

@@ -123,3 +123,15 @@ export function notAskedLine(judgement: Judgement): string | undefined {
   if (!runs) return undefined
   return `${runs} more run attempt(s) (${judgement.notAsked.length} account(s)) wait for a later run: at most ${MAX_ASKED} are asked about per step`
 }
+
+/**
+ * What goes, of `accounts`, in their order: GitHub's answer wins over age (a finished run's
+ * account goes at any age, a running one's stays however old); where it could not tell,
+ * the age rule (`old`) still applies.
+ */
+export function doomedBy(judgement: Judgement, accounts: ServiceAccount[], old: ServiceAccount[]): ServiceAccount[] {
+  const finished = new Set(judgement.finished.map(leftover => leftover.account))
+  const active = new Set(judgement.active.map(leftover => leftover.account))
+  const aged = new Set(old)
+  return accounts.filter(account => finished.has(account) || (aged.has(account) && !active.has(account)))
+}

@@ -1,6 +1,6 @@
 import type { PlatformClient } from '../platform/client.js'
 import type { ServiceAccount } from '../platform/types.js'
-import { judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
+import { doomedBy, judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
 import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface PruneOptions {
@@ -34,10 +34,7 @@ export async function prune(client: PlatformClient, options: PruneOptions): Prom
   let judgement: Judgement | undefined
   if (options.finishedRuns) {
     judgement = await judgeByRuns(matching, { ...options.finishedRuns, ageInput: 'older-than' })
-    // GitHub's answer wins over age; where it could not tell, the age rule still applies.
-    const active = new Set(judgement.active.map(leftover => leftover.account))
-    const finished = new Set(judgement.finished.map(leftover => leftover.account))
-    doomed = matching.filter(account => finished.has(account) || (stale.has(account) && !active.has(account)))
+    doomed = doomedBy(judgement, matching, doomed)
   }
   // What stays: the newer ones, and old ones whose run GitHub said is still going.
   const going = new Set(doomed)

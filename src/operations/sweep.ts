@@ -1,7 +1,7 @@
 import type { PlatformClient } from '../platform/client.js'
 import { generatedNameRun, type RunIdentity } from '../platform/names.js'
 import type { ServiceAccount } from '../platform/types.js'
-import { judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
+import { doomedBy, judgeByRuns, type FinishedRunsOptions, type Judgement } from './finished-runs.js'
 import { createdBy, removeEach, type RemovalResult } from './removal.js'
 
 export interface SweepOptions {
@@ -45,8 +45,5 @@ export async function sweep(client: PlatformClient, options: SweepOptions): Prom
     repository: options.repository,
     ageInput: 'sweep-older-than'
   })
-  // GitHub's answer wins over age; where it could not tell, the age rule still applies.
-  const vouched = new Set([...judgement.finished, ...judgement.active].map(leftover => leftover.account))
-  const doomed = [...judgement.finished.map(leftover => leftover.account), ...old.filter(a => !vouched.has(a))]
-  return { ...(await removeEach(client, doomed, options.concurrency)), judgement }
+  return { ...(await removeEach(client, doomedBy(judgement, accounts, old), options.concurrency)), judgement }
 }

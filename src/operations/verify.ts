@@ -16,7 +16,7 @@ export interface VerifyOptions {
 
 /**
  * The wait between asks while the platform refuses a new token: short and fixed, so that a
- * token is noticed within about this long of starting to work (README, "Performance").
+ * token is noticed within about this long of starting to work (docs/performance.md).
  */
 export const VERIFY_INTERVAL_MS = 250
 

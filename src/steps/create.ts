@@ -23,15 +23,16 @@ import { refusedOutput, setRemovedOutput } from './removed.js'
 /** The create operation as a step: the account, its grants, outputs, CLI login and state for post. */
 export async function runCreate(client: PlatformClient, inputs: CreateInputs): Promise<void> {
   const run = runner.runIdentity()
-  // Alongside the create, on connections of its own: its requests never hold up the create's.
+  // Alongside the create, on connections of its own, so its requests never queue behind the
+  // create's; a 429 it hears still paces the create, as any throttling of the platform would.
   const sweeping = inputs.sweepOlderThanMs || inputs.sweepFinishedRuns ? sweepLeftovers(client, run, inputs) : undefined
   try {
     await createAccountStep(client, inputs, run)
   } finally {
-    // Post goes on from what main heard of throttling, as a later request of main would.
+    if (sweeping) await reportSweep(await sweeping, run)
+    // Post goes on from what main heard of throttling (the sweep's included), as a later request of main would.
     const throttled = client.throttledLately()
     if (throttled) saveThrottled(throttled)
-    if (sweeping) await reportSweep(await sweeping, run)
   }
 }
 
@@ -137,12 +138,13 @@ async function grantAndVerify(
   const verifying = verifySeconds
     ? verifyCredential(asNewAccount, { seconds: verifySeconds, signal: stop.signal })
     : Promise.resolve(undefined)
+  // Its failure is read below, after the grants' answer: until then it must not go unhandled.
+  verifying.catch(() => undefined)
   let granted: Permission[]
   try {
     granted = await granting
   } catch (error) {
     stop.abort()
-    verifying.catch(() => undefined)
     return removeUndelivered(client, account, errorMessage(error))
   }
   for (const p of granted) runner.info(`Granted ${p.action} on ${p.uri} to ${account.role}`)
