@@ -2,7 +2,7 @@
 //   [--spread-ms MS] [--max-procs P]`: a matrix of N jobs (all running at once unless --max-procs), each the built main then post as the
 // runner runs them, against the emulator admitting K requests at once, each answered after L ms
 // (429 with Retry-After: 1 past that), optionally with a per-owner rate limit of R requests a
-// second (burst B). Prints what the README's "Scale" table holds, and its row.
+// second (burst B). Prints what docs/reliability.md's "Scale: a matrix herd" table holds, and its row.
 // A script that prints figures, not a test: nothing here passes or fails.
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'

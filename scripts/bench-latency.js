@@ -7,7 +7,7 @@
 // strictly needs. The proxy counts each step's connections and TLS handshakes; the emulator
 // its requests. Then how long after a new token starts to work the create notices it.
 // Network time is a case's time at --rtt minus its time at RTT 0: process start-up drops out.
-// Prints Markdown, for the README's Performance section. A script that prints figures, not a test.
+// Prints Markdown, for docs/performance.md. A script that prints figures, not a test.
 import { execFileSync } from 'node:child_process'
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
@@ -52,19 +52,20 @@ const TARGET = { cluster: 'default', project: 'test-project' }
  * @type {Case[]}
  */
 const CASES = [
+  // Every create asks the owner's /config first: it names the clusters the token can use.
   { name: 'create, defaults (cluster from `/config`)', inputs: () => ({}), create: true, trips: { main: 3, post: 1 } },
   {
     name: 'create, cluster and project given',
     inputs: () => ({ ...TARGET }),
     create: true,
-    trips: { main: 2, post: 1 }
+    trips: { main: 3, post: 1 }
   },
   {
     name: 'create with 2 permissions',
     inputs: () => ({ ...TARGET, permissions: PERMISSIONS.map(p => `${p.uri} ${p.action}`).join('\n') }),
     create: true,
     // The grants and the verification go together.
-    trips: { main: 2, post: 1 }
+    trips: { main: 3, post: 1 }
   },
   { name: '`rm`', inputs: () => ({ operation: 'rm', name: seedOne() }), trips: { main: 2, post: 0 } },
   { name: '`list`', inputs: () => ({ operation: 'list' }), trips: { main: 1, post: 0 } },
@@ -172,7 +173,7 @@ async function minimalCase(way, benchCase) {
     const account = await main.call('GET', `/service_accounts/${inputs.name}`)
     await main.call('DELETE', `/service_accounts/${account.id}`)
   } else {
-    if (!inputs.cluster) await main.call('GET', '/config')
+    await main.call('GET', '/config')
     const name = `bench-minimal-${++seeded}`
     const account = await main.call('POST', '/service_accounts', {
       name,

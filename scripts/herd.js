@@ -186,7 +186,7 @@ export const HERD_TABLE_HEADER = [
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
 ]
 
-/** One row of the README's "Scale" table. @param {HerdReport} report */
+/** One row of docs/reliability.md's "Scale: a matrix herd" table. @param {HerdReport} report */
 export function herdRow(report) {
   const limit = report.rateLimit ? ` + ${report.rateLimit.perSecond}/s (burst ${report.rateLimit.burst})` : ''
   const { p50, p90, max } = report.wallMs
