@@ -202,7 +202,7 @@ function actionCases(bin, dist, suffix, create) {
     { name: `main: \`list\` (one request)${suffix}`, scheme: 'http', run: once('http', { operation: 'list' }) },
     { name: `main: \`list\` over HTTPS${suffix}`, scheme: 'https', run: once('https', { operation: 'list' }) },
     {
-      name: `main: \`create\` and verify (two requests)${suffix}`,
+      name: `main: \`create\` and verify (three requests)${suffix}`,
       scheme: 'http',
       // Its post, untimed, removes the account, so that every list case lists the same accounts.
       run: async () => (await createThenPost('http')).main
@@ -265,8 +265,9 @@ function bundle() {
   const code = files.filter(file => /\.c?js$/.test(file))
   print(
     `**Bundle**: all of \`dist/\` is ${kb(files.reduce((sum, file) => sum + size(file), 0))}: the two entries, ` +
-      '`dist/index.js` (what every step loads) and the chunks it loads when a run needs them (the client and ' +
-      'undici once the inputs are good, the create step):\n'
+      '`dist/index.js` (what every step loads: the steps, `@actions/core` and, through its HTTP client, all of ' +
+      'undici) and the chunks it loads when a run needs them (the platform client, the create step, Octokit ' +
+      'for `sweep-finished-runs`):\n'
   )
   print('| file | bytes |')
   print('|---|---:|')
