@@ -23,14 +23,14 @@ import { makeCertificate, startTlsFront } from './tls.js'
 const USAGE = 'usage: npm run bench:latency -- [--runs N] [--rtt MS] [--delays MS,MS,..] [--node24]\n'
 const cli = commandLine(
   {
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '15' },
     rtt: { type: 'string', default: '80' },
     delays: { type: 'string', default: '400,1000,2500,6000' },
     node24: { type: 'boolean', default: false }
   },
   USAGE
 )
-const RUNS = cli.whole('runs', 1) ?? 5
+const RUNS = cli.whole('runs', 1) ?? 15
 const RTT = cli.whole('rtt', 1) ?? 80
 const DELAYS = String(cli.values.delays)
   .split(',')
