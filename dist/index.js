@@ -40839,6 +40839,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ runner_saveState),
   C1: () => (/* binding */ runner_setFailed),
   uH: () => (/* binding */ runner_setOutput),
+  M3: () => (/* binding */ setOutputIfItFits),
   xM: () => (/* binding */ wantSummary),
   $e: () => (/* binding */ runner_warning),
   Sy: () => (/* binding */ writeSummary)
@@ -43871,10 +43872,16 @@ function wantSummary(wanted) {
  * refused, naming it, rather than reaching later steps cut short.
  */
 function runner_setOutput(name, value) {
-    const oversized = (0,outputs/* oversizedOutput */.P2)(name, value);
+    const oversized = setOutputIfItFits(name, value);
     if (oversized)
         throw new Error(oversized);
-    setOutput(name, value);
+}
+/** Sets the output unless it is over 1 MB; returns why it is not set, for steps that go on without it. */
+function setOutputIfItFits(name, value) {
+    const oversized = (0,outputs/* oversizedOutput */.P2)(name, value);
+    if (!oversized)
+        setOutput(name, value);
+    return oversized;
 }
 function runner_saveState(name, value) {
     saveState(name, value);
@@ -44242,11 +44249,7 @@ async function reportJudgement(judgement, result, repository, verb) {
  * when it is over GitHub's 1 MB.
  */
 function setRemovedOutput(accounts) {
-    const removed = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .removedOutput */ .IG)(accounts);
-    const oversized = (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .oversizedOutput */ .P2)('removed', removed);
-    if (!oversized)
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('removed', removed);
-    return oversized;
+    return _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutputIfItFits */ .M3('removed', (0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .removedOutput */ .IG)(accounts));
 }
 /** Where a summary table's other rows are, when its output was refused. */
 function refusedOutput(name) {
@@ -44921,18 +44924,16 @@ var removed = __nccwpck_require__(1759);
 
 
 
-
 /** operation: list. Every account of the caller, as the `accounts` output. */
 async function list(client) {
     const accounts = await client.list();
     const json = JSON.stringify(accounts);
     runner/* info */.pq(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`);
-    const oversized = (0,outputs/* oversizedOutput */.P2)('accounts', json);
+    const oversized = runner/* setOutputIfItFits */.M3('accounts', json);
     await runner/* writeSummary */.Sy((0,summary/* accountsSummary */.Nx)('Apolo service accounts', accounts, oversized ? (0,removed/* refusedOutput */.K)('accounts') : undefined));
     if (oversized) {
         throw new Error(`${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`);
     }
-    runner/* setOutput */.uH('accounts', json);
 }
 
 // EXTERNAL MODULE: ./src/operations/finished-runs.ts
@@ -45045,7 +45046,7 @@ async function runOperation() {
         applyJobSummary();
         const inputs = (0,src_inputs/* readInputs */.Ko)(runner/* readInput */.R5, runner/* mask */.dK);
         // The client (and undici with it) and the create step load only once the inputs are good.
-        const { createClient } = await __nccwpck_require__.e(/* import() */ 189).then(__nccwpck_require__.bind(__nccwpck_require__, 7189));
+        const { createClient } = await __nccwpck_require__.e(/* import() */ 587).then(__nccwpck_require__.bind(__nccwpck_require__, 7587));
         const client = await createClient(inputs, runner/* debug */.Yz);
         runner/* setOutput */.uH('api-url', inputs.apiUrl);
         switch (inputs.operation) {
@@ -45131,7 +45132,7 @@ async function runPost() {
 async function withClient(target, tokenAccepted, work) {
     try {
         const connection = (0,src_inputs/* readConnection */.dC)(runner/* readInput */.R5, runner/* mask */.dK);
-        const { createClient } = await __nccwpck_require__.e(/* import() */ 189).then(__nccwpck_require__.bind(__nccwpck_require__, 7189));
+        const { createClient } = await __nccwpck_require__.e(/* import() */ 587).then(__nccwpck_require__.bind(__nccwpck_require__, 7587));
         // Main's last throttled answer paces post's first request, as main's own next would be.
         await work(await createClient(connection, runner/* debug */.Yz, tokenAccepted, (0,state/* loadThrottled */.Vn)()));
     }

@@ -25,6 +25,8 @@ export async function createClient(
     tokenAccepted,
     throttling: new ThrottleMemory(throttled),
     dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
+    openDispatcher: connections =>
+      createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates, process.env, connections),
     log
   })
 }

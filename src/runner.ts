@@ -82,9 +82,15 @@ export function wantSummary(wanted: boolean): void {
  * refused, naming it, rather than reaching later steps cut short.
  */
 export function setOutput(name: string, value: string): void {
-  const oversized = oversizedOutput(name, value)
+  const oversized = setOutputIfItFits(name, value)
   if (oversized) throw new Error(oversized)
-  core.setOutput(name, value)
+}
+
+/** Sets the output unless it is over 1 MB; returns why it is not set, for steps that go on without it. */
+export function setOutputIfItFits(name: string, value: string): string | undefined {
+  const oversized = oversizedOutput(name, value)
+  if (!oversized) core.setOutput(name, value)
+  return oversized
 }
 
 export function saveState(name: string, value: string): void {

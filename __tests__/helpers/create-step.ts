@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici'
 import { INPUT_DEFAULTS, readInputs, type CreateInputs } from '../../src/inputs.js'
 import { PlatformClient, type PlatformClientOptions } from '../../src/platform/client.js'
+import { createDispatcher } from '../../src/platform/http.js'
 import type { Emulator } from './suite.js'
 
 /** The create inputs as the runner would give them, with action.yml's defaults. */
@@ -39,6 +40,8 @@ export function emulatorClient(
     authToken: token,
     userAgent: 'create-step-test',
     dispatcher,
+    // The sweep's own connections, opened as the action opens them (client-factory.ts).
+    openDispatcher: connections => createDispatcher(2_000, emulator.url, [], {}, connections),
     timeoutMs: 2_000,
     maxAttempts: 2,
     ...options

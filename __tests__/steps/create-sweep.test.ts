@@ -1,7 +1,8 @@
 // What the create step says of its sweep of earlier runs' leftovers (src/steps/create.ts,
 // sweepLeftovers): the log, the warning for what stayed, the `removed` output and the summary.
 import { expect, test } from '@jest/globals'
-import type { Agent } from 'undici'
+import { Agent } from 'undici'
+import type { PlatformClientOptions } from '../../src/platform/client.js'
 import { runCreate } from '../../src/steps/create.js'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
 import { createInputs, emulatorClient } from '../helpers/create-step.js'
@@ -25,7 +26,7 @@ const leftover = (runId: string) =>
     created_at: OLD
   })
 
-async function createSweeping(name: string) {
+async function createSweeping(name: string, options: Partial<PlatformClientOptions> = {}) {
   const inputs = createInputs({
     'api-url': emulator.url,
     token,
@@ -34,7 +35,7 @@ async function createSweeping(name: string) {
     'sweep-older-than': '6h'
   })
   // One attempt each, so that a refused removal fails at once.
-  const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
+  const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1, ...options })
   const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
   return { ...result, error: result.value, lines: result.stdout.split(/\r?\n/) }
 }
@@ -78,4 +79,33 @@ test('with nothing to sweep, the output says so and the summary holds no sweep',
   expect(result.outputs.removed).toBe('[]')
   expect(result.summary).not.toContain(SUMMARY_HEADING)
   expect(result.warnings).toEqual([])
+})
+
+test('the sweep runs on connections of its own, closed when it is done', async () => {
+  const opened: { connections: number; agent: Agent }[] = []
+  const swept = leftover('2005')
+  const result = await createSweeping('sweep-own-connections', {
+    openDispatcher: connections => {
+      const agent = new Agent({ connections })
+      opened.push({ connections, agent })
+      return Promise.resolve(agent)
+    }
+  })
+  expect(result.error).toBeUndefined()
+  expect(emulator.account(swept.id)).toBeUndefined()
+  expect(opened.map(({ connections, agent }) => ({ connections, closed: agent.closed }))).toEqual([
+    { connections: 4, closed: true }
+  ])
+})
+
+test('a sweep that cannot open its connections is a warning; the create goes on', async () => {
+  const stays = leftover('2006')
+  const result = await createSweeping('sweep-no-connections', { openDispatcher: undefined })
+  expect(result.error).toBeUndefined()
+  expect(result.outputs.id).toBeDefined()
+  expect(result.warnings).toEqual([
+    "Could not sweep earlier runs' leftover accounts: This client was given no way to open more connections."
+  ])
+  expect(emulator.account(stays.id)).toBeDefined()
+  await emulatorClient(emulator, token, dispatcher).rm(stays.id)
 })

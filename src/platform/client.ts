@@ -49,6 +49,11 @@ export interface PlatformClientOptions {
   maxDelayMs?: number
   baseDelayMs?: number
   dispatcher: Dispatcher
+  /**
+   * Opens a dispatcher of its own (up to `connections` at once) to the same platform, for
+   * work alongside this client's (the create's sweep); the caller closes it.
+   */
+  openDispatcher?: (connections: number) => Promise<Dispatcher>
   /** Debug lines: method, URL, status, timing. Never headers or bodies. */
   log?: (line: string) => void
   sleep?: (ms: number) => Promise<void>
@@ -239,6 +244,12 @@ export class PlatformClient {
       throttling: this.throttling,
       ...overrides
     })
+  }
+
+  /** A dispatcher of its own to this platform (see `openDispatcher`), for work alongside this client's. */
+  async openDispatcher(connections: number): Promise<Dispatcher> {
+    if (!this.options.openDispatcher) throw new Error('This client was given no way to open more connections.')
+    return await this.options.openDispatcher(connections)
   }
 
   /** What this job heard of throttling in the last 10 s, for a later step to go on from. */

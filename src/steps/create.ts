@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { Dispatcher } from 'undici'
 import { makeConfigDir } from '../config-dir.js'
 import type { CreateInputs } from '../inputs.js'
 import { createAccount, UnresolvedCreateError } from '../operations/lost-create.js'
@@ -9,7 +10,6 @@ import { resolveTarget, type Target } from '../operations/target.js'
 import { registryHost, verifyCredential } from '../operations/verify.js'
 import { accountOutputs } from '../outputs.js'
 import type { PlatformClient } from '../platform/client.js'
-import { createDispatcher } from '../platform/http.js'
 import { errorMessage } from '../platform/errors.js'
 import { generatedName, randomNamePart, type RunIdentity } from '../platform/names.js'
 import { decodeFullToken, FULL_TOKEN_MAX_CHARS, tokenMasks } from '../platform/token.js'
@@ -182,14 +182,9 @@ async function sweepLeftovers(
   run: RunIdentity,
   inputs: CreateInputs
 ): Promise<SweepResult | Error> {
-  const dispatcher = await createDispatcher(
-    inputs.timeoutMs,
-    inputs.apiUrl,
-    inputs.caCertificates,
-    process.env,
-    SWEEP_CONNECTIONS
-  )
+  let dispatcher: Dispatcher | undefined
   try {
+    dispatcher = await client.openDispatcher(SWEEP_CONNECTIONS)
     // A budget of its own, a third of create's, so that a slow sweep never starves the create.
     const sweeping = client.as(undefined, { budgetMs: client.timeoutMs * client.maxAttempts, dispatcher })
     return await sweep(sweeping, {
@@ -202,7 +197,7 @@ async function sweepLeftovers(
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error))
   } finally {
-    await dispatcher.close()
+    await dispatcher?.close()
   }
 }
 

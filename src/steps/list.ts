@@ -1,4 +1,3 @@
-import { oversizedOutput } from '../outputs.js'
 import type { PlatformClient } from '../platform/client.js'
 import * as runner from '../runner.js'
 import { accountsSummary } from '../summary.js'
@@ -9,7 +8,7 @@ export async function list(client: PlatformClient): Promise<void> {
   const accounts = await client.list()
   const json = JSON.stringify(accounts)
   runner.info(`Found ${accounts.length} service account${accounts.length === 1 ? '' : 's'}`)
-  const oversized = oversizedOutput('accounts', json)
+  const oversized = runner.setOutputIfItFits('accounts', json)
   await runner.writeSummary(
     accountsSummary('Apolo service accounts', accounts, oversized ? refusedOutput('accounts') : undefined)
   )
@@ -18,5 +17,4 @@ export async function list(client: PlatformClient): Promise<void> {
       `${oversized}: remove the accounts no longer needed (operation: prune), or read one account by name (operation: get)`
     )
   }
-  runner.setOutput('accounts', json)
 }

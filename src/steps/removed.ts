@@ -1,4 +1,4 @@
-import { oversizedOutput, removedOutput } from '../outputs.js'
+import { removedOutput } from '../outputs.js'
 import type { ServiceAccount } from '../platform/types.js'
 import * as runner from '../runner.js'
 
@@ -7,10 +7,7 @@ import * as runner from '../runner.js'
  * when it is over GitHub's 1 MB.
  */
 export function setRemovedOutput(accounts: ServiceAccount[]): string | undefined {
-  const removed = removedOutput(accounts)
-  const oversized = oversizedOutput('removed', removed)
-  if (!oversized) runner.setOutput('removed', removed)
-  return oversized
+  return runner.setOutputIfItFits('removed', removedOutput(accounts))
 }
 
 /** Where a summary table's other rows are, when its output was refused. */
