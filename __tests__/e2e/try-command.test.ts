@@ -63,6 +63,9 @@ test('the token never comes from the command line; a real api-url needs APOLO_TO
   const noToken = tryCommand(['api-url=https://api.apolo.us/api/v1'])
   expect(noToken.status).toBe(2)
   expect(noToken.stderr).toContain('With api-url, give the token in the APOLO_TOKEN variable')
+  const gitHubOnLine = tryCommand(['github-token=abc'])
+  expect(gitHubOnLine.status).toBe(2)
+  expect(gitHubOnLine.stderr).toContain('Give the GitHub token in the GITHUB_TOKEN variable, not on the command line')
   const bad = tryCommand(['cleanup'])
   expect(bad.status).toBe(2)
   expect(bad.stderr).toContain('"cleanup" is not <input>=<value>')
@@ -77,4 +80,14 @@ test('with APOLO_TOKEN, the given platform is used with that token', () => {
   expect(result.stdout).toContain('Platform: http://127.0.0.1:9/api/v1')
   expect(result.stdout).toMatch(/Error: list service accounts failed: .*ECONNREFUSED/)
   expect(result.stdout).not.toContain('eyJ')
+})
+
+test("the runner's proxy variables reach the action", () => {
+  // The platform's name does not resolve; the request gets as far as the proxy's closed port.
+  const result = tryCommand(['api-url=https://api.example.invalid/api/v1', 'operation=list', 'max-attempts=1'], {
+    APOLO_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg',
+    HTTPS_PROXY: 'http://127.0.0.1:9'
+  })
+  expect(result.status).toBe(1)
+  expect(result.stdout).toMatch(/Error: list service accounts failed: connect ECONNREFUSED 127\.0\.0\.1:9 /)
 })
