@@ -450,6 +450,35 @@ describe('an account whose token never reached the workflow goes, whatever clean
   })
 })
 
+describe('a verification that gives up while a throttled grant waits', () => {
+  test('main removes the account itself once the grant is answered; no unhandled rejection', async () => {
+    // The token is never accepted: the verification gives up after 1 s, while the grant
+    // still waits out its 3 s Retry-After.
+    emulator.updateSettings({ newTokenDelayMs: 'never' })
+    emulator.addFault({
+      method: 'POST',
+      path: /^\/users\//,
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3' }
+    })
+    try {
+      const main = await suite.step('main', {
+        ...base,
+        'timeout-seconds': '5',
+        'verify-seconds': '1',
+        permissions: 'storage://default/test-org/test-project read'
+      })
+      expect(main.code).toBe(1)
+      expect(errorText(main)).toMatch(/the new token was still not accepted after 1 s.*; service account \S+ was removed again$/)
+      expect(saved(main)).toEqual({ kind: 'none' })
+      expect(main.stderr).toBe('')
+    } finally {
+      emulator.updateSettings({ newTokenDelayMs: 0 })
+    }
+  })
+})
+
 describe('one step has one time budget', () => {
   test('recovery from lost creates stops at 3 × max-attempts × timeout-seconds', async () => {
     emulator.addFault({ ...POST, kind: 'status-after', status: 502, times: Infinity })
