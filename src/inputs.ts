@@ -200,7 +200,7 @@ const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_0
 const MIN_PRUNE_AGE = '1m'
 // A sweep runs unattended on every create: only what no job of a day could still be using.
 const MIN_SWEEP_AGE = '6h'
-const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d', '2w']
+const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d']
 
 /** A duration in ms; empty is older-than's default, or 0 (off) for sweep-older-than. */
 function readDuration(read: InputReader, name: 'older-than' | 'sweep-older-than', minimum: string): number {

@@ -12,6 +12,7 @@ import type { RunIdentity } from './platform/names.js'
 
 /** An input as the runner passes it: trimmed, '' when unset. */
 export function readInput(name: string): string {
+  // Said outright: @actions/core trims by default, @github/local-action's stand-in only when told.
   return core.getInput(name, { trimWhitespace: true })
 }
 

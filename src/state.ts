@@ -128,9 +128,8 @@ export function loadThrottled(): ThrottleRecord | undefined {
   return decodeThrottled(getState(STATE_KEYS.throttled))
 }
 
-/** Undefined when none was saved, or when what is saved is not what main writes. */
+/** Undefined when none was saved ('' is no JSON), or when what is saved is not what main writes. */
 export function decodeThrottled(text: string): ThrottleRecord | undefined {
-  if (!text) return undefined
   let value: Partial<Record<keyof ThrottleRecord, unknown>>
   try {
     value = (JSON.parse(text) ?? {}) as typeof value
