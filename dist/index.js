@@ -39542,7 +39542,7 @@ const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 60
 const MIN_PRUNE_AGE = '1m';
 // A sweep runs unattended on every create: only what no job of a day could still be using.
 const MIN_SWEEP_AGE = '6h';
-const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d', '2w'];
+const DURATION_EXAMPLES = ['30m', '6h', '12h', '7d'];
 /** A duration in ms; empty is older-than's default, or 0 (off) for sweep-older-than. */
 function readDuration(read, name, minimum) {
     const value = read(name) || (name === 'older-than' ? INPUT_DEFAULTS[name] : '');
@@ -43813,6 +43813,7 @@ var errors = __nccwpck_require__(6316);
 
 /** An input as the runner passes it: trimmed, '' when unset. */
 function readInput(name) {
+    // Said outright: @actions/core trims by default, @github/local-action's stand-in only when told.
     return getInput(name, { trimWhitespace: true });
 }
 /**
@@ -44117,10 +44118,8 @@ function saveThrottled(record) {
 function loadThrottled() {
     return decodeThrottled((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .getState */ .Gu)(STATE_KEYS.throttled));
 }
-/** Undefined when none was saved, or when what is saved is not what main writes. */
+/** Undefined when none was saved ('' is no JSON), or when what is saved is not what main writes. */
 function decodeThrottled(text) {
-    if (!text)
-        return undefined;
     let value;
     try {
         value = (JSON.parse(text) ?? {});

@@ -470,7 +470,9 @@ describe('a verification that gives up while a throttled grant waits', () => {
         permissions: 'storage://default/test-org/test-project read'
       })
       expect(main.code).toBe(1)
-      expect(errorText(main)).toMatch(/the new token was still not accepted after 1 s.*; service account \S+ was removed again$/)
+      expect(errorText(main)).toMatch(
+        /the new token was still not accepted after 1 s.*; service account \S+ was removed again$/
+      )
       expect(saved(main)).toEqual({ kind: 'none' })
       expect(main.stderr).toBe('')
     } finally {
