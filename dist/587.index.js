@@ -820,6 +820,7 @@ var version = __webpack_require__(311);
  */
 async function createClient(inputs, log, tokenAccepted = false, throttled) {
     warnOfUncheckedTls(process.env);
+    const openDispatcher = (connections) => createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates, process.env, connections);
     return new PlatformClient({
         apiUrl: inputs.apiUrl,
         authToken: inputs.credential.authToken,
@@ -828,8 +829,8 @@ async function createClient(inputs, log, tokenAccepted = false, throttled) {
         maxAttempts: inputs.maxAttempts,
         tokenAccepted,
         throttling: new platform_retry/* ThrottleMemory */.Mk(throttled),
-        dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
-        openDispatcher: connections => createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates, process.env, connections),
+        dispatcher: await openDispatcher(1),
+        openDispatcher,
         log
     });
 }

@@ -16,6 +16,8 @@ export async function createClient(
   throttled?: ThrottleRecord
 ): Promise<PlatformClient> {
   warnOfUncheckedTls(process.env)
+  const openDispatcher = (connections: number) =>
+    createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates, process.env, connections)
   return new PlatformClient({
     apiUrl: inputs.apiUrl,
     authToken: inputs.credential.authToken,
@@ -24,9 +26,8 @@ export async function createClient(
     maxAttempts: inputs.maxAttempts,
     tokenAccepted,
     throttling: new ThrottleMemory(throttled),
-    dispatcher: await createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates),
-    openDispatcher: connections =>
-      createDispatcher(inputs.timeoutMs, inputs.apiUrl, inputs.caCertificates, process.env, connections),
+    dispatcher: await openDispatcher(1),
+    openDispatcher,
     log
   })
 }
