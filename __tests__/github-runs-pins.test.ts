@@ -1,9 +1,9 @@
 // The GitHub client of the sweep of finished runs (src/github/runs.ts) at its edges: answers
 // exactly at the size limit, waits that end exactly at the deadline, 4xx answers with no meaning.
 import { describe, expect, test } from '@jest/globals'
-import { ANSWER_LIMIT_BYTES, boundedFetch, openRunsClient, type RunsClientOptions } from '../src/github/runs.js'
-import { VirtualClock } from './helpers/create-step.js'
+import { ANSWER_LIMIT_BYTES, boundedFetch, type RunsClientOptions } from '../src/github/runs.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
+import { runsClient } from './helpers/runs-client.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -12,28 +12,7 @@ useLoopbackEmulator(loopback => ({ emulator } = loopback))
 const REPO = 'octo-org/octo-repo'
 const RUN = { runId: '100', attempt: '2' }
 
-async function client(options: Partial<RunsClientOptions> = {}) {
-  const clock = new VirtualClock()
-  const waits: number[] = []
-  const runs = await openRunsClient({
-    token: emulator.github.token,
-    apiUrl: emulator.githubUrl,
-    repository: REPO,
-    userAgent: 'github-runs-pins-test',
-    timeoutMs: 2_000,
-    maxAttempts: 3,
-    deadline: 60_000,
-    maxRequests: 50,
-    now: clock.now,
-    sleep: ms => {
-      waits.push(ms)
-      return clock.sleep(ms)
-    },
-    random: () => 0.5,
-    ...options
-  })
-  return { runs, waits }
-}
+const client = (options: Partial<RunsClientOptions> = {}) => runsClient(emulator, options)
 
 /** An answer streamed in 64 KiB parts, with no Content-Length. */
 function streamed(size: number): () => Promise<Response> {

@@ -1,10 +1,10 @@
 // The GitHub client of the sweep of finished runs (src/github/runs.ts), against the emulator's
 // GitHub on loopback: what each answer means, what is retried, waited for or given up.
 import { describe, expect, test } from '@jest/globals'
-import { boundedFetch, openRunsClient, rateLimitWait, type RunsClientOptions } from '../src/github/runs.js'
+import { boundedFetch, rateLimitWait, type RunsClientOptions } from '../src/github/runs.js'
 import { checkGitHubUrl, runAttemptUrl } from '../src/github/urls.js'
-import { VirtualClock } from './helpers/create-step.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
+import { runsClient } from './helpers/runs-client.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -14,29 +14,7 @@ const REPO = 'octo-org/octo-repo'
 const RUN = { runId: '100', attempt: '2' }
 const PATH = '/repos/octo-org/octo-repo/actions/runs/100/attempts/2'
 
-/** A client of the emulator's GitHub; its waits pass on a virtual clock, its requests are real. */
-async function client(options: Partial<RunsClientOptions> = {}) {
-  const clock = new VirtualClock()
-  const waits: number[] = []
-  const runs = await openRunsClient({
-    token: emulator.github.token,
-    apiUrl: emulator.githubUrl,
-    repository: REPO,
-    userAgent: 'github-runs-test',
-    timeoutMs: 2_000,
-    maxAttempts: 3,
-    deadline: 60_000,
-    maxRequests: 50,
-    now: clock.now,
-    sleep: ms => {
-      waits.push(ms)
-      return clock.sleep(ms)
-    },
-    random: () => 0.5,
-    ...options
-  })
-  return { runs, waits, clock }
-}
+const client = (options: Partial<RunsClientOptions> = {}) => runsClient(emulator, options)
 
 describe('an answer GitHub vouches for', () => {
   test.each(['completed', 'queued', 'in_progress', 'waiting', 'requested', 'pending'])(
