@@ -3,6 +3,7 @@
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
 import { emulatorClient, VirtualClock } from './helpers/create-step.js'
+import { startHostileServer } from './helpers/hostile-server.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
 
@@ -28,6 +29,16 @@ test('a failure other than 404 from the right API URL carries no API URL hint', 
   emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, times: 1 })
   const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
   await expect(client.list()).rejects.toThrow(/^list service accounts failed: HTTP 500: [^;]*$/)
+})
+
+test('a failure other than 404 from an API URL not ending in /api/v1 carries no API URL hint', async () => {
+  const server = await startHostileServer(() => ({ status: 500, body: 'down' }))
+  try {
+    const client = emulatorClient(emulator, token, dispatcher, { apiUrl: `${server.url}/x`, maxAttempts: 1 })
+    await expect(client.list()).rejects.toThrow(/^list service accounts failed: HTTP 500: [^;]*$/)
+  } finally {
+    await server.close()
+  }
 })
 
 test('attempts that took 10 s or more are told in whole seconds, from exactly 10 s', async () => {

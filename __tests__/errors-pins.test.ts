@@ -9,3 +9,10 @@ test('base64 naming a "token" is cut out even when a "." near the start shifts i
   expect(redactTokens(`said: a.bc${encoded} end`)).toBe('said: *** end')
   expect(redactTokens(`said: ab.c${encoded} end`)).toBe('said: *** end')
 })
+
+test('base64 naming a "token" is cut out even when a "." splits the encoded name', () => {
+  const encoded = Buffer.from('xx"token":1').toString('base64')
+  const split = `${encoded.slice(0, 6)}.${encoded.slice(6)}`
+  expect(split).not.toContain('eyJ')
+  expect(redactTokens(`said: ${split} end`)).toBe('said: *** end')
+})

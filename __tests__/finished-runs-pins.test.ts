@@ -1,16 +1,12 @@
 // judgeByRuns and notAskedLine (src/operations/finished-runs.ts) with GitHub's side played by
 // a scripted asker: which run attempts are asked when there are too many, and which reason's
-// advice the single warning carries.
+// advice the single warning carries. The reasons' order and advice are module-level tables, so
+// judge() loads the module anew in each test (fresh-import.ts).
 import { describe, expect, test } from '@jest/globals'
-import {
-  judgeByRuns,
-  MAX_ASKED,
-  notAskedLine,
-  type AttemptAnswer,
-  type RunAttempt
-} from '../src/operations/finished-runs.js'
+import { MAX_ASKED, notAskedLine, type AttemptAnswer, type RunAttempt } from '../src/operations/finished-runs.js'
 import { generatedName, randomNamePart } from '../src/platform/names.js'
 import type { ServiceAccount } from '../src/platform/types.js'
+import { freshImport } from './helpers/fresh-import.js'
 
 const REPOSITORY = { repository: 'octo-org/octo-repo', repositoryId: '77' }
 const CURRENT = { runId: '999999', attempt: '1' }
@@ -27,7 +23,8 @@ function account(runId: string, createdAt: string): ServiceAccount {
   }
 }
 
-function judge(accounts: ServiceAccount[], answer: (run: RunAttempt) => AttemptAnswer) {
+async function judge(accounts: ServiceAccount[], answer: (run: RunAttempt) => AttemptAnswer) {
+  const { judgeByRuns } = await freshImport(() => import('../src/operations/finished-runs.js'))
   return judgeByRuns(accounts, {
     repository: REPOSITORY,
     current: CURRENT,

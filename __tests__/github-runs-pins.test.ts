@@ -2,6 +2,7 @@
 // exactly at the size limit, waits that end exactly at the deadline, 4xx answers with no meaning.
 import { describe, expect, test } from '@jest/globals'
 import { ANSWER_LIMIT_BYTES, boundedFetch, type RunsClientOptions } from '../src/github/runs.js'
+import { freshImport } from './helpers/fresh-import.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import { runsClient } from './helpers/runs-client.js'
 import type { Emulator } from './helpers/suite.js'
@@ -43,6 +44,8 @@ describe('boundedFetch', () => {
   })
 
   test('a streamed answer with no declared length is cut one byte past the limit', async () => {
+    // Loaded anew: the error's wording is a module-level constant.
+    const { boundedFetch } = await freshImport(() => import('../src/github/runs.js'))
     await expect(boundedFetch(streamed(ANSWER_LIMIT_BYTES + 1))('http://x')).rejects.toThrow(
       "GitHub's answer is over 262144 bytes"
     )

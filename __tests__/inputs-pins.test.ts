@@ -1,22 +1,26 @@
-// Input rules whose wording is fixed by module-level constants. Each test imports src/inputs.ts
-// itself, so that the constants are loaded while a test runs.
+// Input rules whose wording is fixed by module-level constants. Each test loads src/inputs.ts
+// anew (fresh-import.ts), so that the constants are loaded while a test runs.
 import { expect, test } from '@jest/globals'
+import { freshImport } from './helpers/fresh-import.js'
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 
+/** The inputs as read by a fresh src/inputs.ts, and that module's InputError. */
 async function parse(inputs: Record<string, string>) {
-  const { readInputs } = await import('../src/inputs.js')
+  const { readInputs, InputError } = await freshImport(() => import('../src/inputs.js'))
   const given: Record<string, string> = { token: JWT, 'api-url': 'http://127.0.0.1:1/api/v1', ...inputs }
-  return readInputs(
-    name => given[name] ?? '',
-    () => undefined
-  )
+  const read = () =>
+    readInputs(
+      name => given[name] ?? '',
+      () => undefined
+    )
+  return { read, InputError }
 }
 
 async function refusal(inputs: Record<string, string>): Promise<string> {
-  const { InputError } = await import('../src/inputs.js')
+  const { read, InputError } = await parse(inputs)
   try {
-    await parse(inputs)
+    read()
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return (error as Error).message
@@ -42,5 +46,5 @@ test.each([
   ['False', false],
   ['FALSE', false]
 ])('a boolean input reads YAML 1.2 spelling %s as %s', async (spelling, flag) => {
-  expect(await parse({ cleanup: spelling })).toMatchObject({ cleanup: flag })
+  expect((await parse({ cleanup: spelling })).read()).toMatchObject({ cleanup: flag })
 })

@@ -39390,6 +39390,7 @@ function ownerAndName(repository) {
 function runAttemptUrl(serverUrl, repository, run) {
     let server;
     try {
+        // Stryker disable next-line StringLiteral: the name is in an error that the catch below drops
         server = checkGitHubUrl('GITHUB_SERVER_URL', serverUrl);
     }
     catch {
@@ -39739,6 +39740,7 @@ async function judgeByRuns(accounts, options) {
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
+            // Stryker disable next-line StringLiteral: every answer is then this one reason, never ranked against another
             ask = () => Promise.resolve({ unknown: 'setup', detail });
         }
         let next = 0;
@@ -40440,7 +40442,7 @@ const PERMISSION_ACTIONS = ['read', 'write', 'manage'];
 const SHORT_SCHEMES = ['storage', 'image', 'job', 'secret', 'disk', 'blob', 'flow'];
 const FULL_URI = /^[a-z][a-z0-9+.-]*:\/\/[^/]/;
 const FULL_URI_TEXT = /^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/;
-const SHORT_URI = /^([a-z][a-z0-9+.-]*):(.*)$/;
+const SHORT_URI = /^([a-z][a-z0-9+.-]*):(.*)/;
 // RFC 3986 path characters: what yarl, which builds the CLI's URIs, leaves as written.
 const PATH_TEXT = /^[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/;
 /**
@@ -40492,7 +40494,7 @@ function shortUriProblem(uri) {
         return 'has "?" in its URI: write it as %3F, as the apolo CLI asks';
     if (!PATH_TEXT.test(path))
         return 'has a character in its URI that must be percent-encoded (e.g. %22 for ")';
-    if (path.replace(/^\/+/, '').startsWith('~'))
+    if (/^\/*~/.test(path))
         return 'has "~" in its URI: no user is expanded here; name the path';
     if (path.split('/').some(segment => segment === '.' || segment === '..'))
         return 'has a "." or ".." segment in its URI: name the path itself';
@@ -40513,9 +40515,9 @@ function expandPermission({ uri, action }, target) {
         return { uri, action };
     const [, scheme, rest] = SHORT_URI.exec(uri);
     let path = shortPath(rest);
-    if (path.startsWith('/'))
-        path = path.replace(/^\/+/, '');
-    else
+    const absolute = path.startsWith('/');
+    path = path.replace(/^\/+/, '');
+    if (!absolute)
         path = path ? `${target.project}/${path}` : target.project;
     if (target.org)
         path = `${target.org}/${path}`;
@@ -43814,6 +43816,7 @@ var errors = __nccwpck_require__(6316);
 /** An input as the runner passes it: trimmed, '' when unset. */
 function readInput(name) {
     // Said outright: @actions/core trims by default, @github/local-action's stand-in only when told.
+    // Stryker disable next-line ObjectLiteral: {} trims in @actions/core too; only local-action.test.ts, left out of Stryker, sees it
     return getInput(name, { trimWhitespace: true });
 }
 /**

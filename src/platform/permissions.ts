@@ -23,7 +23,7 @@ export interface PermissionTarget {
 
 const FULL_URI = /^[a-z][a-z0-9+.-]*:\/\/[^/]/
 const FULL_URI_TEXT = /^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/
-const SHORT_URI = /^([a-z][a-z0-9+.-]*):(.*)$/
+const SHORT_URI = /^([a-z][a-z0-9+.-]*):(.*)/
 // RFC 3986 path characters: what yarl, which builds the CLI's URIs, leaves as written.
 const PATH_TEXT = /^[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$/
 
@@ -76,7 +76,7 @@ function shortUriProblem(uri: string): string | undefined {
   // "#" starts a comment, so only "?" can reach here.
   if (path.includes('?')) return 'has "?" in its URI: write it as %3F, as the apolo CLI asks'
   if (!PATH_TEXT.test(path)) return 'has a character in its URI that must be percent-encoded (e.g. %22 for ")'
-  if (path.replace(/^\/+/, '').startsWith('~')) return 'has "~" in its URI: no user is expanded here; name the path'
+  if (/^\/*~/.test(path)) return 'has "~" in its URI: no user is expanded here; name the path'
   if (path.split('/').some(segment => segment === '.' || segment === '..'))
     return 'has a "." or ".." segment in its URI: name the path itself'
   if (scheme === 'image' && /[:@]/.test(path)) return TAGGED
@@ -96,8 +96,9 @@ export function expandPermission({ uri, action }: Permission, target: Permission
   if (FULL_URI.test(uri)) return { uri, action }
   const [, scheme, rest] = SHORT_URI.exec(uri)!
   let path = shortPath(rest)
-  if (path.startsWith('/')) path = path.replace(/^\/+/, '')
-  else path = path ? `${target.project}/${path}` : target.project
+  const absolute = path.startsWith('/')
+  path = path.replace(/^\/+/, '')
+  if (!absolute) path = path ? `${target.project}/${path}` : target.project
   if (target.org) path = `${target.org}/${path}`
   return { uri: `${scheme}://${target.cluster}/${path}`, action }
 }
