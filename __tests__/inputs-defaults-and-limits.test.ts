@@ -48,6 +48,34 @@ describe('durations', () => {
       'Input "sweep-older-than" must be a duration of at least 6h'
     )
   })
+
+  test('a too-short older-than is refused with examples it allows: 30m, 6h, 12h', async () => {
+    const parse = await parser()
+    expect(() => parse({ ...prune, 'older-than': '10s' })).toThrow(
+      new Error(
+        'Input "older-than" must be a duration of at least 1m, as a whole number and a unit s, m, h, d or w (e.g. 30m, 6h, 12h); got "10s"'
+      )
+    )
+  })
+
+  test('a too-short sweep-older-than is refused with examples it allows: 6h, 12h, 7d', async () => {
+    const parse = await parser()
+    expect(() => parse({ 'sweep-older-than': '30m' })).toThrow(
+      new Error(
+        'Input "sweep-older-than" must be a duration of at least 6h, as a whole number and a unit s, m, h, d or w (e.g. 6h, 12h, 7d); got "30m"'
+      )
+    )
+  })
+})
+
+test.each([
+  ['True', true],
+  ['TRUE', true],
+  ['False', false],
+  ['FALSE', false]
+])('a boolean input reads YAML 1.2 spelling %s as %s', async (spelling, flag) => {
+  const parse = await parser()
+  expect(parse({ cleanup: spelling })).toMatchObject({ cleanup: flag })
 })
 
 describe('ca-certificate', () => {

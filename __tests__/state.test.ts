@@ -14,7 +14,10 @@ import {
   removedInJob,
   type AccountRecord
 } from '../src/state.js'
+import { freshImport } from './helpers/fresh-import.js'
 import { inRunner } from './helpers/in-process.js'
+
+const freshState = () => freshImport(() => import('../src/state.js'))
 
 describe('a record main saves reads back the same', () => {
   test.each<AccountRecord>([
@@ -125,6 +128,21 @@ describe("the ids this job's rm steps removed, told to later steps", () => {
   })
 
   test('unset, none', async () => expect((await inRunner(() => removedInJob())).value).toEqual([]))
+
+  // The variable's name is a module-level constant: these load the module anew (fresh-import.ts).
+  test('ids removed by earlier steps are read from APOLO_SERVICE_ACCOUNTS_REMOVED', async () => {
+    const { removedInJob } = await freshState()
+    const result = await inRunner(() => removedInJob(), {
+      env: { APOLO_SERVICE_ACCOUNTS_REMOVED: 'service-account-a service-account-b' }
+    })
+    expect(result.value).toEqual(['service-account-a', 'service-account-b'])
+  })
+
+  test('a removed id is exported to later steps as APOLO_SERVICE_ACCOUNTS_REMOVED', async () => {
+    const { recordRemovedInJob } = await freshState()
+    const result = await inRunner(() => recordRemovedInJob('service-account-c'))
+    expect(result.env).toEqual({ APOLO_SERVICE_ACCOUNTS_REMOVED: 'service-account-c' })
+  })
 })
 
 describe('the throttling main heard, for post to pace by: only what main writes, within bounds', () => {
