@@ -3,8 +3,8 @@
 import { expect, test } from '@jest/globals'
 import { Agent } from 'undici'
 import type { PlatformClientOptions } from '../../src/platform/client.js'
-import { runCreate } from '../../src/steps/create.js'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import { runCreate } from '../../src/steps/create.js'
 import { createInputs, emulatorClient } from '../helpers/create-step.js'
 import { inRunner } from '../helpers/in-process.js'
 import { useLoopbackEmulator } from '../helpers/loopback-emulator.js'
@@ -109,3 +109,39 @@ test('a sweep that cannot open its connections is a warning; the create goes on'
   expect(emulator.account(stays.id)).toBeDefined()
   await emulatorClient(emulator, token, dispatcher).rm(stays.id)
 })
+
+test('a sweep of over 1 MB of leftovers warns that the removed output is not set, and its summary says so', async () => {
+  const count = 7_000
+  for (let i = 0; i < count; i++) {
+    emulator.seedAccount('alice', {
+      name: generatedName(
+        {
+          repository: 'octo-org/octo-repo',
+          repositoryId: '',
+          runId: String(900_000 + i),
+          runAttempt: '1',
+          job: 'build'
+        },
+        randomNamePart()
+      ),
+      created_at: '2020-01-01T00:00:00+00:00'
+    })
+  }
+  const inputs = createInputs({
+    'api-url': emulator.url,
+    token,
+    name: 'sweep-oversized',
+    'verify-seconds': '0',
+    'sweep-older-than': '6h'
+  })
+  const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1, timeoutMs: 20_000 })
+  const result = await inRunner(() => runCreate(client, inputs).catch((error: Error) => error))
+  expect(result.value).toBeUndefined()
+  expect('removed' in result.outputs).toBe(false)
+  expect(result.warnings).toEqual([
+    expect.stringMatching(/^Swept 7000 accounts, but the removed output would be [\d.]+ MB, over the 1 MB/)
+  ])
+  expect(result.summary).toMatch(
+    /… and \d+ more \(nor in the removed output: it would be over 1 MB, so it is not set\)/
+  )
+}, 60_000)

@@ -3,10 +3,11 @@
 // with the emulator as the platform and as GitHub (GITHUB_API_URL), in this process.
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
-import { MAX_ASKED } from '../../src/operations/finished-runs.js'
+import { type Leftover, MAX_ASKED } from '../../src/operations/finished-runs.js'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
+import type { ServiceAccount } from '../../src/platform/types.js'
 import { runCreate } from '../../src/steps/create.js'
-import { askingGitHub } from '../../src/steps/finished-runs.js'
+import { askingGitHub, reportJudgement } from '../../src/steps/finished-runs.js'
 import { pruneStale } from '../../src/steps/prune.js'
 import { createInputs, emulatorClient } from '../helpers/create-step.js'
 import { inRunner } from '../helpers/in-process.js'
@@ -174,4 +175,38 @@ test("GitHub gets half the sweep's time left: with none left, nothing is sent", 
   expect(emulator.github.requests).toEqual([])
   expect(await ask(20_000)).toMatchObject({ unknown: 'not-found' })
   expect(emulator.github.requests).toHaveLength(1)
+})
+
+function leftoverOf(runId: string): Leftover {
+  const account: ServiceAccount = {
+    id: `service-account-${runId}`,
+    name: `gha-run-${runId}`,
+    role: 'r',
+    owner: 'alice',
+    default_cluster: 'default',
+    default_project: 'p',
+    created_at: '2026-01-01T00:00:00Z'
+  }
+  return { account, run: { runId, attempt: '1' } }
+}
+
+test('an account of a finished run that could not be removed is not told as swept', async () => {
+  const gone = leftoverOf('100')
+  const stuck = leftoverOf('200')
+  const judgement = { finished: [gone, stuck], active: [], unknown: [], notAsked: [] }
+  const result = await inRunner(
+    () =>
+      reportJudgement(
+        judgement,
+        { removed: [gone.account], failed: [{ account: stuck.account, reason: 'no' }] },
+        'octo-org/octo-repo',
+        'Swept'
+      ),
+    { env: { GITHUB_SERVER_URL: 'https://github.example.com' } }
+  )
+  expect([...result.value!]).toEqual([gone.account])
+  expect(result.stdout).toContain('Swept gha-run-100 (service-account-100): its run 100, attempt 1 has finished')
+  expect(result.stdout).not.toContain('gha-run-200')
+  expect(result.summary).toContain('finished runs (1)')
+  expect(result.summary).not.toContain('gha-run-200')
 })

@@ -290,3 +290,35 @@ describe('what post is told', () => {
     rmSync(runnerTemp, { recursive: true, force: true })
   })
 })
+
+describe('post, a refusal and the job-summary input', () => {
+  test('a removal refused with a 500 fails with that refusal, not as a 404 that left the account', async () => {
+    const account = emulator.seedAccount('alice', { name: 'post-refused-500' })
+    emulator.addFault({
+      method: 'DELETE',
+      path: `/service_accounts/${account.id}`,
+      kind: 'status',
+      status: 500,
+      times: Infinity,
+      body: '{"error": "boom"}',
+      headers: { 'content-type': 'application/json' }
+    })
+    const result = await runInProcess('post', { inputs, state: created(account.id) })
+    expect(result.failed).toBe(true)
+    expect(emulator.account(account.id)).toBeDefined()
+    expect(result.errors.join('\n')).toContain('500')
+    expect(result.errors.join('\n')).not.toContain('answered 404')
+  })
+
+  test('job-summary: false leaves the job summary empty in post as well', async () => {
+    const account = emulator.seedAccount('alice', { name: 'post-quiet' })
+    const result = await runInProcess('post', {
+      inputs: { ...inputs, 'job-summary': 'false' },
+      state: created(account.id)
+    })
+    expect(result.failed).toBe(false)
+    expect(emulator.account(account.id)).toBeUndefined()
+    expect(result.stdout).toContain(`Removed service account ${account.id}`)
+    expect(result.summary).toBe('')
+  })
+})

@@ -1,5 +1,7 @@
-// What the prune step logs (src/steps/prune.ts) when GitHub decides, with the emulator as the
-// platform and as GitHub (GITHUB_API_URL), in this process.
+// What the prune step (src/steps/prune.ts) logs and reports, in this process, with the emulator
+// as the platform and as GitHub (GITHUB_API_URL): when GitHub decides, and when the `removed`
+// output would be over 1 MB (every account named in the log, the step failed, the summary says
+// where the rest are).
 import { expect, test } from '@jest/globals'
 import type { Agent } from 'undici'
 import { generatedName, randomNamePart } from '../../src/platform/names.js'
@@ -18,7 +20,7 @@ const DAY = 24 * 3_600_000
 let users = 0
 
 function owner() {
-  const user = `prune-pins-${++users}`
+  const user = `prune-step-${++users}`
   const token = emulator.issueToken(user)
   const leftover = (runId: string, ageMs: number) =>
     emulator.seedAccount(user, {
@@ -63,4 +65,37 @@ test('old accounts whose runs are still going are counted apart from the newer o
     'Kept 1 newer service account(s) starting with "gha-" and 1 older whose runs are still going'
   )
   expect(emulator.account(going.id)).toBeDefined()
+})
+
+test('a dry-run prune naming over 1 MB of accounts: the summary says they are not in the removed output', async () => {
+  const user = 'oversized-prune'
+  const token = emulator.issueToken(user)
+  const count = 3_000
+  for (let i = 0; i < count; i++)
+    emulator.seedAccount(user, {
+      name: `big-${String(i).padStart(5, '0')}-${'x'.repeat(300)}`,
+      created_at: '2020-01-01T00:00:00+00:00'
+    })
+  const inputs = {
+    ...createInputs({ 'api-url': emulator.url, token }),
+    operation: 'prune' as const,
+    namePrefix: 'big-',
+    olderThanMs: 3_600_000,
+    olderThan: '1h',
+    dryRun: true
+  }
+  const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1, timeoutMs: 20_000 })
+  const result = await inRunner(() =>
+    pruneStale(client, inputs).then(
+      () => undefined,
+      (error: unknown) => error as Error
+    )
+  )
+  expect(result.value?.message).toMatch(
+    /^Would remove 3000 accounts \(each named above\), but the removed output would be/
+  )
+  expect('removed' in result.outputs).toBe(false)
+  expect(result.summary).toMatch(
+    /… and \d+ more \(nor in the removed output: it would be over 1 MB, so it is not set\)/
+  )
 })
