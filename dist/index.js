@@ -39942,11 +39942,12 @@ function createdBy(account, cutoff) {
 async function removeEach(client, accounts, concurrency = 1) {
     /** Each account's outcome: removed, gone already, or why it was not removed. */
     const outcomes = [];
-    let next = 0;
+    // One iterator for all the workers: each account is taken by exactly one of them.
+    const queue = accounts.entries();
     const worker = async () => {
-        for (let i = next++; i < accounts.length; i = next++) {
+        for (const [i, account] of queue) {
             try {
-                await client.rm(accounts[i].id);
+                await client.rm(account.id);
                 outcomes[i] = { removed: true };
             }
             catch (error) {

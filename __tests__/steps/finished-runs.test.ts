@@ -177,6 +177,24 @@ test("GitHub gets half the sweep's time left: with none left, nothing is sent", 
   expect(emulator.github.requests).toHaveLength(1)
 })
 
+test("GitHub's request ends when half the sweep's time left is spent, not later", async () => {
+  emulator.github.faults.add({ kind: 'hang', times: 1 })
+  const settings = { sweepFinishedRuns: true, githubToken: emulator.github.token, timeoutMs: 10_000, maxAttempts: 1 }
+  const run = { repository: REPOSITORY, repositoryId: '', runId: '9', runAttempt: '1', job: 'build' }
+  const result = await inRunner(
+    async () => {
+      const ask = await askingGitHub(settings, run, () => 1_000)!.openAsker()
+      const started = Date.now()
+      const answer = await ask({ runId: '1', attempt: '1' })
+      return { answer, ms: Date.now() - started }
+    },
+    { env: env() }
+  )
+  expect(result.value!.answer).toHaveProperty('unknown')
+  expect(result.value!.ms).toBeGreaterThanOrEqual(400)
+  expect(result.value!.ms).toBeLessThan(1_250)
+})
+
 function leftoverOf(runId: string): Leftover {
   const account: ServiceAccount = {
     id: `service-account-${runId}`,

@@ -28,11 +28,12 @@ export async function removeEach(
 ): Promise<RemovalResult> {
   /** Each account's outcome: removed, gone already, or why it was not removed. */
   const outcomes: { removed: boolean; reason?: string }[] = []
-  let next = 0
+  // One iterator for all the workers: each account is taken by exactly one of them.
+  const queue = accounts.entries()
   const worker = async () => {
-    for (let i = next++; i < accounts.length; i = next++) {
+    for (const [i, account] of queue) {
       try {
-        await client.rm(accounts[i].id)
+        await client.rm(account.id)
         outcomes[i] = { removed: true }
       } catch (error) {
         // Gone in the meantime, e.g. removed by its own run's post step: the goal is met.
