@@ -5,6 +5,7 @@ import type { Agent } from 'undici'
 import { runCreate } from '../src/steps/create.js'
 import type { PlatformClientOptions } from '../src/platform/client.js'
 import { createInputs, emulatorClient, VirtualClock } from './helpers/create-step.js'
+import { startHostileServer } from './helpers/hostile-server.js'
 import { inRunner, runInProcess } from './helpers/in-process.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
 import type { Emulator } from './helpers/suite.js'
@@ -51,6 +52,37 @@ test('an API URL without /api/v1 that answers 404: the error says where the API 
   expect(missing.errors).toEqual([
     'get service account no-such-account failed: HTTP 404: Service account no-such-account not found'
   ])
+})
+
+describe('the API URL hint: only where the URL does not end in /api/v1, and only on a 404', () => {
+  test('a 404 from an API URL ending in /api/v1 under a longer path carries no API URL hint', async () => {
+    const client = emulatorClient(emulator, token, dispatcher, { apiUrl: `${emulator.origin}/x/api/v1` })
+    const error = (await client.list().catch((e: unknown) => e)) as Error
+    expect(error.message).toMatch(/^list service accounts failed: HTTP 404: /)
+    expect(error.message).not.toContain('the API URL usually ends in /api/v1')
+  })
+
+  test('a 404 from an API URL with a path after /api/v1 carries the API URL hint', async () => {
+    const apiUrl = `${emulator.url}/x`
+    const client = emulatorClient(emulator, token, dispatcher, { apiUrl })
+    await expect(client.list()).rejects.toThrow(`; the API URL usually ends in /api/v1 (api-url is ${apiUrl})`)
+  })
+
+  test('a failure other than 404 from the right API URL carries no API URL hint', async () => {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 500, times: 1 })
+    const client = emulatorClient(emulator, token, dispatcher, { maxAttempts: 1 })
+    await expect(client.list()).rejects.toThrow(/^list service accounts failed: HTTP 500: [^;]*$/)
+  })
+
+  test('a failure other than 404 from an API URL not ending in /api/v1 carries no API URL hint', async () => {
+    const server = await startHostileServer(() => ({ status: 500, body: 'down' }))
+    try {
+      const client = emulatorClient(emulator, token, dispatcher, { apiUrl: `${server.url}/x`, maxAttempts: 1 })
+      await expect(client.list()).rejects.toThrow(/^list service accounts failed: HTTP 500: [^;]*$/)
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 test('a create refused (403): the error says which right the token lacks', async () => {
@@ -179,13 +211,19 @@ test('a request that fails until max-attempts: the error says how many attempts 
   await expect(client.list()).rejects.toThrow(
     'list service accounts failed: HTTP 502: Bad Gateway (after 5 attempts over 7.5 s)'
   )
-  emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502, times: 2 })
-  const slow = new VirtualClock()
-  const waits = emulatorClient(emulator, token, dispatcher, {
-    maxAttempts: 2,
-    now: slow.now,
-    sleep: ms => slow.sleep(ms * 30),
-    random: () => 1
-  })
-  await expect(waits.list()).rejects.toThrow('(after 2 attempts over 15 s)')
+  // From exactly 10 s, in whole seconds: the one wait of 0.5 s, stretched.
+  for (const [stretch, said] of [
+    [20, '10 s'],
+    [30, '15 s']
+  ] as const) {
+    emulator.addFault({ method: 'GET', path: '/service_accounts', kind: 'status', status: 502, times: 2 })
+    const slow = new VirtualClock()
+    const waits = emulatorClient(emulator, token, dispatcher, {
+      maxAttempts: 2,
+      now: slow.now,
+      sleep: ms => slow.sleep(ms * stretch),
+      random: () => 1
+    })
+    await expect(waits.list()).rejects.toThrow(`(after 2 attempts over ${said})`)
+  }
 })

@@ -4,14 +4,13 @@
 import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import type { Agent } from 'undici'
-import { openRunsClient, type RunsClientOptions } from '../src/github/runs.js'
+import type { RunsClientOptions } from '../src/github/runs.js'
 import {
   CONCURRENCY,
   judgeByRuns,
   MAX_ASKED,
   notAskedLine,
   type AttemptAnswer,
-  type FinishedRunsOptions,
   type RunAttempt
 } from '../src/operations/finished-runs.js'
 import { prune } from '../src/operations/prune.js'
@@ -21,6 +20,7 @@ import type { ServiceAccount } from '../src/platform/types.js'
 import { emulatorClient } from './helpers/create-step.js'
 import { freshImport } from './helpers/fresh-import.js'
 import { useLoopbackEmulator } from './helpers/loopback-emulator.js'
+import { askingEmulator } from './helpers/runs-client.js'
 import type { Emulator } from './helpers/suite.js'
 
 let emulator: Emulator
@@ -47,27 +47,8 @@ function seed(user: string, runId: string, attempt: string, ageMs: number, repos
 }
 
 /** Asking the emulator's GitHub through the real client. */
-function asking(options: Partial<RunsClientOptions> = {}): Omit<FinishedRunsOptions, 'ageInput'> {
-  return {
-    repository: REPOSITORY,
-    current: CURRENT,
-    openAsker: async () => {
-      const client = await openRunsClient({
-        token: emulator.github.token,
-        apiUrl: emulator.githubUrl,
-        repository: REPOSITORY.repository,
-        userAgent: 'finished-runs-test',
-        timeoutMs: 1_000,
-        maxAttempts: 2,
-        deadline: Date.now() + 20_000,
-        maxRequests: MAX_ASKED,
-        sleep: () => Promise.resolve(),
-        ...options
-      })
-      return run => client.attemptStatus(run)
-    }
-  }
-}
+const asking = (options: Partial<RunsClientOptions> = {}) =>
+  askingEmulator(emulator, { repository: REPOSITORY, current: CURRENT }, options)
 
 const ids = (accounts: { id: string }[]) => accounts.map(a => a.id).sort()
 

@@ -1,6 +1,7 @@
-// A client of the emulator's GitHub (src/github/runs.ts): its waits pass on a virtual clock
-// and are recorded, its requests are real.
+// Clients of the emulator's GitHub (src/github/runs.ts): the client alone, its waits on a
+// virtual clock and recorded, and the asker a sweep or prune is given; the requests are real.
 import { openRunsClient, type RunsClientOptions } from '../../src/github/runs.js'
+import { MAX_ASKED, type FinishedRunsOptions } from '../../src/operations/finished-runs.js'
 import { VirtualClock } from './create-step.js'
 import type { Emulator } from './suite.js'
 
@@ -25,4 +26,30 @@ export async function runsClient(emulator: Emulator, options: Partial<RunsClient
     ...options
   })
   return { runs, waits, clock }
+}
+
+/** What a sweep or prune needs to ask the emulator's GitHub through the real client; its waits pass at once. */
+export function askingEmulator(
+  emulator: Emulator,
+  scope: Pick<FinishedRunsOptions, 'repository' | 'current'>,
+  options: Partial<RunsClientOptions> = {}
+): Omit<FinishedRunsOptions, 'ageInput'> {
+  return {
+    ...scope,
+    openAsker: async () => {
+      const client = await openRunsClient({
+        token: emulator.github.token,
+        apiUrl: emulator.githubUrl,
+        repository: scope.repository.repository,
+        userAgent: 'finished-runs-test',
+        timeoutMs: 1_000,
+        maxAttempts: 2,
+        deadline: Date.now() + 20_000,
+        maxRequests: MAX_ASKED,
+        sleep: () => Promise.resolve(),
+        ...options
+      })
+      return run => client.attemptStatus(run)
+    }
+  }
 }
