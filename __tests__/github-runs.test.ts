@@ -79,6 +79,14 @@ describe('no answer GitHub can vouch for', () => {
     expect(emulator.github.requests).toHaveLength(1)
   })
 
+  test.each([400, 409, 422, 451])('%i: GitHub answered something unreadable, not retried', async status => {
+    emulator.github.faults.add({ kind: 'status', status, times: 3 })
+    const { runs, waits } = await client()
+    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'unreadable', detail: `GitHub answered ${status}` })
+    expect(emulator.github.requests).toHaveLength(1)
+    expect(waits).toEqual([])
+  })
+
   test('5xx: retried with backoff up to max attempts', async () => {
     emulator.github.setRun(REPO, 100, 2, 'completed')
     emulator.github.faults.add({ kind: 'status', status: 502, times: 3 })
@@ -93,6 +101,23 @@ describe('no answer GitHub can vouch for', () => {
     const { runs, waits } = await client({ maxAttempts: 7, random: () => 0.999 })
     expect(await runs.attemptStatus(RUN)).toMatchObject({ unknown: 'server' })
     expect(waits).toEqual([999, 1998, 3996, 7992, 15984, 19980])
+  })
+
+  test('a backoff that ends exactly at the deadline is not waited: the server failure is the answer', async () => {
+    emulator.github.faults.add({ kind: 'status', status: 502, times: 3 })
+    // random 0.5: the first backoff is 500 ms.
+    const { runs, waits } = await client({ deadline: 500 })
+    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'server', detail: 'GitHub answered 502' })
+    expect(waits).toEqual([])
+    expect(emulator.github.requests).toHaveLength(1)
+  })
+
+  test('a backoff that ends before the deadline is waited', async () => {
+    emulator.github.setRun(REPO, 100, 2, 'completed')
+    emulator.github.faults.add({ kind: 'status', status: 502 })
+    const { runs, waits } = await client({ deadline: 2_000 })
+    expect(await runs.attemptStatus(RUN)).toEqual({ status: 'completed' })
+    expect(waits).toEqual([500])
   })
 
   test('a 5xx that passes: the next try answers', async () => {
@@ -176,6 +201,16 @@ describe('rate limits', () => {
     expect(waits).toEqual([])
   })
 
+  test('a rate-limit wait that ends exactly at the deadline gives up at once', async () => {
+    emulator.github.faults.add({ kind: 'status', status: 429, headers: { 'retry-after': '7' } })
+    const { runs, waits } = await client({ deadline: 7_000 })
+    expect(await runs.attemptStatus(RUN)).toEqual({
+      unknown: 'budget',
+      detail: 'GitHub rate-limited this token for 7 s'
+    })
+    expect(waits).toEqual([])
+  })
+
   test.each([
     ['Retry-After', 403, { 'retry-after': '3' }, '', 3_000],
     ['the primary limit reset', 403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1005' }, '', 5_000],
@@ -209,18 +244,13 @@ describe('URLs', () => {
     expect(runAttemptUrl('https://github.com', REPO, { runId: '1', attempt: '123456' })).toBeUndefined()
   })
 
-  test('a client for a repository not owner/name is refused', async () => {
+  test('a client for a repository not owner/name is refused, quoting at most 100 characters of it', async () => {
     await expect(client({ repository: 'local' })).rejects.toThrow('GITHUB_REPOSITORY must be owner/name')
+    const repository = `${'a'.repeat(100)}${'b'.repeat(50)}`
+    await expect(client({ repository })).rejects.toThrow(
+      new Error(`GITHUB_REPOSITORY must be owner/name; got "${'a'.repeat(100)}"`)
+    )
   })
-})
-
-test('boundedFetch: a declared length over the limit is refused unread; an empty answer stays empty', async () => {
-  const big = () => Promise.resolve(new Response('{}', { headers: { 'content-length': String(10 * 1024 * 1024) } }))
-  await expect(boundedFetch(big)('http://x')).rejects.toThrow('over 262144 bytes')
-  for (const status of [204, 304]) {
-    const empty = () => Promise.resolve(new Response(null, { status }))
-    expect((await boundedFetch(empty)('http://x')).status).toBe(status)
-  }
 })
 
 /** An answer streamed in 64 KiB parts, with no Content-Length. */
@@ -240,6 +270,15 @@ function streamed(size: number): () => Promise<Response> {
 }
 
 describe('boundedFetch', () => {
+  test('a declared length over the limit is refused unread; an empty answer stays empty', async () => {
+    const big = () => Promise.resolve(new Response('{}', { headers: { 'content-length': String(10 * 1024 * 1024) } }))
+    await expect(boundedFetch(big)('http://x')).rejects.toThrow('over 262144 bytes')
+    for (const status of [204, 304]) {
+      const empty = () => Promise.resolve(new Response(null, { status }))
+      expect((await boundedFetch(empty)('http://x')).status).toBe(status)
+    }
+  })
+
   test('an answer of exactly the limit, declared or streamed, is read whole', async () => {
     const declared = () =>
       Promise.resolve(
@@ -257,49 +296,5 @@ describe('boundedFetch', () => {
     await expect(boundedFetch(streamed(ANSWER_LIMIT_BYTES + 1))('http://x')).rejects.toThrow(
       "GitHub's answer is over 262144 bytes"
     )
-  })
-})
-
-describe('the client', () => {
-  test('a repository not owner/name is quoted in the error, at most 100 characters of it', async () => {
-    const repository = `${'a'.repeat(100)}${'b'.repeat(50)}`
-    await expect(client({ repository })).rejects.toThrow(
-      new Error(`GITHUB_REPOSITORY must be owner/name; got "${'a'.repeat(100)}"`)
-    )
-  })
-
-  test('a rate-limit wait that ends exactly at the deadline gives up at once', async () => {
-    emulator.github.faults.add({ kind: 'status', status: 429, headers: { 'retry-after': '7' } })
-    const { runs, waits } = await client({ deadline: 7_000 })
-    expect(await runs.attemptStatus(RUN)).toEqual({
-      unknown: 'budget',
-      detail: 'GitHub rate-limited this token for 7 s'
-    })
-    expect(waits).toEqual([])
-  })
-
-  test('a backoff that ends exactly at the deadline is not waited: the server failure is the answer', async () => {
-    emulator.github.faults.add({ kind: 'status', status: 502, times: 3 })
-    // random 0.5: the first backoff is 500 ms.
-    const { runs, waits } = await client({ deadline: 500 })
-    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'server', detail: 'GitHub answered 502' })
-    expect(waits).toEqual([])
-    expect(emulator.github.requests).toHaveLength(1)
-  })
-
-  test('a backoff that ends before the deadline is waited', async () => {
-    emulator.github.setRun(REPO, 100, 2, 'completed')
-    emulator.github.faults.add({ kind: 'status', status: 502 })
-    const { runs, waits } = await client({ deadline: 2_000 })
-    expect(await runs.attemptStatus(RUN)).toEqual({ status: 'completed' })
-    expect(waits).toEqual([500])
-  })
-
-  test.each([400, 409, 422, 451])('%i: GitHub answered something unreadable, not retried', async status => {
-    emulator.github.faults.add({ kind: 'status', status, times: 3 })
-    const { runs, waits } = await client()
-    expect(await runs.attemptStatus(RUN)).toEqual({ unknown: 'unreadable', detail: `GitHub answered ${status}` })
-    expect(emulator.github.requests).toHaveLength(1)
-    expect(waits).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
-// The runner's side (src/runner.ts): what reaches the runner's log and summary. Each test
-// imports src/runner.ts itself, so that its module-level settings are loaded while a test runs.
+// The runner's side (src/runner.ts): what reaches the runner's log and summary, and where it
+// says GitHub's API and pages are (githubUrls). Each test imports src/runner.ts itself, so that
+// its module-level settings are loaded while a test runs.
 import { expect, test } from '@jest/globals'
 import { existsSync, readdirSync } from 'node:fs'
 import { inRunner } from './helpers/in-process.js'
@@ -40,3 +41,28 @@ const openFiles = () => readdirSync('/proc/self/fd').length
     expect(result.value).toBeLessThan(parts / 2)
   }
 )
+
+test("GitHub Enterprise Server's URLs are taken from the runner, without surrounding blanks", async () => {
+  const runner = await import('../src/runner.js')
+  const result = await inRunner(() => runner.githubUrls(), {
+    env: { GITHUB_API_URL: ' https://ghe.example.com/api/v3 \n', GITHUB_SERVER_URL: '\thttps://ghe.example.com ' }
+  })
+  expect(result.value).toEqual({ apiUrl: 'https://ghe.example.com/api/v3', serverUrl: 'https://ghe.example.com' })
+})
+
+test("with the variables unset, empty or blank, github.com's", async () => {
+  const runner = await import('../src/runner.js')
+  const expected = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com' }
+  for (const value of ['', '  ']) {
+    const result = await inRunner(() => runner.githubUrls(), {
+      env: { GITHUB_API_URL: value, GITHUB_SERVER_URL: value }
+    })
+    expect(result.value).toEqual(expected)
+  }
+  const unset = await inRunner(() => {
+    delete process.env.GITHUB_API_URL
+    delete process.env.GITHUB_SERVER_URL
+    return runner.githubUrls()
+  })
+  expect(unset.value).toEqual(expected)
+})
